@@ -1,0 +1,379 @@
+//! Subnet maths: masks and prefixes, address AND mask, and the next-hop decision.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+use std::str::FromStr;
+
+use layers_osi::Text;
+
+/// Why an address, prefix or mask was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubnetError {
+    /// Not a dotted-quad IPv4 address.
+    #[error("{0:?} is not an IPv4 address: expected four numbers 0-255 such as 192.168.11.34")]
+    Address(String),
+    /// A prefix length over 32 or not a number.
+    #[error("prefix {0:?} is out of range: expected 0-32")]
+    Prefix(String),
+    /// A mask whose one bits are not all on the left.
+    #[error("mask {0} is not contiguous: its one bits must all come first (such as 255.255.255.0)")]
+    NonContiguous(Ipv4Addr),
+}
+
+/// The mask of a prefix length: /24 is 255.255.255.0, /0 is 0.0.0.0.
+pub fn mask_from_prefix(prefix: u8) -> Result<Ipv4Addr, SubnetError> {
+    match prefix {
+        0 => Ok(Ipv4Addr::UNSPECIFIED),
+        1..=32 => Ok(Ipv4Addr::from(u32::MAX << (32 - u32::from(prefix)))),
+        _ => Err(SubnetError::Prefix(prefix.to_string())),
+    }
+}
+
+/// The prefix length of a mask; a mask with a zero bit before a one bit is refused.
+pub fn prefix_from_mask(mask: Ipv4Addr) -> Result<u8, SubnetError> {
+    let bits = u32::from(mask);
+    let ones = bits.leading_ones();
+    if bits.checked_shl(ones).unwrap_or(0) != 0 {
+        return Err(SubnetError::NonContiguous(mask));
+    }
+    Ok(ones as u8)
+}
+
+fn parse_addr(s: &str) -> Result<Ipv4Addr, SubnetError> {
+    Ipv4Addr::from_str(s.trim()).map_err(|_| SubnetError::Address(s.trim().to_string()))
+}
+
+/// A prefix length (`24`) or a dotted mask (`255.255.255.0`).
+pub fn parse_prefix_or_mask(s: &str) -> Result<u8, SubnetError> {
+    let t = s.trim();
+    if t.contains('.') {
+        prefix_from_mask(parse_addr(t)?)
+    } else {
+        match t.parse::<u8>() {
+            Ok(p) if p <= 32 => Ok(p),
+            _ => Err(SubnetError::Prefix(t.to_string())),
+        }
+    }
+}
+
+/// A host address with its network's prefix length: `192.168.11.34/24`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ipv4Net {
+    addr: Ipv4Addr,
+    prefix: u8,
+}
+
+impl Ipv4Net {
+    /// `addr` on a network of `prefix` bits.
+    pub fn new(addr: Ipv4Addr, prefix: u8) -> Result<Ipv4Net, SubnetError> {
+        mask_from_prefix(prefix)?;
+        Ok(Ipv4Net { addr, prefix })
+    }
+
+    /// The address.
+    pub fn addr(&self) -> Ipv4Addr {
+        self.addr
+    }
+
+    /// The prefix length.
+    pub fn prefix(&self) -> u8 {
+        self.prefix
+    }
+
+    /// The mask.
+    pub fn mask(&self) -> Ipv4Addr {
+        mask_from_prefix(self.prefix).expect("prefix checked on construction")
+    }
+
+    /// The network: address AND mask.
+    pub fn network(&self) -> Ipv4Addr {
+        Ipv4Addr::from(u32::from(self.addr) & u32::from(self.mask()))
+    }
+
+    /// The broadcast address: the network with every host bit set. None for /31 (both
+    /// addresses are hosts, RFC 3021) and /32 (a single host).
+    pub fn broadcast(&self) -> Option<Ipv4Addr> {
+        (self.prefix <= 30).then(|| Ipv4Addr::from(u32::from(self.network()) | !u32::from(self.mask())))
+    }
+
+    /// Whether `other` AND this mask equals this network.
+    pub fn contains(&self, other: Ipv4Addr) -> bool {
+        u32::from(other) & u32::from(self.mask()) == u32::from(self.network())
+    }
+
+    /// The first usable host (network + 1; for /31 and /32 the network itself).
+    pub fn first_host(&self) -> Ipv4Addr {
+        let net = u32::from(self.network());
+        Ipv4Addr::from(if self.prefix >= 31 { net } else { net + 1 })
+    }
+
+    /// `other` AND this mask, octet by octet, as the lesson writes it out.
+    pub fn and_octets(&self, other: Ipv4Addr) -> [OctetAnd; 4] {
+        let a = other.octets();
+        let m = self.mask().octets();
+        std::array::from_fn(|i| OctetAnd {
+            address: a[i],
+            mask: m[i],
+            network: a[i] & m[i],
+        })
+    }
+}
+
+impl fmt::Display for Ipv4Net {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
+}
+
+impl FromStr for Ipv4Net {
+    type Err = SubnetError;
+
+    /// `ADDR/PREFIX` or `ADDR/MASK`.
+    fn from_str(s: &str) -> Result<Ipv4Net, SubnetError> {
+        let (addr, rest) = s.split_once('/').ok_or_else(|| SubnetError::Prefix(String::new()))?;
+        Ipv4Net::new(parse_addr(addr)?, parse_prefix_or_mask(rest)?)
+    }
+}
+
+/// One octet of an address AND mask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OctetAnd {
+    /// The address octet.
+    pub address: u8,
+    /// The mask octet.
+    pub mask: u8,
+    /// Their AND.
+    pub network: u8,
+}
+
+/// Where a host sends a packet first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextHop {
+    /// The destination is on the host's own network: straight to it (ARP for it).
+    Direct,
+    /// The destination is elsewhere: to the gateway (ARP for the gateway).
+    Gateway(Ipv4Addr),
+}
+
+/// A host's decision for one destination, with the working shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// The sending host and its prefix.
+    pub source: Ipv4Net,
+    /// The destination.
+    pub destination: Ipv4Addr,
+    /// The sender's network (source AND mask).
+    pub source_network: Ipv4Addr,
+    /// The destination under the sender's mask (destination AND mask).
+    pub destination_network: Ipv4Addr,
+    /// The decision.
+    pub hop: NextHop,
+}
+
+impl Route {
+    /// The address the host needs a MAC for: the destination, or the gateway.
+    pub fn next_hop_ip(&self) -> Ipv4Addr {
+        match self.hop {
+            NextHop::Direct => self.destination,
+            NextHop::Gateway(gw) => gw,
+        }
+    }
+}
+
+/// The sending host's decision: destination AND mask against source AND mask.
+pub fn next_hop(source: Ipv4Net, destination: Ipv4Addr, gateway: Ipv4Addr) -> Route {
+    let mask = u32::from(source.mask());
+    let destination_network = Ipv4Addr::from(u32::from(destination) & mask);
+    let same = destination_network == source.network();
+    Route {
+        source,
+        destination,
+        source_network: source.network(),
+        destination_network,
+        hop: if same { NextHop::Direct } else { NextHop::Gateway(gateway) },
+    }
+}
+
+/// What kind of address range an address is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeKind {
+    /// RFC 1918 private, with the course's class name (A 10/8, B 172.16/12, C 192.168/16).
+    Private(char),
+    /// 127/8.
+    Loopback,
+    /// 169.254/16.
+    LinkLocal,
+    /// 100.64/10 (RFC 6598).
+    SharedCgnat,
+    /// 224/4.
+    Multicast,
+    /// 192.0.2/24, 198.51.100/24, 203.0.113/24 (RFC 5737).
+    Documentation,
+    /// 0/8.
+    ThisNetwork,
+    /// 255.255.255.255.
+    LimitedBroadcast,
+    /// 240/4 (except the limited broadcast).
+    Reserved,
+    /// Everything else: reachable from the Internet.
+    Public,
+}
+
+impl RangeKind {
+    /// What it means.
+    pub fn describe(self) -> Text {
+        match self {
+            RangeKind::Private('A') => Text::new("private (RFC 1918, class A range 10.0.0.0/8)", "私有地址(RFC 1918,A 类 10.0.0.0/8)"),
+            RangeKind::Private('B') => Text::new("private (RFC 1918, class B range 172.16.0.0/12)", "私有地址(RFC 1918,B 类 172.16.0.0/12)"),
+            RangeKind::Private(_) => Text::new("private (RFC 1918, class C range 192.168.0.0/16)", "私有地址(RFC 1918,C 类 192.168.0.0/16)"),
+            RangeKind::Loopback => Text::new("loopback (127.0.0.0/8): never leaves the host", "回环地址(127.0.0.0/8):不离开本机"),
+            RangeKind::LinkLocal => Text::new("link-local (169.254.0.0/16)", "链路本地地址(169.254.0.0/16)"),
+            RangeKind::SharedCgnat => Text::new("shared address space for carrier NAT (100.64.0.0/10)", "运营商级 NAT 共享地址(100.64.0.0/10)"),
+            RangeKind::Multicast => Text::new("multicast (224.0.0.0/4)", "组播地址(224.0.0.0/4)"),
+            RangeKind::Documentation => Text::new("documentation (RFC 5737)", "文档示例地址(RFC 5737)"),
+            RangeKind::ThisNetwork => Text::new("\"this network\" (0.0.0.0/8)", "「本网络」(0.0.0.0/8)"),
+            RangeKind::LimitedBroadcast => Text::new("limited broadcast", "受限广播"),
+            RangeKind::Reserved => Text::new("reserved (240.0.0.0/4)", "保留地址(240.0.0.0/4)"),
+            RangeKind::Public => Text::new("public: reachable from the Internet", "公网地址:可从互联网访问"),
+        }
+    }
+}
+
+/// The range `ip` belongs to.
+pub fn range_kind(ip: Ipv4Addr) -> RangeKind {
+    let [a, b, c, _] = ip.octets();
+    match (a, b, c) {
+        (10, _, _) => RangeKind::Private('A'),
+        (172, 16..=31, _) => RangeKind::Private('B'),
+        (192, 168, _) => RangeKind::Private('C'),
+        (127, _, _) => RangeKind::Loopback,
+        (169, 254, _) => RangeKind::LinkLocal,
+        (100, 64..=127, _) => RangeKind::SharedCgnat,
+        (192, 0, 2) | (198, 51, 100) | (203, 0, 113) => RangeKind::Documentation,
+        (0, _, _) => RangeKind::ThisNetwork,
+        (224..=239, _, _) => RangeKind::Multicast,
+        _ if ip == Ipv4Addr::BROADCAST => RangeKind::LimitedBroadcast,
+        (240..=255, _, _) => RangeKind::Reserved,
+        _ => RangeKind::Public,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ip(s: &str) -> Ipv4Addr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn masks_and_prefixes_at_the_edges() {
+        let table = [
+            (0, "0.0.0.0"),
+            (1, "128.0.0.0"),
+            (8, "255.0.0.0"),
+            (23, "255.255.254.0"),
+            (24, "255.255.255.0"),
+            (31, "255.255.255.254"),
+            (32, "255.255.255.255"),
+        ];
+        for (prefix, mask) in table {
+            assert_eq!(mask_from_prefix(prefix), Ok(ip(mask)), "/{prefix}");
+            assert_eq!(prefix_from_mask(ip(mask)), Ok(prefix), "{mask}");
+        }
+        assert_eq!(mask_from_prefix(33), Err(SubnetError::Prefix("33".into())));
+        for bad in ["255.0.255.0", "0.255.255.255", "255.255.255.253", "254.255.255.0"] {
+            assert_eq!(prefix_from_mask(ip(bad)), Err(SubnetError::NonContiguous(ip(bad))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn networks_broadcasts_and_hosts() {
+        let net: Ipv4Net = "192.168.11.34/24".parse().unwrap();
+        assert_eq!(net.network(), ip("192.168.11.0"));
+        assert_eq!(net.broadcast(), Some(ip("192.168.11.255")));
+        assert_eq!(net.first_host(), ip("192.168.11.1"));
+        let p2p: Ipv4Net = "10.0.0.1/31".parse().unwrap();
+        assert_eq!(p2p.broadcast(), None);
+        assert_eq!(p2p.first_host(), ip("10.0.0.0"));
+        let host: Ipv4Net = "10.0.0.1/32".parse().unwrap();
+        assert_eq!(host.broadcast(), None);
+        let all: Ipv4Net = "8.8.8.8/0".parse().unwrap();
+        assert_eq!(all.network(), ip("0.0.0.0"));
+        assert!(all.contains(ip("1.2.3.4")));
+    }
+
+    #[test]
+    fn parsing_refuses_with_the_reason() {
+        assert_eq!("1.2.3.4/33".parse::<Ipv4Net>(), Err(SubnetError::Prefix("33".into())));
+        assert_eq!(
+            "1.2.3.4/255.0.255.0".parse::<Ipv4Net>(),
+            Err(SubnetError::NonContiguous(ip("255.0.255.0")))
+        );
+        assert_eq!("1.2.3/24".parse::<Ipv4Net>(), Err(SubnetError::Address("1.2.3".into())));
+        assert_eq!("1.2.3.256/24".parse::<Ipv4Net>(), Err(SubnetError::Address("1.2.3.256".into())));
+        assert_eq!("1.2.3.4/".parse::<Ipv4Net>(), Err(SubnetError::Prefix("".into())));
+    }
+
+    #[test]
+    fn the_and_per_octet_as_the_lesson_writes_it() {
+        let net: Ipv4Net = "192.168.11.34/255.255.240.0".parse().unwrap();
+        let and = net.and_octets(ip("192.168.27.9"));
+        let nets: Vec<u8> = and.iter().map(|o| o.network).collect();
+        assert_eq!(nets, [192, 168, 16, 0]);
+        assert_eq!(and[2], OctetAnd { address: 27, mask: 240, network: 16 });
+    }
+
+    #[test]
+    fn the_seed_decision_direct_or_via_the_gateway() {
+        let me: Ipv4Net = "192.168.11.34/24".parse().unwrap();
+        let gw = ip("192.168.11.1");
+        let same = next_hop(me, ip("192.168.11.53"), gw);
+        assert_eq!(same.hop, NextHop::Direct);
+        assert_eq!(same.next_hop_ip(), ip("192.168.11.53"));
+        let away = next_hop(me, ip("8.8.8.8"), gw);
+        assert_eq!(away.hop, NextHop::Gateway(gw));
+        assert_eq!(away.destination_network, ip("8.8.8.0"));
+        assert_eq!(away.next_hop_ip(), gw);
+    }
+
+    #[test]
+    fn range_kinds() {
+        let table = [
+            ("10.1.2.3", RangeKind::Private('A')),
+            ("172.16.0.1", RangeKind::Private('B')),
+            ("172.31.255.255", RangeKind::Private('B')),
+            ("172.32.0.1", RangeKind::Public),
+            ("192.168.11.34", RangeKind::Private('C')),
+            ("127.0.0.1", RangeKind::Loopback),
+            ("169.254.1.1", RangeKind::LinkLocal),
+            ("100.64.0.1", RangeKind::SharedCgnat),
+            ("100.128.0.1", RangeKind::Public),
+            ("224.0.0.251", RangeKind::Multicast),
+            ("192.0.2.7", RangeKind::Documentation),
+            ("0.1.2.3", RangeKind::ThisNetwork),
+            ("255.255.255.255", RangeKind::LimitedBroadcast),
+            ("250.0.0.1", RangeKind::Reserved),
+            ("8.8.8.8", RangeKind::Public),
+        ];
+        for (addr, kind) in table {
+            assert_eq!(range_kind(ip(addr)), kind, "{addr}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn network_is_the_and_and_contains_agrees(a in any::<u32>(), b in any::<u32>(), prefix in 0u8..=32) {
+            let net = Ipv4Net::new(Ipv4Addr::from(a), prefix).unwrap();
+            let mask = u32::from(net.mask());
+            prop_assert_eq!(u32::from(net.network()), a & mask);
+            prop_assert_eq!(net.contains(Ipv4Addr::from(b)), (a ^ b) & mask == 0);
+            prop_assert_eq!(prefix_from_mask(net.mask()), Ok(prefix));
+            if let Some(bc) = net.broadcast() {
+                prop_assert!(net.contains(bc));
+                prop_assert_eq!(u32::from(bc) | mask, u32::MAX);
+            }
+        }
+    }
+}

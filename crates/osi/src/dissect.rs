@@ -1,0 +1,444 @@
+//! The dissection types every layer crate shares: field tables, fields, layer records and
+//! the reason dissection stopped.
+
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use crate::{Lang, OsiLayer, Protocol, Text};
+
+/// A byte range `[start, end)` in a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// The range `[start, end)`.
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// How many bytes it covers.
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Whether it covers no byte.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether byte `i` is inside.
+    pub fn contains(&self, i: usize) -> bool {
+        self.start <= i && i < self.end
+    }
+}
+
+impl Serialize for Span {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        [self.start, self.end].serialize(s)
+    }
+}
+
+/// One row of a header's field table: where a field lives relative to the header's start.
+///
+/// Every layer crate publishes its header as a `&[FieldSpec]`; decode's spans, the hex
+/// highlighting and the `--fields` view are computed from it, never written twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The field's name, as in the JSON contract.
+    pub name: &'static str,
+    /// Byte offset from the header's start.
+    pub offset: usize,
+    /// Length in bytes (the bytes that hold it, for a sub-byte field).
+    pub len: usize,
+    /// For a field smaller than its bytes: the bits that are its own, over those bytes
+    /// read big-endian (IPv4's version is `0xf0` of byte 0).
+    pub mask: Option<u32>,
+    /// What it means.
+    pub about: Text,
+}
+
+impl FieldSpec {
+    /// The field's span in a frame whose header starts at `base`.
+    pub fn span(&self, base: usize) -> Span {
+        Span::new(base + self.offset, base + self.offset + self.len)
+    }
+
+    /// The field's value read from `header` (which starts at the header's first byte):
+    /// the bytes big-endian, masked and shifted down; `None` if `header` is too short or
+    /// the field is wider than 4 bytes.
+    pub fn read(&self, header: &[u8]) -> Option<u32> {
+        if self.len > 4 {
+            return None;
+        }
+        let bytes = header.get(self.offset..self.offset + self.len)?;
+        let raw = bytes.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+        Some(match self.mask {
+            Some(mask) => (raw & mask) >> mask.trailing_zeros(),
+            None => raw,
+        })
+    }
+}
+
+/// The spec named `name` in `table`.
+pub fn find_spec<'t>(table: &'t [FieldSpec], name: &str) -> Option<&'t FieldSpec> {
+    table.iter().find(|f| f.name == name)
+}
+
+/// A field as dissected from a frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Name, as in the JSON contract.
+    pub name: &'static str,
+    /// Value, typed as the JSON contract says.
+    pub value: Value,
+    /// The bytes that hold it.
+    pub span: Span,
+    /// For a sub-byte field, its bits over `span` (see [`FieldSpec::mask`]).
+    pub mask: Option<u32>,
+}
+
+/// One layer of a dissected frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerRecord {
+    /// The protocol (and through it the layer, PDU and devices).
+    pub protocol: &'static Protocol,
+    /// The bytes of this layer's PDU that the frame holds (header and what it carries).
+    pub span: Span,
+    /// The bytes of this layer's own header (for the application layer: its data).
+    pub header: Span,
+    /// Its fields, in header order.
+    pub fields: Vec<Field>,
+    /// True for the layers quoted inside an ICMP error.
+    pub quoted: bool,
+}
+
+impl LayerRecord {
+    /// A record of `protocol` over `span`, with header `header` and no field yet.
+    pub fn new(protocol: &'static Protocol, span: Span, header: Span) -> LayerRecord {
+        LayerRecord {
+            protocol,
+            span,
+            header,
+            fields: Vec::new(),
+            quoted: false,
+        }
+    }
+
+    /// The layer it belongs to.
+    pub fn layer(&self) -> OsiLayer {
+        self.protocol.layer
+    }
+
+    /// Adds a field located by its spec, with the header starting at `base`.
+    pub fn push(&mut self, spec: &FieldSpec, base: usize, value: impl Into<Value>) {
+        self.fields.push(Field {
+            name: spec.name,
+            value: value.into(),
+            span: spec.span(base),
+            mask: spec.mask,
+        });
+    }
+
+    /// Adds a field with its own span (variable-length fields such as options).
+    pub fn push_at(&mut self, name: &'static str, span: Span, value: impl Into<Value>) {
+        self.fields.push(Field {
+            name,
+            value: value.into(),
+            span,
+            mask: None,
+        });
+    }
+
+    /// The field named `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+struct FieldValues<'a>(&'a [Field]);
+struct FieldSpans<'a>(&'a [Field]);
+
+impl Serialize for FieldValues<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for f in self.0 {
+            map.serialize_entry(f.name, &f.value)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for FieldSpans<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for f in self.0 {
+            map.serialize_entry(f.name, &f.span)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for LayerRecord {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let layer = self.layer();
+        let devices: Vec<&str> = layer.devices().iter().map(|d| d.name.en).collect();
+        let mut st = s.serialize_struct("LayerRecord", 9)?;
+        st.serialize_field("osi", &layer.number())?;
+        st.serialize_field("layer", layer.name().en)?;
+        st.serialize_field("protocol", self.protocol.name)?;
+        st.serialize_field("pdu", self.protocol.pdu().en)?;
+        st.serialize_field("devices", &devices)?;
+        st.serialize_field("span", &self.span)?;
+        st.serialize_field("fields", &FieldValues(&self.fields))?;
+        st.serialize_field("spans", &FieldSpans(&self.fields))?;
+        if self.quoted {
+            st.serialize_field("quoted", &true)?;
+        } else {
+            st.skip_field("quoted")?;
+        }
+        st.end()
+    }
+}
+
+/// Why a layer could not be dissected (or, for a checksum, what is wrong with it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StopKind {
+    /// Fewer bytes than a header or a length field requires.
+    Truncated {
+        /// What needed them ("TCP header").
+        what: Text,
+        /// Bytes required.
+        needed: usize,
+        /// Bytes present.
+        present: usize,
+        /// The length field that said how many were needed, if one did.
+        length_from: Option<&'static str>,
+    },
+    /// A field holds a value the protocol does not allow.
+    Invalid {
+        /// The field.
+        field: &'static str,
+        /// Its value as found.
+        value: String,
+        /// What was expected instead.
+        expected: Text,
+    },
+    /// A checksum that does not match the bytes it covers.
+    BadChecksum {
+        /// The value in the frame.
+        found: u16,
+        /// The value it should have.
+        expected: u16,
+        /// The found value is only the pseudo-header sum: the sender left the checksum to
+        /// its NIC (checksum offload), so a capture on the sending host shows it unfinished.
+        offload: bool,
+    },
+    /// A protocol that is recognised but not dissected (yet).
+    Unsupported {
+        /// What it is ("EtherType").
+        what: Text,
+        /// Its value ("0x86dd").
+        value: String,
+    },
+}
+
+/// Where and why dissection of a layer stopped, or what is wrong in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stop {
+    /// The layer it concerns.
+    pub layer: OsiLayer,
+    /// The protocol it concerns.
+    pub protocol: &'static str,
+    /// The byte offset in the frame where the problem is.
+    pub offset: usize,
+    /// What is wrong.
+    pub kind: StopKind,
+}
+
+impl Stop {
+    /// The problem in one sentence (without layer and offset, which are fields of their own).
+    pub fn message(&self, lang: Lang) -> String {
+        match (&self.kind, lang) {
+            (
+                StopKind::Truncated {
+                    what,
+                    needed,
+                    present,
+                    length_from,
+                },
+                Lang::En,
+            ) => {
+                let mut s = format!(
+                    "truncated: {} needs {needed} bytes, {present} present",
+                    what.en
+                );
+                if let Some(from) = length_from {
+                    s.push_str(&format!(" (the {from} field says {needed})"));
+                }
+                s
+            }
+            (
+                StopKind::Truncated {
+                    what,
+                    needed,
+                    present,
+                    length_from,
+                },
+                Lang::Zh,
+            ) => {
+                let mut s = format!("截断:{}需要 {needed} 字节,只有 {present} 字节", what.zh);
+                if let Some(from) = length_from {
+                    s.push_str(&format!("({from} 字段给出 {needed})"));
+                }
+                s
+            }
+            (
+                StopKind::Invalid {
+                    field,
+                    value,
+                    expected,
+                },
+                Lang::En,
+            ) => format!("invalid {field} {value}: expected {}", expected.en),
+            (
+                StopKind::Invalid {
+                    field,
+                    value,
+                    expected,
+                },
+                Lang::Zh,
+            ) => format!("{field} 的值 {value} 无效:应为{}", expected.zh),
+            (
+                StopKind::BadChecksum {
+                    found,
+                    expected,
+                    offload,
+                },
+                Lang::En,
+            ) => {
+                let mut s = format!("bad checksum 0x{found:04x}: should be 0x{expected:04x}");
+                if *offload {
+                    s.push_str(
+                        " (the field holds only the pseudo-header sum: checksum offload, the NIC fills it in after the capture point)",
+                    );
+                }
+                s
+            }
+            (
+                StopKind::BadChecksum {
+                    found,
+                    expected,
+                    offload,
+                },
+                Lang::Zh,
+            ) => {
+                let mut s = format!("校验和 0x{found:04x} 错误:应为 0x{expected:04x}");
+                if *offload {
+                    s.push_str("(该字段只含伪首部之和:校验和卸载,由网卡在抓包点之后填写)");
+                }
+                s
+            }
+            (StopKind::Unsupported { what, value }, Lang::En) => {
+                format!("not dissected: {} {value}", what.en)
+            }
+            (StopKind::Unsupported { what, value }, Lang::Zh) => {
+                format!("未解析:{} {value}", what.zh)
+            }
+        }
+    }
+
+    /// Whether dissection stopped here (a bad checksum does not stop it).
+    pub fn is_fatal(&self) -> bool {
+        !matches!(self.kind, StopKind::BadChecksum { .. })
+    }
+}
+
+impl Serialize for Stop {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Stop", 4)?;
+        st.serialize_field("osi", &self.layer.number())?;
+        st.serialize_field("protocol", self.protocol)?;
+        st.serialize_field("offset", &self.offset)?;
+        st.serialize_field("message", &self.message(Lang::En))?;
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol;
+
+    const VERSION: FieldSpec = FieldSpec {
+        name: "version",
+        offset: 0,
+        len: 1,
+        mask: Some(0xf0),
+        about: Text::new("", ""),
+    };
+    const TOTAL: FieldSpec = FieldSpec {
+        name: "total_length",
+        offset: 2,
+        len: 2,
+        mask: None,
+        about: Text::new("", ""),
+    };
+
+    #[test]
+    fn specs_read_masked_and_whole_fields() {
+        let header = [0x45, 0x00, 0x00, 0x2e];
+        assert_eq!(VERSION.read(&header), Some(4));
+        assert_eq!(TOTAL.read(&header), Some(46));
+        assert_eq!(TOTAL.read(&header[..3]), None);
+        assert_eq!(TOTAL.span(14), Span::new(16, 18));
+    }
+
+    #[test]
+    fn a_record_serialises_as_the_json_contract_says() {
+        let mut rec = LayerRecord::new(
+            protocol("Ethernet II").unwrap(),
+            Span::new(0, 60),
+            Span::new(0, 14),
+        );
+        rec.push_at("ethertype", Span::new(12, 14), "0x0800");
+        let json = serde_json::to_value(&rec).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "osi": 2, "layer": "data link", "protocol": "Ethernet II", "pdu": "frame",
+                "devices": ["bridge", "Ethernet switch", "NIC"], "span": [0, 60],
+                "fields": {"ethertype": "0x0800"}, "spans": {"ethertype": [12, 14]}
+            })
+        );
+    }
+
+    #[test]
+    fn stop_messages_name_what_was_needed_in_both_languages() {
+        let stop = Stop {
+            layer: OsiLayer::Transport,
+            protocol: "TCP",
+            offset: 34,
+            kind: StopKind::Truncated {
+                what: Text::new("TCP header", "TCP 首部"),
+                needed: 20,
+                present: 6,
+                length_from: None,
+            },
+        };
+        assert_eq!(
+            stop.message(Lang::En),
+            "truncated: TCP header needs 20 bytes, 6 present"
+        );
+        assert_eq!(stop.message(Lang::Zh), "截断:TCP 首部需要 20 字节,只有 6 字节");
+        let json = serde_json::to_value(&stop).unwrap();
+        assert_eq!(json["offset"], 34);
+        assert_eq!(json["osi"], 4);
+        assert!(stop.is_fatal());
+    }
+}

@@ -1,0 +1,88 @@
+//! The OSI / TCP-IP knowledge of `layers`, in one place.
+//!
+//! Every command reads its layers, PDU names, protocols and devices from here: `encode`
+//! labels the rows it builds, `decode` labels the records it dissects, `table` and `quiz`
+//! print and drill the same entries. The reference is the course's memorisation table
+//! ("明日默写", TCP/IP five layers):
+//!
+//! ```text
+//! layer        protocols            devices
+//! application  HTTP, SMTP, POP3     none
+//! transport    TCP, UDP             layer-4 switch, layer-4 router
+//! network      IP                   router, layer-3 switch
+//! data link    ARP                  bridge, Ethernet switch, NIC
+//! physical     none                 repeater, hub, twisted pair
+//! ```
+//!
+//! Where the course is loose, the standard wins and the difference is said
+//! ([`Protocol::note`]): ARP (RFC 826) maps network addresses to link addresses and sits
+//! between layers 2 and 3; the course files it under data link.
+//!
+//! The crate also holds the dissection types every layer crate shares: a field table entry
+//! ([`FieldSpec`]), a dissected field ([`Field`]), a layer record ([`LayerRecord`]) and the
+//! reason dissection stopped ([`Stop`]).
+//!
+//! ```
+//! use layers_osi::{Lang, OsiLayer, Model};
+//! let transport = OsiLayer::Transport;
+//! assert_eq!(transport.number(), 4);
+//! assert_eq!(transport.name().get(Lang::Zh), "传输层");
+//! let devices: Vec<_> = transport.devices().iter().map(|d| d.name.en).collect();
+//! assert_eq!(devices, ["layer-4 switch", "layer-4 router"]);
+//! assert_eq!(Model::TcpIp5.layers().len(), 5);
+//! ```
+#![forbid(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod dissect;
+mod knowledge;
+
+pub use dissect::{find_spec, Field, FieldSpec, LayerRecord, Span, Stop, StopKind};
+pub use knowledge::{
+    device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, DEVICES, PROTOCOLS,
+};
+
+/// The language of everything a user reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese, the course's language.
+    Zh,
+}
+
+impl Lang {
+    /// The language a locale string such as `zh_CN.UTF-8` asks for (zh for `zh*`, else en).
+    pub fn from_locale(locale: &str) -> Lang {
+        if locale.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// A text in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Text {
+    /// English.
+    pub en: &'static str,
+    /// Chinese.
+    pub zh: &'static str,
+}
+
+impl Text {
+    /// A text in both languages.
+    pub const fn new(en: &'static str, zh: &'static str) -> Text {
+        Text { en, zh }
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Zh => self.zh,
+        }
+    }
+}
