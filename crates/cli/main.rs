@@ -1,1 +1,109 @@
-fn main() {}
+//! `layers`: build, dissect and drill network frames layer by layer.
+//!
+//! The binary only parses the command line and renders; everything it shows comes from the
+//! library crates. Exit codes: 0 done, 1 an input could not be read, 2 bad command line.
+#![forbid(unsafe_code)]
+
+mod args;
+mod encode;
+mod i18n;
+mod render;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use layers_osi::Lang;
+
+use crate::args::{Cli, ColorChoice, Command, LangArg};
+use crate::i18n::Msg;
+
+/// Exit code: the command line was wrong (clap uses the same).
+const EXIT_USAGE: u8 = 2;
+/// Exit code: an input could not be read.
+const EXIT_INPUT: u8 = 1;
+
+/// An error that ends the program, with its exit code.
+#[derive(Debug)]
+pub enum CliError {
+    /// A flag's value is wrong or flags conflict: exit 2.
+    Usage(String),
+    /// An input file could not be read or understood: exit 1.
+    Input(String),
+    /// Writing the output failed.
+    Io(io::Error),
+}
+
+impl From<io::Error> for CliError {
+    fn from(e: io::Error) -> Self {
+        CliError::Io(e)
+    }
+}
+
+/// How output looks: decided once, passed down.
+#[derive(Clone, Copy, Debug)]
+pub struct Ui {
+    /// The language of everything printed.
+    pub lang: Lang,
+    /// Whether to use ANSI colours.
+    pub color: bool,
+    /// Table width when stdout is not a terminal (fixed so output is byte-stable).
+    pub width: Option<u16>,
+}
+
+impl Ui {
+    fn decide(cli: &Cli) -> Ui {
+        let lang = match cli.lang {
+            Some(LangArg::En) => Lang::En,
+            Some(LangArg::Zh) => Lang::Zh,
+            None => ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .filter_map(|v| std::env::var(v).ok())
+                .find(|v| !v.is_empty())
+                .map(|v| Lang::from_locale(&v))
+                .unwrap_or_default(),
+        };
+        let tty = io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Ui {
+            lang,
+            color,
+            width: if tty { None } else { Some(120) },
+        }
+    }
+}
+
+fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = match &cli.command {
+        Command::Encode(args) => encode::run(args, ui, &mut out),
+    };
+    // Whatever was printed before an error still reaches the reader.
+    let flushed = out.flush();
+    result?;
+    Ok(flushed?)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ui = Ui::decide(&cli);
+    match run(&cli, &ui) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let (code, message) = match e {
+                CliError::Usage(m) => (EXIT_USAGE, m),
+                CliError::Input(m) => (EXIT_INPUT, m),
+                CliError::Io(e) => (EXIT_INPUT, e.to_string()),
+            };
+            let _ = writeln!(io::stderr(), "{} {message}", Msg::ErrorPrefix.get(ui.lang));
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,1 +1,216 @@
+//! The application layer (OSI 5-7 in one, as TCP/IP has it): the bytes a program hands to
+//! its socket, and what they are: UTF-8 text (Chinese included), an HTTP request or
+//! response, or a protocol known by its port (SMTP, POP3, FTP, Telnet, DNS, SNMP).
+//!
+//! ```
+//! use layers_application::recognise;
+//! let app = recognise("GET / HTTP/1.1\r\nHost: x\r\n\r\n".as_bytes(), 51000, 80);
+//! assert_eq!(app.protocol.name, "HTTP");
+//! assert_eq!(app.first_line.as_deref(), Some("GET / HTTP/1.1"));
+//! let chat = recognise("你好".as_bytes(), 9999, 51000);
+//! assert_eq!(chat.protocol.name, "data");
+//! assert_eq!(chat.text, "你好");
+//! ```
 #![forbid(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+use layers_osi::{protocol, Protocol};
+
+/// The longest preview, in characters.
+pub const PREVIEW_CHARS: usize = 120;
+
+/// What a payload is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recognised {
+    /// The protocol it is in ("data" when none is recognised).
+    pub protocol: &'static Protocol,
+    /// A printable preview: the text itself when it is UTF-8 (control characters escaped),
+    /// otherwise the bytes as ASCII with `.` for the rest.
+    pub text: String,
+    /// Whether the whole payload is valid UTF-8.
+    pub utf8: bool,
+    /// For a text protocol, its first line (HTTP's request or status line).
+    pub first_line: Option<String>,
+}
+
+const HTTP_METHODS: [&str; 9] = [
+    "GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
+];
+
+/// What `payload`, sent from `source_port` to `destination_port`, is.
+pub fn recognise(payload: &[u8], source_port: u16, destination_port: u16) -> Recognised {
+    let utf8 = std::str::from_utf8(payload).is_ok();
+    let text = preview(payload);
+    let line = first_line(payload);
+    let is_http = HTTP_METHODS.iter().any(|m| payload.starts_with(m.as_bytes()))
+        || payload.starts_with(b"HTTP/1.");
+    let by_port = |p: u16| match p {
+        21 => Some("FTP"),
+        23 => Some("Telnet"),
+        25 | 587 => Some("SMTP"),
+        53 => Some("DNS"),
+        80 | 8080 => Some("HTTP"),
+        110 => Some("POP3"),
+        161 | 162 => Some("SNMP"),
+        _ => None,
+    };
+    let name = if is_http {
+        Some("HTTP")
+    } else if payload.is_empty() {
+        None
+    } else {
+        by_port(destination_port).or_else(|| by_port(source_port))
+    };
+    let protocol = protocol(name.unwrap_or("data")).expect("every recognised protocol is in layers-osi");
+    let first_line = match protocol.name {
+        "HTTP" | "SMTP" | "POP3" | "FTP" => line,
+        _ => None,
+    };
+    Recognised {
+        protocol,
+        text,
+        utf8,
+        first_line,
+    }
+}
+
+/// An HTTP/1.x request or status line, split into its parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HttpLine {
+    /// `GET /index.html HTTP/1.1`.
+    Request {
+        /// The method.
+        method: String,
+        /// The request target.
+        uri: String,
+        /// The protocol version.
+        version: String,
+    },
+    /// `HTTP/1.1 200 OK`.
+    Response {
+        /// The protocol version.
+        version: String,
+        /// The status code.
+        status: u16,
+        /// The reason phrase.
+        reason: String,
+    },
+}
+
+/// `line` split as an HTTP request or status line, if it is one (RFC 9112 section 3 and 4).
+pub fn http_line(line: &str) -> Option<HttpLine> {
+    let mut parts = line.splitn(3, ' ');
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next().unwrap_or(""));
+    if a.starts_with("HTTP/") {
+        Some(HttpLine::Response {
+            version: a.to_string(),
+            status: b.parse().ok()?,
+            reason: c.to_string(),
+        })
+    } else if HTTP_METHODS.iter().any(|m| m.trim_end() == a) && c.starts_with("HTTP/") {
+        Some(HttpLine::Request {
+            method: a.to_string(),
+            uri: b.to_string(),
+            version: c.to_string(),
+        })
+    } else {
+        None
+    }
+}
+
+fn first_line(payload: &[u8]) -> Option<String> {
+    let end = payload.iter().position(|b| *b == b'\n').unwrap_or(payload.len());
+    let line = std::str::from_utf8(&payload[..end]).ok()?.trim_end_matches('\r');
+    (!line.is_empty()).then(|| line.to_string())
+}
+
+/// A printable preview of `payload`, at most [`PREVIEW_CHARS`] characters (then `…`).
+pub fn preview(payload: &[u8]) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut push = |s: &str, out: &mut String| {
+        count += 1;
+        if count <= PREVIEW_CHARS {
+            out.push_str(s);
+        }
+    };
+    match std::str::from_utf8(payload) {
+        Ok(text) => {
+            for c in text.chars() {
+                match c {
+                    '\r' => push("\\r", &mut out),
+                    '\n' => push("\\n", &mut out),
+                    '\t' => push("\\t", &mut out),
+                    c if c.is_control() => push(".", &mut out),
+                    c => push(c.encode_utf8(&mut [0; 4]), &mut out),
+                }
+            }
+        }
+        Err(_) => {
+            for b in payload {
+                let c = if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' };
+                push(c.encode_utf8(&mut [0; 4]), &mut out);
+            }
+        }
+    }
+    if count > PREVIEW_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_text_is_shown_as_text() {
+        // The seed's reply, as its socket program sends it: '你也好'.encode('utf-8').
+        let bytes = [0xe4, 0xbd, 0xa0, 0xe4, 0xb9, 0x9f, 0xe5, 0xa5, 0xbd];
+        let r = recognise(&bytes, 49242, 9999);
+        assert_eq!(r.text, "你也好");
+        assert!(r.utf8);
+        assert_eq!(r.protocol.name, "data");
+    }
+
+    #[test]
+    fn binary_is_shown_with_dots() {
+        let r = recognise(&[0x00, b'h', b'i', 0xff], 1, 2);
+        assert_eq!(r.text, ".hi.");
+        assert!(!r.utf8);
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_long_text_is_cut() {
+        assert_eq!(preview(b"a\r\nb\tc\x07"), "a\\r\\nb\\tc.");
+        let long = "x".repeat(PREVIEW_CHARS + 5);
+        let p = preview(long.as_bytes());
+        assert_eq!(p.chars().count(), PREVIEW_CHARS + 1);
+        assert!(p.ends_with('…'));
+    }
+
+    #[test]
+    fn http_lines_split_into_parts() {
+        assert_eq!(
+            http_line("GET /index.html HTTP/1.1"),
+            Some(HttpLine::Request { method: "GET".into(), uri: "/index.html".into(), version: "HTTP/1.1".into() })
+        );
+        assert_eq!(
+            http_line("HTTP/1.0 404 Not Found"),
+            Some(HttpLine::Response { version: "HTTP/1.0".into(), status: 404, reason: "Not Found".into() })
+        );
+        assert_eq!(http_line("USER anonymous"), None);
+        assert_eq!(http_line("HTTP/1.1 abc"), None);
+    }
+
+    #[test]
+    fn protocols_by_content_then_by_port() {
+        let resp = recognise(b"HTTP/1.1 200 OK\r\n\r\n", 8888, 50000);
+        assert_eq!((resp.protocol.name, resp.first_line.as_deref()), ("HTTP", Some("HTTP/1.1 200 OK")));
+        assert_eq!(recognise(b"USER anonymous\r\n", 50000, 21).protocol.name, "FTP");
+        assert_eq!(recognise(b"+OK ready\r\n", 110, 50000).protocol.name, "POP3");
+        assert_eq!(recognise(b"\x12\x34\x01\x00", 50000, 53).protocol.name, "DNS");
+        assert_eq!(recognise(b"hello!", 51000, 9999).protocol.name, "data");
+        assert_eq!(recognise(b"", 51000, 80).protocol.name, "data");
+    }
+}

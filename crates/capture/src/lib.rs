@@ -1,1 +1,255 @@
+//! Frames in and out of files: raw bytes, hex text, classic pcap and pcapng.
+//!
+//! Writing goes through the pcap-file crate. A frame written with its FCS is marked so
+//! Wireshark checks it instead of reading four bytes of trailer: in pcapng by the
+//! interface's `if_fcslen` option, in classic pcap by the FCS bits of the link-type field
+//! (libpcap's `LT_FCS_DATALINK_EXT`: FCS length in 16-bit words in bits 28-31, and bit 26
+//! saying it is present).
+//!
+//! ```
+//! use layers_capture::{write_frames, OutputFormat, OutFrame};
+//! let frame = OutFrame { data: &[0u8; 60], original_length: 60, time: Default::default() };
+//! let mut out = Vec::new();
+//! write_frames(&mut out, OutputFormat::Hex, &[frame], false).unwrap();
+//! assert_eq!(out.len(), 121); // 60 bytes as 120 hex digits and a newline
+//! ```
 #![forbid(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
+use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
+use pcap_file::pcapng::blocks::interface_description::{
+    InterfaceDescriptionBlock, InterfaceDescriptionOption,
+};
+use pcap_file::pcapng::PcapNgWriter;
+use pcap_file::{DataLink, Endianness};
+
+/// A file format `layers` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// The frame's bytes and nothing else (one frame).
+    Raw,
+    /// One frame per line as lowercase hex digits.
+    Hex,
+    /// Classic libpcap, microsecond timestamps, Ethernet link type.
+    Pcap,
+    /// pcapng with one Ethernet interface.
+    Pcapng,
+}
+
+impl OutputFormat {
+    /// The format a file name's extension asks for: `.bin`/`.raw` raw, `.hex`/`.txt` hex,
+    /// `.pcap`/`.cap` pcap, `.pcapng`/`.ntar` pcapng.
+    pub fn from_path(path: &Path) -> Option<OutputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "bin" | "raw" => OutputFormat::Raw,
+            "hex" | "txt" => OutputFormat::Hex,
+            "pcap" | "cap" => OutputFormat::Pcap,
+            "pcapng" | "ntar" => OutputFormat::Pcapng,
+            _ => return None,
+        })
+    }
+
+    /// Its usual name.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Raw => "raw",
+            OutputFormat::Hex => "hex",
+            OutputFormat::Pcap => "pcap",
+            OutputFormat::Pcapng => "pcapng",
+        }
+    }
+}
+
+/// One frame to write.
+#[derive(Clone, Copy, Debug)]
+pub struct OutFrame<'a> {
+    /// The bytes captured (with FCS if the file says so).
+    pub data: &'a [u8],
+    /// How long the frame was before a snap length cut it.
+    pub original_length: usize,
+    /// When it was seen, since the epoch.
+    pub time: Duration,
+}
+
+/// Why frames could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The file system refused.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The pcap writer refused.
+    #[error("{0}")]
+    Pcap(#[from] pcap_file::PcapError),
+    /// A raw file holds exactly one frame.
+    #[error("a raw file holds one frame, not {0}")]
+    RawNeedsOneFrame(usize),
+    /// A length does not fit the format.
+    #[error("frame of {0} bytes is too long for the format")]
+    TooLong(usize),
+}
+
+/// The classic pcap link type for Ethernet, with the FCS bits when frames carry their FCS.
+pub fn pcap_linktype(with_fcs: bool) -> u32 {
+    const ETHERNET: u32 = 1;
+    const FCS_PRESENT: u32 = 0x0400_0000;
+    const FCS_WORDS_SHIFT: u32 = 28;
+    if with_fcs {
+        ETHERNET | FCS_PRESENT | (2 << FCS_WORDS_SHIFT)
+    } else {
+        ETHERNET
+    }
+}
+
+fn len32(n: usize) -> Result<u32, WriteError> {
+    u32::try_from(n).map_err(|_| WriteError::TooLong(n))
+}
+
+/// Writes `frames` in `format`; `with_fcs` says each ends with its 4-byte FCS.
+pub fn write_frames<W: Write>(
+    mut out: W,
+    format: OutputFormat,
+    frames: &[OutFrame<'_>],
+    with_fcs: bool,
+) -> Result<(), WriteError> {
+    match format {
+        OutputFormat::Raw => match frames {
+            [one] => out.write_all(one.data)?,
+            _ => return Err(WriteError::RawNeedsOneFrame(frames.len())),
+        },
+        OutputFormat::Hex => {
+            for f in frames {
+                writeln!(out, "{}", hex::encode(f.data))?;
+            }
+        }
+        OutputFormat::Pcap => {
+            let header = PcapHeader {
+                datalink: DataLink::from(pcap_linktype(with_fcs)),
+                // Little-endian, like tcpdump on the machines our users have.
+                endianness: Endianness::Little,
+                ..Default::default()
+            };
+            let mut w = PcapWriter::with_header(out, header)?;
+            for f in frames {
+                w.write_packet(&PcapPacket::new(f.time, len32(f.original_length)?, f.data))?;
+            }
+            out = w.into_writer();
+        }
+        OutputFormat::Pcapng => {
+            let mut w = PcapNgWriter::with_endianness(out, Endianness::Little)?;
+            let mut options = Vec::new();
+            if with_fcs {
+                options.push(InterfaceDescriptionOption::IfFcsLen(4));
+            }
+            w.write_pcapng_block(InterfaceDescriptionBlock {
+                linktype: DataLink::ETHERNET,
+                snaplen: 0,
+                options,
+            })?;
+            for f in frames {
+                w.write_pcapng_block(EnhancedPacketBlock {
+                    interface_id: 0,
+                    timestamp: f.time,
+                    original_len: len32(f.original_length)?,
+                    data: Cow::Borrowed(f.data),
+                    options: Vec::new(),
+                })?;
+            }
+            out = w.into_inner();
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pcap_file::pcap::PcapReader;
+    use pcap_file::pcapng::PcapNgReader;
+
+    fn frame() -> Vec<u8> {
+        (0..60u8).collect()
+    }
+
+    #[test]
+    fn formats_from_extensions() {
+        for (name, want) in [
+            ("x.bin", Some(OutputFormat::Raw)),
+            ("x.HEX", Some(OutputFormat::Hex)),
+            ("x.txt", Some(OutputFormat::Hex)),
+            ("dir/x.pcap", Some(OutputFormat::Pcap)),
+            ("x.pcapng", Some(OutputFormat::Pcapng)),
+            ("x.json", None),
+            ("x", None),
+        ] {
+            assert_eq!(OutputFormat::from_path(Path::new(name)), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn pcap_round_trips_with_times_and_original_lengths() {
+        let data = frame();
+        let frames = [
+            OutFrame { data: &data, original_length: 60, time: Duration::new(1_732_500_000, 123_456_000) },
+            OutFrame { data: &data[..20], original_length: 60, time: Duration::new(1_732_500_001, 0) },
+        ];
+        let mut out = Vec::new();
+        write_frames(&mut out, OutputFormat::Pcap, &frames, false).unwrap();
+        let mut r = PcapReader::new(&out[..]).unwrap();
+        assert_eq!(r.header().datalink, DataLink::ETHERNET);
+        let p = r.next_packet().unwrap().unwrap();
+        assert_eq!((p.data.as_ref(), p.orig_len, p.timestamp), (&data[..], 60, frames[0].time));
+        let p = r.next_packet().unwrap().unwrap();
+        assert_eq!((p.data.len(), p.orig_len), (20, 60));
+        assert!(r.next_packet().is_none());
+    }
+
+    #[test]
+    fn pcap_with_fcs_sets_the_link_type_fcs_bits() {
+        let data = frame();
+        let mut out = Vec::new();
+        let f = OutFrame { data: &data, original_length: 60, time: Duration::ZERO };
+        write_frames(&mut out, OutputFormat::Pcap, &[f], true).unwrap();
+        let linktype = u32::from_le_bytes(out[20..24].try_into().unwrap());
+        assert_eq!(linktype & 0xffff, 1);
+        assert_eq!(linktype >> 28, 2, "two 16-bit words of FCS");
+        assert_ne!(linktype & 0x0400_0000, 0);
+    }
+
+    #[test]
+    fn pcapng_round_trips_and_marks_the_fcs() {
+        let data = frame();
+        let mut out = Vec::new();
+        let f = OutFrame { data: &data, original_length: 64, time: Duration::new(5, 0) };
+        write_frames(&mut out, OutputFormat::Pcapng, &[f], true).unwrap();
+        let mut r = PcapNgReader::new(&out[..]).unwrap();
+        let mut blocks = Vec::new();
+        while let Some(block) = r.next_block() {
+            blocks.push(block.unwrap().into_owned());
+        }
+        assert_eq!(blocks.len(), 2, "an interface and a packet");
+        let epb = blocks.pop().unwrap().into_enhanced_packet().expect("an enhanced packet block");
+        assert_eq!((epb.data.as_ref(), epb.original_len), (&data[..], 64));
+        assert_eq!(r.interfaces()[0].options, vec![InterfaceDescriptionOption::IfFcsLen(4)]);
+    }
+
+    #[test]
+    fn raw_holds_exactly_one_frame() {
+        let data = frame();
+        let f = OutFrame { data: &data, original_length: 60, time: Duration::ZERO };
+        let mut out = Vec::new();
+        write_frames(&mut out, OutputFormat::Raw, &[f], false).unwrap();
+        assert_eq!(out, data);
+        assert!(matches!(
+            write_frames(Vec::new(), OutputFormat::Raw, &[f, f], false),
+            Err(WriteError::RawNeedsOneFrame(2))
+        ));
+    }
+}

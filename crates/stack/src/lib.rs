@@ -1,1 +1,57 @@
+//! Encapsulation and decapsulation: the only crate that knows which layer follows which.
+//!
+//! Top-down, a [`FrameSpec`] describes a frame the way the layers nest (Ethernet holds
+//! IPv4 or ARP, IPv4 holds TCP, UDP or ICMP, they hold the data), and
+//! [`FrameSpec::build`] writes it with etherparse, lengths and checksums computed;
+//! [`finish`] pads it to the Ethernet minimum, applies named [`Fault`]s and appends the
+//! FCS. Bottom-up, [`dissect_ethernet`] turns bytes into layer records with every field's
+//! span, and stops where a layer breaks, saying where and why. A [`Frame`] is the model
+//! `--json` prints.
+//!
+//! ```
+//! use layers_stack::{dissect_ethernet, FrameSpec, NetworkSpec, Ipv4Spec, TransportSpec};
+//! use layers_ethernet::Mac;
+//! let spec = FrameSpec {
+//!     source_mac: Mac::derived_from_ipv4([192, 168, 11, 34]),
+//!     destination_mac: Mac::derived_from_ipv4([192, 168, 11, 53]),
+//!     vlan: None,
+//!     network: NetworkSpec::Ipv4(
+//!         Ipv4Spec { source: [192, 168, 11, 34].into(), destination: [192, 168, 11, 53].into(),
+//!                    ttl: 64, identification: 1, dont_fragment: false },
+//!         TransportSpec::Udp { source_port: 51000, destination_port: 53, payload: b"hi".to_vec() },
+//!     ),
+//! };
+//! let bytes = spec.build().unwrap();
+//! let d = dissect_ethernet(&bytes);
+//! let names: Vec<_> = d.layers.iter().map(|l| l.protocol.name).collect();
+//! assert_eq!(names, ["Ethernet PHY", "Ethernet II", "IPv4", "UDP", "DNS"]);
+//! assert!(d.errors.is_empty());
+//! ```
 #![forbid(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod build;
+mod dissect;
+mod fault;
+mod frame;
+
+pub use build::{BuildError, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};
+pub use dissect::{dissect_ethernet, Dissection};
+pub use fault::{finish, Fault, FaultEffect, FaultError, FaultParseError, Finished, FAULT_NAMES};
+pub use frame::Frame;
+
+use layers_osi::FieldSpec;
+
+/// The field table of a protocol's header, by the protocol's name (as in `layers-osi`).
+pub fn field_table(protocol: &str) -> Option<&'static [FieldSpec]> {
+    Some(match protocol {
+        "Ethernet II" => layers_ethernet::ETHERNET2_FIELDS,
+        "802.1Q" => layers_ethernet::VLAN_FIELDS,
+        "ARP" => layers_arp::ARP_FIELDS,
+        "IPv4" => layers_ipv4::IPV4_FIELDS,
+        "ICMP" => layers_ipv4::ICMP_FIELDS,
+        "TCP" => layers_transport::TCP_FIELDS,
+        "UDP" => layers_transport::UDP_FIELDS,
+        _ => return None,
+    })
+}

@@ -1,0 +1,204 @@
+//! The command line, with clap's derive API.
+//!
+//! Values that need more than a type check (addresses, ports, masks, MACs, numbers with a
+//! range) are taken as text and checked by the command, so every refusal is one line in
+//! the user's language that names the flag, the value and what was expected.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Build, dissect and drill network frames layer by layer: the OSI / TCP-IP model made tangible.
+#[derive(Debug, Parser)]
+#[command(name = "layers", version, propagate_version = true)]
+pub struct Cli {
+    /// Language of the output (default: from LC_ALL / LANG, zh for zh_*)
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Colour: auto uses colour only on a terminal and never with NO_COLOR set
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English
+    En,
+    /// 中文
+    Zh,
+}
+
+/// When to colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build one frame top-down and show every layer's part of it
+    #[command(after_help = ENCODE_EXAMPLES)]
+    Encode(EncodeArgs),
+}
+
+const ENCODE_EXAMPLES: &str = "\
+Examples / 示例:
+  layers encode
+      the seed's TCP segment \"hello!\" 192.168.11.34:51000 -> 192.168.11.53:9999 / 课程示例
+  layers encode --lang zh --explain
+      the same, explained step by step in Chinese / 逐步讲解(中文)
+  layers encode --proto udp --to 192.168.11.53:dns --payload hi -o x.pcap
+      a UDP datagram to port 53, written to a pcap / 写入 pcap 文件
+  layers encode --from 192.168.11.34/24 --gateway 192.168.11.1 --to 8.8.8.8:80
+      off-subnet: the frame goes to the gateway's MAC / 跨网段:帧发往网关的 MAC
+  layers encode --proto arp --to 192.168.11.53
+      the ARP request that resolves the next hop / 解析下一跳的 ARP 请求
+  layers encode --flags SYN --seq 0 --mss 1460 --fields
+      a SYN with an MSS option, every field with its bytes / 带 MSS 的 SYN 及其字段
+  layers encode --vlan 10:5 --payload 你好 --json
+      a tagged frame carrying Chinese text, as JSON / 带 VLAN 标签的帧,JSON 输出
+  layers encode --fault bad-l4-checksum -o bad.pcapng
+      a deliberately broken frame / 故意损坏的帧";
+
+/// Protocol carried by the frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Proto {
+    /// A TCP segment (the seed's socket)
+    Tcp,
+    /// A UDP datagram
+    Udp,
+    /// An ICMP echo request (ping)
+    Icmp,
+    /// The ARP request that resolves the next hop
+    Arp,
+}
+
+/// File format of -o.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// The frame's bytes
+    Raw,
+    /// Hex text, one frame per line
+    Hex,
+    /// Classic pcap
+    Pcap,
+    /// pcapng
+    Pcapng,
+}
+
+/// `layers encode`.
+#[derive(Debug, Args)]
+pub struct EncodeArgs {
+    /// Data to carry, as text (UTF-8; Chinese welcome) [default: hello!]
+    #[arg(long, value_name = "TEXT", help_heading = "Payload")]
+    pub payload: Option<String>,
+    /// Data to carry, as hex digits (spaces, colons and 0x allowed)
+    #[arg(long, value_name = "HEX", help_heading = "Payload")]
+    pub payload_hex: Option<String>,
+    /// Data to carry, read from a file
+    #[arg(long, value_name = "PATH", help_heading = "Payload")]
+    pub payload_file: Option<PathBuf>,
+
+    /// What the frame carries
+    #[arg(long, value_enum, default_value_t = Proto::Tcp, help_heading = "Addresses")]
+    pub proto: Proto,
+    /// Sender: IP, its network as /PREFIX or /MASK, and port [default: 192.168.11.34/24:51000]
+    #[arg(long, value_name = "IP[/PREFIX|/MASK][:PORT]", help_heading = "Addresses")]
+    pub from: Option<String>,
+    /// Receiver: IP and port number or service name (http, dns, ...) [default: 192.168.11.53:9999]
+    #[arg(long, value_name = "IP[:PORT]", help_heading = "Addresses")]
+    pub to: Option<String>,
+    /// The sender's subnet mask (instead of /PREFIX in --from)
+    #[arg(long, value_name = "MASK", help_heading = "Addresses")]
+    pub mask: Option<String>,
+    /// The sender's default gateway [default: the first host of its network]
+    #[arg(long, value_name = "IP", help_heading = "Addresses")]
+    pub gateway: Option<String>,
+    /// Source MAC [default: 02:00 + the source IPv4, locally administered]
+    #[arg(long, value_name = "MAC", help_heading = "Addresses")]
+    pub src_mac: Option<String>,
+    /// Destination MAC [default: the next hop's, derived the same way; broadcast for ARP]
+    #[arg(long, value_name = "MAC", help_heading = "Addresses")]
+    pub dst_mac: Option<String>,
+
+    /// IPv4 time to live [default: 64]
+    #[arg(long, value_name = "N", help_heading = "IPv4")]
+    pub ttl: Option<String>,
+    /// IPv4 identification [default: 1]
+    #[arg(long, value_name = "N", help_heading = "IPv4")]
+    pub id: Option<String>,
+    /// Set IPv4's don't-fragment bit
+    #[arg(long, help_heading = "IPv4")]
+    pub df: bool,
+    /// Largest IPv4 packet the link takes; bigger payloads are refused [default: 1500]
+    #[arg(long, value_name = "BYTES", help_heading = "IPv4")]
+    pub mtu: Option<String>,
+
+    /// TCP flags, comma-separated: SYN,ACK,PSH,FIN,RST,URG,ECE,CWR [default: PSH,ACK]
+    #[arg(long, value_name = "FLAGS", help_heading = "TCP")]
+    pub flags: Option<String>,
+    /// TCP sequence number [default: 1]
+    #[arg(long, value_name = "N", help_heading = "TCP")]
+    pub seq: Option<String>,
+    /// TCP acknowledgment number (needs ACK) [default: 1 with ACK, else 0]
+    #[arg(long, value_name = "N", help_heading = "TCP")]
+    pub ack: Option<String>,
+    /// TCP receive window [default: 64240]
+    #[arg(long, value_name = "N", help_heading = "TCP")]
+    pub window: Option<String>,
+    /// Add an MSS option (needs SYN)
+    #[arg(long, value_name = "N", help_heading = "TCP")]
+    pub mss: Option<String>,
+
+    /// Tag the frame with 802.1Q VLAN ID (1-4094) and priority (0-7)
+    #[arg(long, value_name = "ID[:PCP]", help_heading = "Link")]
+    pub vlan: Option<String>,
+    /// Link speed for the time on the wire: 10M, 100M, 1G, 10G
+    #[arg(long, value_name = "SPEED", default_value = "1G", help_heading = "Link")]
+    pub link: String,
+
+    /// Show every header field with its value, bytes and bits
+    #[arg(long, help_heading = "Views")]
+    pub fields: bool,
+    /// Explain each step in words
+    #[arg(long, help_heading = "Views")]
+    pub explain: bool,
+    /// Print the frame as JSON (the model `decode --json` uses) instead of tables
+    #[arg(long, help_heading = "Views")]
+    pub json: bool,
+
+    /// Write the frame to FILE (format from the extension: .bin .hex .txt .pcap .pcapng)
+    #[arg(short = 'o', long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// Format of -o, overriding the extension
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<FormatArg>,
+    /// Append the Ethernet FCS (CRC-32) to the written frame
+    #[arg(long, help_heading = "Output")]
+    pub fcs: bool,
+    /// Break the frame on purpose: bad-ip-checksum, bad-l4-checksum, ttl-zero, truncate=N (repeatable)
+    #[arg(long, value_name = "FAULT", help_heading = "Output")]
+    pub fault: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,219 @@
+//! Every message the CLI prints, in English and Chinese, in one place.
+//!
+//! A template's `{}` takes the next argument and `{N}` the N-th (from 0), so a Chinese
+//! sentence can put the arguments in its own order. The knowledge itself (layer, device,
+//! protocol and field names) comes from the library crates' `Text`s.
+
+use std::fmt::Display;
+
+use layers_osi::Lang;
+
+macro_rules! messages {
+    ($($name:ident => $en:expr, $zh:expr;)*) => {
+        /// A message of the CLI.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($name),* }
+
+        impl Msg {
+            /// Every message, for tests.
+            #[cfg(test)]
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+
+            /// The template in `lang`.
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Lang::En) => $en, (Msg::$name, Lang::Zh) => $zh,)*
+                }
+            }
+        }
+    };
+}
+
+impl Msg {
+    /// The template in `lang` with its placeholders filled from `args`.
+    pub fn fill(self, lang: Lang, args: &[&dyn Display]) -> String {
+        fill(self.get(lang), args)
+    }
+}
+
+/// Fills `{}` (the next argument) and `{N}` (argument N) in `template`.
+pub fn fill(template: &str, args: &[&dyn Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut next = 0;
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if after[..close].chars().all(|c| c.is_ascii_digit()) => {
+                let index = if close == 0 {
+                    next += 1;
+                    next - 1
+                } else {
+                    after[..close].parse().unwrap_or(usize::MAX)
+                };
+                match args.get(index) {
+                    Some(a) => out.push_str(&a.to_string()),
+                    None => out.push_str(&rest[open..open + close + 2]),
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+messages! {
+    ErrorPrefix => "error:", "错误:";
+    BadValue => "{} {}: {}", "{} {}:{}";
+    ExpRange => "expected a whole number from {} to {}", "应为 {} 到 {} 之间的整数";
+    ExpIp => "expected an IPv4 address such as 192.168.11.34", "应为 IPv4 地址,如 192.168.11.34";
+    ExpPrefix => "the prefix length must be 0-32 (or give a mask such as 255.255.255.0)", "前缀长度必须在 0-32 之间(或写成掩码,如 255.255.255.0)";
+    ExpMaskContiguous => "mask {} is not contiguous: its one bits must all come first, such as 255.255.255.0", "掩码 {} 不连续:1 必须全部在前面,如 255.255.255.0";
+    ExpPort => "the port must be a number 0-65535 or a service name such as http or dns", "端口必须是 0-65535 的数字或服务名,如 http、dns";
+    ExpService => "unknown service name: use a port number or a name such as http, dns, smtp", "未知的服务名:请用端口号,或 http、dns、smtp 等服务名";
+    ExpMac => "expected a MAC address: six hex bytes such as 02:00:c0:a8:0b:22", "应为 MAC 地址:六个十六进制字节,如 02:00:c0:a8:0b:22";
+    ExpUnicastMac => "a source MAC must be unicast (its first byte even)", "源 MAC 必须是单播地址(第一个字节为偶数)";
+    ExpHex => "expected hex digits in pairs, such as 68 65 6c 6c 6f ({})", "应为成对的十六进制数字,如 68 65 6c 6c 6f({})";
+    ExpFlags => "expected a comma-separated list of SYN, ACK, PSH, FIN, RST, URG, ECE, CWR", "应为逗号分隔的 SYN、ACK、PSH、FIN、RST、URG、ECE、CWR";
+    ExpVlan => "expected ID[:PCP], such as 10 or 10:5", "应为 ID[:PCP],如 10 或 10:5";
+    ExpVlanId => "the VLAN ID must be 1-4094 (0 and 4095 are reserved)", "VLAN ID 必须在 1-4094 之间(0 和 4095 为保留值)";
+    ExpVlanPcp => "the priority must be 0-7", "优先级必须在 0-7 之间";
+    ExpSpeed => "expected 10M, 100M, 1G or 10G", "应为 10M、100M、1G 或 10G";
+    ExpFault => "expected bad-ip-checksum, bad-l4-checksum, ttl-zero or truncate=N", "应为 bad-ip-checksum、bad-l4-checksum、ttl-zero 或 truncate=N";
+    ExpFormatExt => "cannot tell the format from the file name: end it in .bin, .hex, .txt, .pcap or .pcapng, or add --format raw|hex|pcap|pcapng", "无法从文件名判断格式:请以 .bin、.hex、.txt、.pcap 或 .pcapng 结尾,或加上 --format raw|hex|pcap|pcapng";
+    ExpGatewayInNet => "the gateway must be on the sender's network {}: a host can only hand frames to a gateway on its own network", "网关必须在发送方所在的网络 {} 内:主机只能把帧交给本网络内的网关";
+    ExpGatewayHost => "the gateway must be another host of the network, not its network or broadcast address, nor the sender {} itself", "网关必须是本网络内的另一台主机,不能是网络地址、广播地址或发送方 {} 自己";
+    ExpToNoPrefix => "the receiver takes no prefix: give IP[:PORT]; the sender's mask decides the subnet", "接收方不带前缀:请写 IP[:端口];子网由发送方的掩码决定";
+    ConflictPayload => "{} and {} cannot be used together: give the data one way", "{} 和 {} 不能同时使用:数据只能用一种方式给出";
+    ConflictArpData => "{} cannot be used with --proto arp: an ARP packet carries no data", "{} 不能与 --proto arp 同时使用:ARP 数据包不携带数据";
+    ConflictTcpOnly => "{} only applies to TCP, not to --proto {}", "{} 只适用于 TCP,不适用于 --proto {}";
+    ConflictArpIp => "{} cannot be used with --proto arp: ARP has no IPv4 header", "{} 不能与 --proto arp 同时使用:ARP 没有 IPv4 首部";
+    ConflictMask => "--mask {} disagrees with the /{} given in --from", "--mask {} 与 --from 中的 /{} 不一致";
+    ConflictNoPorts => "{} {}: --proto {} has no ports; give the address alone", "{} {}:--proto {} 没有端口;只写地址即可";
+    NeedsAck => "--ack {}: an acknowledgment number means nothing without the ACK flag: add ACK to --flags", "--ack {}:没有 ACK 标志,确认号没有意义:请在 --flags 中加上 ACK";
+    NeedsSyn => "--mss {}: the MSS option is only sent on a SYN (RFC 9293): add SYN to --flags", "--mss {}:MSS 选项只能出现在 SYN 段中(RFC 9293):请在 --flags 中加上 SYN";
+    NeedsOutput => "{} needs -o FILE", "{} 需要配合 -o 文件 使用";
+    OverMtu => "the IPv4 packet would be {} bytes ({} of headers + {} of data) but the MTU is {}: at most {} bytes of data fit; send less or raise --mtu", "IPv4 数据包将有 {} 字节({} 字节首部 + {} 字节数据),但 MTU 只有 {}:最多只能放 {} 字节数据;请减少数据或调大 --mtu";
+    ReadFile => "cannot read {} {}: {}", "无法读取 {} {}:{}";
+    WriteFile => "cannot write {}: {}", "无法写入 {}:{}";
+    Wrote => "wrote {} ({}, 1 frame, {} bytes{})", "已写入 {}({},1 帧,{} 字节{})";
+    WroteFcs => ", FCS included", ",含 FCS";
+    NoDevice => "none", "无";
+    ListSep => ", ", "、";
+    PayloadText => "{} bytes of data \"{}\"", "{} 字节数据「{}」";
+    PayloadBytes => "{} bytes of data", "{} 字节数据";
+    TitlePorts => "{} {} carrying {}: {}:{} -> {}:{}", "{} {},携带 {}:{}:{} -> {}:{}";
+    TitleIcmp => "ICMP echo request (ping) carrying {}: {} -> {}", "ICMP 回显请求(ping),携带 {}:{} -> {}";
+    TitleArp => "ARP request: who has {}? tell {}", "ARP 请求:谁是 {}?请告诉 {}";
+    SubnetHeading => "Subnet decision: the sender ANDs both addresses with its mask {} (/{})", "子网判断:发送方把两个地址分别与子网掩码 {}(/{})按位与";
+    SourceNetwork => "(the sender's network)", "(发送方所在网络)";
+    DestinationNetwork => "(the receiver, under the sender's mask)", "(接收方,用发送方的掩码)";
+    SameNetwork => "same network {} -> deliver directly: ARP for {}'s MAC; the frame goes straight to it", "同一网络 {} -> 直接交付:用 ARP 查询 {} 的 MAC,帧直接发给它";
+    OtherNetwork => "{} is not {} -> send via the gateway {}: ARP for the gateway's MAC; the frame goes to the gateway, not to {}", "{} 不等于 {} -> 经网关 {} 转发:用 ARP 查询网关的 MAC,帧发给网关而不是 {}";
+    GatewayAssumed => "(gateway {} assumed: the network's first host; set it with --gateway)", "(假定网关为 {}:网络中的第一个主机地址;可用 --gateway 指定)";
+    DestinationKind => "{} is {}", "{} 是{}";
+    MacLine => "source MAC      {}{}", "源 MAC      {}{}";
+    MacLineDst => "destination MAC {}{} [{}]", "目的 MAC    {}{} [{}]";
+    MacDerived => " (derived from {})", "(由 {} 得出)";
+    MacBroadcast => " (broadcast: every NIC on the LAN reads an ARP request)", "(广播:局域网内每块网卡都会收到 ARP 请求)";
+    MacHowTo => "  derived MACs are 02:00 + the IPv4 address: locally administered, so they never clash with a real NIC's; set them with --src-mac / --dst-mac", "  推导出的 MAC 为 02:00 + IPv4 地址:本地管理地址,不会与真实网卡冲突;可用 --src-mac / --dst-mac 指定";
+    EncapHeading => "Encapsulation, top-down: each layer puts its header in front of what the layer above gave it", "封装过程,自上而下:每一层都在上一层交下来的数据前加上自己的首部";
+    ColOsi => "OSI", "OSI";
+    ColLayer => "layer", "层";
+    ColPdu => "PDU", "PDU";
+    ColProtocol => "protocol", "协议";
+    ColDevices => "devices", "设备";
+    ColAdded => "bytes added", "增加字节";
+    ColSize => "PDU size", "PDU 大小";
+    PhysicalProtocol => "none (bits)", "无(比特)";
+    PhysicalAdded => "{} + {} + {} = {}", "{} + {} + {} = {}";
+    PhysicalSize => "{} B = {} bits", "{} 字节 = {} 比特";
+    FieldsHeading => "Fields, bottom-up (bytes are offsets in the frame)", "字段,自下而上(字节为在帧中的偏移)";
+    ColField => "field", "字段";
+    ColValue => "value", "值";
+    ColBytes => "bytes", "字节";
+    ColBits => "bits", "位";
+    ColMeaning => "meaning", "含义";
+    PhysicalHeading => "Physical layer at {} ({}): what the NIC adds around the frame", "物理层,{}({}):网卡在帧的前后加上的内容";
+    ColPart => "part", "部分";
+    ColBytesCount => "bytes", "字节数";
+    ColOnWire => "on the wire", "线路上";
+    PartPreamble => "preamble", "前导码";
+    PartSfd => "SFD", "帧首定界符";
+    PartFrame => "frame", "帧";
+    PartPadding => "padding", "填充";
+    PartFcs => "FCS", "FCS";
+    PartGap => "inter-frame gap", "帧间间隙";
+    PreambleNote => "55 x7, sent as {} x7: the receiver locks onto the clock", "55 ×7,线路上为 {} ×7:接收方据此同步时钟";
+    SfdNote => "d5, sent as {}: the frame starts after this", "d5,线路上为 {}:其后就是帧";
+    FrameNote => "destination MAC to the last data byte (what a capture shows)", "从目的 MAC 到最后一个数据字节(抓包看到的部分)";
+    PaddingNote => "zeros up to the {}-byte minimum", "补零到最短 {} 字节";
+    FcsNote => "0x{2} (bytes {1}): the CRC-32 {0}, low byte first", "0x{2}(字节 {1}):CRC-32 值 {0},低字节在前";
+    GapNote => "idle line before the next frame", "下一帧之前线路空闲";
+    WireTotal => "on the wire: {} bytes = {} bits, {} at {}; with the {}-bit gap the line is busy {}: {} such frames per second", "线路上:{0} 字节 = {1} 比特,在 {3} 下需 {2};加上 {4} 比特时间的帧间间隙,线路占用 {5}:每秒可发送 {6} 个这样的帧";
+    HexHeading => "Bytes, coloured by layer:", "字节,按层着色:";
+    PaddingWord => "padding", "填充";
+    FaultsHeading => "What is wrong with this frame (a receiver will see it):", "这个帧的问题(接收方会发现):";
+    StopLine => "{} (OSI {}) at byte {}: {}", "{}(OSI 第 {} 层)第 {} 字节:{}";
+    ExplainHeading => "Step by step", "逐步讲解";
+    ExplainUtf8 => " UTF-8 takes {} characters to {} bytes: a Chinese character is 3 bytes.", "UTF-8 把 {} 个字符编码成 {} 字节:一个汉字占 3 字节。";
+    ExplainApp => "Application: the program hands {} to its socket (like the seed's sk.send()); everything below happens in the operating system.{}", "应用层:程序把 {} 交给套接字(就像课程中的 sk.send());下面各层都由操作系统完成。{}";
+    ExplainTcp => "Transport: TCP puts a {}-byte header in front. Source port {} is {}: the OS picked it for the client. Destination port {} is {}{}: the server bound it, as the seed's sk.bind() does. Flags {}, sequence {}, acknowledgment {}; the checksum covers a pseudo-header with both IP addresses, so a segment delivered to the wrong host is caught.", "传输层:TCP 在前面加上 {} 字节首部。源端口 {} 属于{}:由操作系统为客户端分配。目的端口 {} 属于{}{}:服务器用 sk.bind() 绑定了它(与课程中一样)。标志 {},序号 {},确认号 {};校验和覆盖含双方 IP 的伪首部,送错主机也能发现。";
+    ExplainUdp => "Transport: UDP puts an {}-byte header in front: source port {} ({}), destination port {} ({}{}), length and checksum. No handshake and no retransmission: like sending a letter rather than making a call.", "传输层:UDP 在前面加上 {} 字节首部:源端口 {}({}),目的端口 {}({}{}),长度和校验和。不握手、不重传:像寄信而不是打电话。";
+    ExplainIcmp => "ICMP: an echo request (type 8): the destination answers with an echo reply, which is what ping measures.", "ICMP:回显请求(类型 8):目的主机回送回显应答,ping 测的就是这个往返。";
+    ExplainIp => "Network: IPv4 adds {} bytes: from {} to {}. These two addresses stay the same all the way; TTL {} is lowered by every router; protocol {} says what it carries.", "网络层:IPv4 增加 {} 字节:从 {} 到 {}。这两个地址一路不变;每经过一个路由器 TTL({})减一;协议号 {} 说明里面装的是什么。";
+    ExplainDirect => "Which MAC? The sender ANDs with its mask {}: its network is {}, and {} gives {}: the same network, so it delivers directly and uses ARP to learn the receiver's own MAC.", "发给哪个 MAC?发送方用掩码 {} 按位与:自己的网络是 {},{} 得到 {}:同一网络,直接交付,用 ARP 查出接收方自己的 MAC。";
+    ExplainGateway => "Which MAC? The sender ANDs with its mask {}: its network is {}, but {} gives {}: another network, so the frame goes to the gateway {} (ARP finds the gateway's MAC); the gateway (a router) reads the IP header and forwards it.", "发给哪个 MAC?发送方用掩码 {} 按位与:自己的网络是 {},而 {} 得到 {}:不同网络,所以帧发给网关 {}(用 ARP 查网关的 MAC);网关(路由器)读取 IP 首部后再转发。";
+    ExplainArp => "ARP: before any IP packet can leave, the sender must know the next hop's MAC. It broadcasts \"who has {}? tell {}\" with its own MAC {}; the owner answers with a unicast reply, and both cache the pair.", "ARP:IP 数据包发出之前,发送方必须知道下一跳的 MAC。它广播「谁是 {}?请告诉 {}」,附上自己的 MAC {};拥有该 IP 的主机单播应答,双方都把这对地址存入缓存。";
+    ExplainEthernet => "Data link: Ethernet adds {} bytes: destination MAC {} (the next hop), source MAC {}, EtherType {}. A switch reads only this header: it learns the source MAC's port and forwards by the destination MAC.", "数据链路层:以太网增加 {} 字节:目的 MAC {}(下一跳),源 MAC {},以太网类型 {}。交换机只看这个首部:记下源 MAC 所在端口,按目的 MAC 转发。";
+    ExplainVlan => "The 802.1Q tag (VLAN {}, priority {}) sits between the MACs and the EtherType: switches keep each VLAN apart.", "802.1Q 标签(VLAN {},优先级 {})位于 MAC 地址和以太网类型之间:交换机据此把不同 VLAN 隔开。";
+    ExplainPhysical => "Physical: the NIC adds {} bytes of padding, the preamble, SFD and FCS: {} bytes, {} bits, on the wire for {} at {}. A hub or repeater only repeats these bits; it reads no address.", "物理层:网卡补 {} 字节填充,加上前导码、帧首定界符和 FCS:共 {} 字节、{} 比特,在 {4} 的线路上持续 {3}。集线器和中继器只是转发比特,不看任何地址。";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(t: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut next = 0;
+        let mut rest = t;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let close = after.find('}').expect("balanced braces");
+            out.push(if close == 0 {
+                next += 1;
+                next - 1
+            } else {
+                after[..close].parse().expect("an index")
+            });
+            rest = &after[close + 1..];
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn fill_takes_arguments_in_order_or_by_index() {
+        assert_eq!(fill("{} and {}", &[&1, &"two"]), "1 and two");
+        assert_eq!(fill("{1} before {0}", &[&"a", &"b"]), "b before a");
+        assert_eq!(fill("{} {9}", &[&1]), "1 {9}");
+        assert_eq!(fill("a {brace} b", &[]), "a {brace} b");
+    }
+
+    #[test]
+    fn both_languages_use_the_same_arguments() {
+        for m in Msg::ALL {
+            let (en, zh) = (m.get(Lang::En), m.get(Lang::Zh));
+            assert!(!en.is_empty() && !zh.is_empty(), "{m:?}");
+            assert_eq!(placeholders(en), placeholders(zh), "{m:?}");
+        }
+    }
+}

@@ -1,0 +1,575 @@
+//! Rendering: tables, the hex dump coloured by layer, the physical view, the narrative.
+//! Everything writes into a `Write`, with colour and width decided once in [`Ui`].
+
+use std::io::{self, Write};
+
+use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
+use layers_ethernet::Mac;
+use layers_ipv4::{range_kind, NextHop, Route};
+use layers_osi::{Field, Lang, LayerRecord, OsiLayer, Text};
+use layers_physical::{self as phy, Wire};
+use layers_stack::{field_table, Dissection, Finished};
+use layers_transport::PortClass;
+use owo_colors::{OwoColorize, Style};
+use serde_json::Value;
+
+use crate::args::{EncodeArgs, Proto};
+use crate::encode::{MacOrigin, Plan};
+use crate::i18n::Msg;
+use crate::Ui;
+
+/// How one protocol's bytes look: a colour, and a letter for output without colour.
+struct Look {
+    table: Color,
+    style: Style,
+    letter: char,
+}
+
+fn look(rec: Option<&LayerRecord>) -> Look {
+    let (table, style, letter) = match rec.map(|r| (r.protocol.name, r.layer())) {
+        Some(("Ethernet II", _)) => (Color::Blue, Style::new().blue(), 'E'),
+        Some(("802.1Q", _)) => (Color::Cyan, Style::new().cyan(), 'Q'),
+        Some(("ARP", _)) => (Color::DarkCyan, Style::new().bright_cyan(), 'A'),
+        Some(("IPv4", _)) => (Color::Green, Style::new().green(), 'I'),
+        Some(("ICMP", _)) => (Color::DarkGreen, Style::new().bright_green(), 'C'),
+        Some(("TCP", _)) => (Color::Yellow, Style::new().yellow(), 'T'),
+        Some(("UDP", _)) => (Color::Yellow, Style::new().yellow(), 'U'),
+        Some((_, OsiLayer::Application)) => (Color::Magenta, Style::new().magenta(), 'D'),
+        _ => (Color::DarkGrey, Style::new().bright_black(), 'p'),
+    };
+    Look { table, style, letter }
+}
+
+fn paint(ui: &Ui, text: &str, style: Style) -> String {
+    if ui.color {
+        text.style(style).to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+fn heading(ui: &Ui, text: &str) -> String {
+    paint(ui, text, Style::new().bold())
+}
+
+fn new_table(ui: &Ui) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = ui.width {
+        t.set_width(w);
+        t.force_no_tty();
+    }
+    if ui.color {
+        t.enforce_styling();
+    }
+    t
+}
+
+/// Devices of a layer, in the user's language.
+pub fn devices_text(layer: OsiLayer, lang: Lang) -> String {
+    let names: Vec<&str> = layer.devices().iter().map(|d| d.name.get(lang)).collect();
+    if names.is_empty() {
+        Msg::NoDevice.get(lang).to_string()
+    } else {
+        names.join(Msg::ListSep.get(lang))
+    }
+}
+
+/// A field's value as text.
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => "-".to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(","),
+        Value::Object(map) => match (map.get("kind"), map.get("value")) {
+            (Some(k), Some(v)) => format!("{}={}", value_text(k), value_text(v)),
+            (Some(k), None) => value_text(k),
+            _ => v.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// Picoseconds as ns, µs or ms.
+pub fn duration_text(ps: u64) -> String {
+    let ns = ps as f64 / 1000.0;
+    if ns < 1000.0 {
+        format!("{} ns", trim_float(ns))
+    } else if ns < 1_000_000.0 {
+        format!("{} µs", trim_float(ns / 1000.0))
+    } else {
+        format!("{} ms", trim_float(ns / 1_000_000.0))
+    }
+}
+
+fn trim_float(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn speed_text(speed: phy::LinkSpeed) -> String {
+    match speed.bits_per_second() {
+        b if b >= 1_000_000_000 => format!("{} Gbit/s", b / 1_000_000_000),
+        b => format!("{} Mbit/s", b / 1_000_000),
+    }
+}
+
+/// The payload in one phrase: its length and its text, if it is text.
+fn payload_phrase(data: &[u8], lang: Lang) -> String {
+    match std::str::from_utf8(data) {
+        Ok(text) if !text.is_empty() && !text.chars().any(char::is_control) => {
+            Msg::PayloadText.fill(lang, &[&data.len(), &text])
+        }
+        _ => Msg::PayloadBytes.fill(lang, &[&data.len()]),
+    }
+}
+
+/// The whole `encode` report.
+pub fn encode_report(
+    out: &mut dyn Write,
+    ui: &Ui,
+    plan: &Plan,
+    built: &[u8],
+    finished: &Finished,
+    d: &Dissection,
+    args: &EncodeArgs,
+) -> io::Result<()> {
+    let lang = ui.lang;
+    title(out, ui, plan, d)?;
+    decision(out, ui, plan)?;
+    macs(out, ui, plan)?;
+    writeln!(out)?;
+    writeln!(out, "{}", heading(ui, Msg::EncapHeading.get(lang)))?;
+    encapsulation(out, ui, plan, built, d)?;
+    if args.fields {
+        writeln!(out)?;
+        writeln!(out, "{}", heading(ui, Msg::FieldsHeading.get(lang)))?;
+        fields(out, ui, &finished.frame, d)?;
+    }
+    writeln!(out)?;
+    physical(out, ui, plan, built)?;
+    writeln!(out)?;
+    hex_dump(out, ui, &finished.frame, d)?;
+    if !finished.effects.is_empty() || !d.errors.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", heading(ui, Msg::FaultsHeading.get(lang)))?;
+        for e in &finished.effects {
+            writeln!(out, "  - {}", paint(ui, &e.describe(lang), Style::new().red()))?;
+        }
+        for stop in &d.errors {
+            let layer = stop.layer;
+            let line = Msg::StopLine.fill(
+                lang,
+                &[&stop.protocol, &layer.number(), &stop.offset, &stop.message(lang)],
+            );
+            writeln!(out, "  - {}", paint(ui, &line, Style::new().red()))?;
+        }
+    }
+    if args.explain {
+        writeln!(out)?;
+        writeln!(out, "{}", heading(ui, Msg::ExplainHeading.get(lang)))?;
+        explain(out, plan, built, d, lang)?;
+    }
+    Ok(())
+}
+
+fn title(out: &mut dyn Write, ui: &Ui, plan: &Plan, d: &Dissection) -> io::Result<()> {
+    let lang = ui.lang;
+    let src = plan.source.addr();
+    let dst = plan.route.destination;
+    let line = match (plan.proto, plan.ports) {
+        (Proto::Arp, _) => Msg::TitleArp.fill(lang, &[&plan.route.next_hop_ip(), &src]),
+        (p, Some((sp, dp))) => {
+            let rec = d.layer(if p == Proto::Tcp { "TCP" } else { "UDP" });
+            let pdu = rec.map(|r| r.protocol.pdu().get(lang)).unwrap_or_default();
+            let name = if p == Proto::Tcp { "TCP" } else { "UDP" };
+            let data = plan_payload(plan);
+            Msg::TitlePorts.fill(lang, &[&name, &pdu, &payload_phrase(data, lang), &src, &sp, &dst, &dp])
+        }
+        _ => Msg::TitleIcmp.fill(lang, &[&payload_phrase(plan_payload(plan), lang), &src, &dst]),
+    };
+    writeln!(out, "{}", heading(ui, &line))
+}
+
+fn plan_payload(plan: &Plan) -> &[u8] {
+    match &plan.spec.network {
+        layers_stack::NetworkSpec::Ipv4(_, t) => t.payload(),
+        layers_stack::NetworkSpec::Arp(_) => &[],
+    }
+}
+
+fn and_line(route: &Route, addr: std::net::Ipv4Addr) -> String {
+    let net = route.source.and_octets(addr);
+    let result: Vec<String> = net.iter().map(|o| o.network.to_string()).collect();
+    format!("{addr:<15} AND {:<15} = {}", route.source.mask(), result.join("."))
+}
+
+fn decision(out: &mut dyn Write, ui: &Ui, plan: &Plan) -> io::Result<()> {
+    let lang = ui.lang;
+    let r = &plan.route;
+    writeln!(out)?;
+    let mask = r.source.mask();
+    writeln!(out, "{}", heading(ui, &Msg::SubnetHeading.fill(lang, &[&mask, &r.source.prefix()])))?;
+    writeln!(out, "  {}   {}", and_line(r, r.source.addr()), Msg::SourceNetwork.get(lang))?;
+    writeln!(out, "  {}   {}", and_line(r, r.destination), Msg::DestinationNetwork.get(lang))?;
+    let verdict = match r.hop {
+        NextHop::Direct => Msg::SameNetwork.fill(lang, &[&r.destination_network, &r.destination]),
+        NextHop::Gateway(gw) => {
+            Msg::OtherNetwork.fill(lang, &[&r.destination_network, &r.source_network, &gw, &r.destination])
+        }
+    };
+    writeln!(out, "  {}", paint(ui, &verdict, Style::new().bold().cyan()))?;
+    if let NextHop::Gateway(gw) = r.hop {
+        if plan.gateway_assumed {
+            writeln!(out, "  {}", Msg::GatewayAssumed.fill(lang, &[&gw]))?;
+        }
+        let kind = range_kind(r.destination);
+        writeln!(out, "  {}", Msg::DestinationKind.fill(lang, &[&r.destination, &kind.describe().get(lang)]))?;
+    }
+    Ok(())
+}
+
+fn mac_note(origin: MacOrigin, lang: Lang) -> String {
+    match origin {
+        MacOrigin::Given => String::new(),
+        MacOrigin::Derived(ip) => Msg::MacDerived.fill(lang, &[&ip]),
+        MacOrigin::Broadcast => Msg::MacBroadcast.get(lang).to_string(),
+    }
+}
+
+fn macs(out: &mut dyn Write, ui: &Ui, plan: &Plan) -> io::Result<()> {
+    let lang = ui.lang;
+    let s = plan.spec.source_mac;
+    let d = plan.spec.destination_mac;
+    writeln!(out, "{}", Msg::MacLine.fill(lang, &[&s, &mac_note(plan.src_mac, lang)]))?;
+    writeln!(out, "{}", Msg::MacLineDst.fill(lang, &[&d, &mac_note(plan.dst_mac, lang), &mac_kind(d, lang)]))?;
+    if matches!(plan.src_mac, MacOrigin::Derived(_)) || matches!(plan.dst_mac, MacOrigin::Derived(_)) {
+        writeln!(out, "{}", Msg::MacHowTo.get(lang))?;
+    }
+    Ok(())
+}
+
+fn mac_kind(m: Mac, lang: Lang) -> &'static str {
+    m.kind().get(lang)
+}
+
+fn encapsulation(out: &mut dyn Write, ui: &Ui, plan: &Plan, built: &[u8], d: &Dissection) -> io::Result<()> {
+    let lang = ui.lang;
+    let mut t = new_table(ui);
+    t.set_header(vec![
+        Msg::ColOsi.get(lang),
+        Msg::ColLayer.get(lang),
+        Msg::ColPdu.get(lang),
+        Msg::ColProtocol.get(lang),
+        Msg::ColDevices.get(lang),
+        Msg::ColAdded.get(lang),
+        Msg::ColSize.get(lang),
+    ]);
+    let mut size = 0;
+    for rec in d.layers.iter().rev().filter(|r| r.layer() != OsiLayer::Physical) {
+        let layer = rec.layer();
+        size += rec.header.len();
+        let lk = look(Some(rec));
+        let protocol = match rec.protocol.note {
+            Some(_) if rec.protocol.name == "ARP" => format!("{} *", rec.protocol.name),
+            _ => rec.protocol.name.to_string(),
+        };
+        t.add_row(vec![
+            Cell::new(layer.number()),
+            Cell::new(layer.name().get(lang)),
+            Cell::new(rec.protocol.pdu().get(lang)),
+            Cell::new(protocol).fg(lk.table),
+            Cell::new(devices_text(layer, lang)),
+            Cell::new(rec.header.len()),
+            Cell::new(size),
+        ]);
+    }
+    let wire = Wire::of(built, plan.speed);
+    let added = phy::PREAMBLE_SFD_LEN + wire.padding + phy::FCS_LEN;
+    t.add_row(vec![
+        Cell::new(1),
+        Cell::new(OsiLayer::Physical.name().get(lang)),
+        Cell::new(OsiLayer::Physical.pdu().get(lang)),
+        Cell::new(Msg::PhysicalProtocol.get(lang)),
+        Cell::new(devices_text(OsiLayer::Physical, lang)),
+        Cell::new(Msg::PhysicalAdded.fill(lang, &[&phy::PREAMBLE_SFD_LEN, &wire.padding, &phy::FCS_LEN, &added])),
+        Cell::new(Msg::PhysicalSize.fill(lang, &[&wire.on_wire_bytes(), &wire.bits()])),
+    ]);
+    writeln!(out, "{t}")?;
+    if d.layer("ARP").is_some() {
+        if let Some(note) = layers_osi::protocol("ARP").and_then(|p| p.note) {
+            writeln!(out, "* {}", note.get(lang))?;
+        }
+    }
+    Ok(())
+}
+
+/// A sub-byte field's bits as Wireshark shows them: its bits, dots for the others.
+pub fn bit_pattern(frame: &[u8], f: &Field) -> String {
+    let Some(mask) = f.mask else {
+        return String::new();
+    };
+    let Some(bytes) = frame.get(f.span.start..f.span.end) else {
+        return String::new();
+    };
+    let width = bytes.len() * 8;
+    let raw = bytes.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+    let mut s = String::new();
+    for i in (0..width).rev() {
+        let bit = 1u32 << i;
+        s.push(if mask & bit == 0 {
+            '.'
+        } else if raw & bit != 0 {
+            '1'
+        } else {
+            '0'
+        });
+        if i % 4 == 0 && i != 0 {
+            s.push(' ');
+        }
+    }
+    s
+}
+
+fn field_meaning(rec: &LayerRecord, f: &Field) -> Text {
+    if let Some(spec) = field_table(rec.protocol.name).and_then(|t| t.iter().find(|s| s.name == f.name)) {
+        return spec.about;
+    }
+    match f.name {
+        "checksum_valid" => Text::new("recomputed over the bytes: does it match?", "按字节重新计算:是否一致?"),
+        "options" => Text::new("optional extensions to the header", "首部的可选扩展"),
+        "payload_length" | "data_length" | "length" => Text::new("bytes of data carried", "携带的数据字节数"),
+        "text" => Text::new("the data as text", "数据的文本形式"),
+        "bits" => Text::new("bits in the captured frame", "抓到的帧的比特数"),
+        "preamble" => Text::new("7 bytes 10101010 before the frame: clock sync (not in captures)", "帧前 7 字节 10101010:时钟同步(抓包中看不到)"),
+        "sfd" => Text::new("start frame delimiter 10101011 (not in captures)", "帧首定界符 10101011(抓包中看不到)"),
+        "padding" => Text::new("zeros up to the 60-byte minimum", "补零到最短 60 字节"),
+        "fcs" => Text::new("CRC-32 over the frame, checked by every NIC and switch", "整帧的 CRC-32,网卡和交换机都会校验"),
+        "interframe_gap" => Text::new("idle byte times before the next frame", "下一帧之前的空闲字节时间"),
+        _ => Text::new("", ""),
+    }
+}
+
+fn fields(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> io::Result<()> {
+    let lang = ui.lang;
+    let mut t = new_table(ui);
+    t.set_header(vec![
+        Msg::ColProtocol.get(lang),
+        Msg::ColField.get(lang),
+        Msg::ColValue.get(lang),
+        Msg::ColBytes.get(lang),
+        Msg::ColBits.get(lang),
+        Msg::ColMeaning.get(lang),
+    ]);
+    for rec in &d.layers {
+        let lk = look(Some(rec));
+        for f in &rec.fields {
+            let bytes = if f.span.is_empty() {
+                "-".to_string()
+            } else {
+                format!("{}-{} ({})", f.span.start, f.span.end - 1, f.span.len())
+            };
+            t.add_row(vec![
+                Cell::new(rec.protocol.name).fg(lk.table),
+                Cell::new(f.name),
+                Cell::new(value_text(&f.value)),
+                Cell::new(bytes),
+                Cell::new(bit_pattern(frame, f)),
+                Cell::new(field_meaning(rec, f).get(lang)),
+            ]);
+        }
+    }
+    writeln!(out, "{t}")
+}
+
+fn physical(out: &mut dyn Write, ui: &Ui, plan: &Plan, built: &[u8]) -> io::Result<()> {
+    let lang = ui.lang;
+    let wire = Wire::of(built, plan.speed);
+    let padded = phy::pad(built);
+    writeln!(out, "{}", heading(ui, &Msg::PhysicalHeading.fill(lang, &[&plan.speed, &speed_text(plan.speed)])))?;
+    let mut t = new_table(ui);
+    t.set_header(vec![Msg::ColPart.get(lang), Msg::ColBytesCount.get(lang), Msg::ColOnWire.get(lang)]);
+    let fcs_bytes = phy::fcs_bytes(&padded);
+    let rows: [(Msg, usize, String); 6] = [
+        (Msg::PartPreamble, phy::PREAMBLE.len(), Msg::PreambleNote.fill(lang, &[&phy::wire_bits_text(&phy::PREAMBLE[..1])])),
+        (Msg::PartSfd, 1, Msg::SfdNote.fill(lang, &[&phy::wire_bits_text(&[phy::SFD])])),
+        (Msg::PartFrame, wire.frame_len, Msg::FrameNote.get(lang).to_string()),
+        (Msg::PartPadding, wire.padding, Msg::PaddingNote.fill(lang, &[&phy::MIN_FRAME_LEN])),
+        (
+            Msg::PartFcs,
+            phy::FCS_LEN,
+            Msg::FcsNote.fill(lang, &[&format!("0x{:08x}", wire.fcs), &hex_spaced(&fcs_bytes), &hex::encode(fcs_bytes)]),
+        ),
+        (Msg::PartGap, phy::INTERFRAME_GAP, Msg::GapNote.get(lang).to_string()),
+    ];
+    for (part, n, note) in rows {
+        t.add_row(vec![Cell::new(part.get(lang)), Cell::new(n), Cell::new(note)]);
+    }
+    writeln!(out, "{t}")?;
+    writeln!(
+        out,
+        "{}",
+        Msg::WireTotal.fill(
+            lang,
+            &[
+                &wire.on_wire_bytes(),
+                &wire.bits(),
+                &duration_text(wire.duration_ps()),
+                &speed_text(plan.speed),
+                &wire.gap_bits(),
+                &duration_text(wire.slot_ps()),
+                &wire.frames_per_second(),
+            ]
+        )
+    )
+}
+
+fn hex_spaced(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
+}
+
+/// The frame as hex and ASCII, 16 bytes a line, each byte in its layer's colour; without
+/// colour, a line of letters under each row says whose byte it is.
+pub fn hex_dump(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> io::Result<()> {
+    let lang = ui.lang;
+    writeln!(out, "{}", heading(ui, Msg::HexHeading.get(lang)))?;
+    // The legend: every protocol with bytes in the frame, in frame order.
+    let mut legend = Vec::new();
+    for rec in d.layers.iter().filter(|r| r.layer() != OsiLayer::Physical && !r.header.is_empty()) {
+        let lk = look(Some(rec));
+        let item = format!("{} {} {}-{}", lk.letter, rec.protocol.name, rec.header.start, rec.header.end - 1);
+        legend.push(paint(ui, &item, lk.style));
+    }
+    let owned_end = d
+        .layers
+        .iter()
+        .filter(|r| r.layer() != OsiLayer::Physical)
+        .map(|r| r.header.end)
+        .max()
+        .unwrap_or(0);
+    if owned_end < frame.len() {
+        let lk = look(None);
+        let item = format!("{} {} {}-{}", lk.letter, Msg::PaddingWord.get(lang), owned_end, frame.len() - 1);
+        legend.push(paint(ui, &item, lk.style));
+    }
+    writeln!(out, "{}", legend.join("  "))?;
+    for (row, chunk) in frame.chunks(16).enumerate() {
+        let base = row * 16;
+        let mut hex = String::new();
+        let mut marks = String::new();
+        let mut ascii = String::new();
+        for (i, b) in chunk.iter().enumerate() {
+            let lk = look(d.owner_of(base + i));
+            if i == 8 {
+                hex.push(' ');
+                marks.push(' ');
+            }
+            hex.push_str(&paint(ui, &format!("{b:02x}"), lk.style));
+            hex.push(' ');
+            marks.push(lk.letter);
+            marks.push_str("  ");
+            let c = if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' };
+            ascii.push_str(&paint(ui, &c.to_string(), lk.style));
+        }
+        let pad = 16 - chunk.len();
+        let filler = " ".repeat(pad * 3 + usize::from(chunk.len() <= 8));
+        writeln!(out, "{base:04x}  {hex}{filler} {ascii}")?;
+        if !ui.color {
+            writeln!(out, "      {}", marks.trim_end())?;
+        }
+    }
+    Ok(())
+}
+
+fn explain(out: &mut dyn Write, plan: &Plan, built: &[u8], d: &Dissection, lang: Lang) -> io::Result<()> {
+    let mut steps: Vec<String> = Vec::new();
+    let data = plan_payload(plan);
+    let r = &plan.route;
+    if plan.proto != Proto::Arp {
+        let utf8_note = match std::str::from_utf8(data) {
+            Ok(s) if s.chars().any(|c| c.len_utf8() > 1) => {
+                Msg::ExplainUtf8.fill(lang, &[&s.chars().count(), &data.len()])
+            }
+            _ => String::new(),
+        };
+        steps.push(Msg::ExplainApp.fill(lang, &[&payload_phrase(data, lang), &utf8_note]));
+    }
+    if let (Some((sp, dp)), Some(rec)) = (plan.ports, d.layer("TCP").or_else(|| d.layer("UDP"))) {
+        let sclass = PortClass::of(sp).describe().get(lang);
+        let dclass = PortClass::of(dp).describe().get(lang);
+        let service = layers_transport::port_services(dp)
+            .first()
+            .map(|s| format!(" ({})", s.about.get(lang)))
+            .unwrap_or_default();
+        let header = rec.header.len();
+        if rec.protocol.name == "TCP" {
+            let flags = rec.field("flags").map(|f| value_text(&f.value)).unwrap_or_default();
+            let seq = rec.field("sequence").map(|f| value_text(&f.value)).unwrap_or_default();
+            let ack = rec.field("acknowledgment").map(|f| value_text(&f.value)).unwrap_or_default();
+            steps.push(Msg::ExplainTcp.fill(lang, &[&header, &sp, &sclass, &dp, &dclass, &service, &flags, &seq, &ack]));
+        } else {
+            steps.push(Msg::ExplainUdp.fill(lang, &[&header, &sp, &sclass, &dp, &dclass, &service]));
+        }
+    }
+    if d.layer("ICMP").is_some() {
+        steps.push(Msg::ExplainIcmp.get(lang).to_string());
+    }
+    if let Some(ip) = d.layer("IPv4") {
+        let ttl = ip.field("ttl").map(|f| value_text(&f.value)).unwrap_or_default();
+        let proto = ip.field("protocol").map(|f| value_text(&f.value)).unwrap_or_default();
+        steps.push(Msg::ExplainIp.fill(lang, &[&ip.header.len(), &r.source.addr(), &r.destination, &ttl, &proto]));
+    }
+    let decision = match r.hop {
+        NextHop::Direct => Msg::ExplainDirect.fill(lang, &[&r.source.mask(), &r.source_network, &r.destination, &r.destination_network]),
+        NextHop::Gateway(gw) => Msg::ExplainGateway.fill(lang, &[&r.source.mask(), &r.source_network, &r.destination, &r.destination_network, &gw]),
+    };
+    steps.push(decision);
+    if plan.proto == Proto::Arp {
+        steps.push(Msg::ExplainArp.fill(lang, &[&r.next_hop_ip(), &plan.source.addr(), &plan.spec.source_mac]));
+    }
+    let eth_len = d.layer("Ethernet II").map(|r| r.header.len()).unwrap_or(14);
+    let ethertype = d
+        .layer("Ethernet II")
+        .and_then(|r| r.field("ethertype"))
+        .map(|f| value_text(&f.value))
+        .unwrap_or_default();
+    steps.push(Msg::ExplainEthernet.fill(lang, &[&eth_len, &plan.spec.destination_mac, &plan.spec.source_mac, &ethertype]));
+    if let Some(vlan) = plan.spec.vlan {
+        steps.push(Msg::ExplainVlan.fill(lang, &[&vlan.id, &vlan.pcp]));
+    }
+    let wire = Wire::of(built, plan.speed);
+    steps.push(Msg::ExplainPhysical.fill(
+        lang,
+        &[&wire.padding, &wire.on_wire_bytes(), &wire.bits(), &duration_text(wire.duration_ps()), &speed_text(plan.speed)],
+    ));
+    for (i, s) in steps.iter().enumerate() {
+        writeln!(out, "{}. {s}", i + 1)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layers_osi::Span;
+
+    #[test]
+    fn bit_patterns_show_the_field_bits_like_wireshark() {
+        let frame = [0x45u8, 0x40, 0x00];
+        let version = Field { name: "version", value: Value::Null, span: Span::new(0, 1), mask: Some(0xf0) };
+        assert_eq!(bit_pattern(&frame, &version), "0100 ....");
+        let df = Field { name: "dont_fragment", value: Value::Null, span: Span::new(1, 2), mask: Some(0x40) };
+        assert_eq!(bit_pattern(&frame, &df), ".1.. ....");
+        let offset = Field { name: "fragment_offset", value: Value::Null, span: Span::new(1, 3), mask: Some(0x1fff) };
+        assert_eq!(bit_pattern(&frame, &offset), "...0 0000 0000 0000");
+    }
+
+    #[test]
+    fn durations_pick_a_readable_unit() {
+        assert_eq!(duration_text(576_000), "576 ns");
+        assert_eq!(duration_text(57_600), "57.6 ns");
+        assert_eq!(duration_text(57_600_000), "57.6 µs");
+        assert_eq!(duration_text(1_230_400_000), "1.23 ms");
+    }
+}
