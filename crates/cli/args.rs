@@ -114,7 +114,11 @@ pub struct EncodeArgs {
     #[arg(long, value_enum, default_value_t = Proto::Tcp, help_heading = "Addresses")]
     pub proto: Proto,
     /// Sender: IP, its network as /PREFIX or /MASK, and port [default: 192.168.11.34/24:51000]
-    #[arg(long, value_name = "IP[/PREFIX|/MASK][:PORT]", help_heading = "Addresses")]
+    #[arg(
+        long,
+        value_name = "IP[/PREFIX|/MASK][:PORT]",
+        help_heading = "Addresses"
+    )]
     pub from: Option<String>,
     /// Receiver: IP and port number or service name (http, dns, ...) [default: 192.168.11.53:9999]
     #[arg(long, value_name = "IP[:PORT]", help_heading = "Addresses")]
@@ -165,7 +169,12 @@ pub struct EncodeArgs {
     #[arg(long, value_name = "ID[:PCP]", help_heading = "Link")]
     pub vlan: Option<String>,
     /// Link speed for the time on the wire: 10M, 100M, 1G, 10G
-    #[arg(long, value_name = "SPEED", default_value = "1G", help_heading = "Link")]
+    #[arg(
+        long,
+        value_name = "SPEED",
+        default_value = "1G",
+        help_heading = "Link"
+    )]
     pub link: String,
 
     /// Show every header field with its value, bytes and bits

@@ -12,7 +12,8 @@ use layers_ipv4::{next_hop, parse_prefix_or_mask, Ipv4Net, Route, SubnetError};
 use layers_osi::Lang;
 use layers_physical::LinkSpeed;
 use layers_stack::{
-    dissect_ethernet, finish, Fault, FrameSpec, Frame, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec,
+    dissect_ethernet, finish, Fault, Frame, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec,
+    TransportSpec,
 };
 use layers_transport::{port_by_name, TcpFlags};
 
@@ -76,7 +77,13 @@ fn usage(lang: Lang, flag: &str, value: &str, expected: String) -> CliError {
     CliError::Usage(Msg::BadValue.fill(lang, &[&flag, &value, &expected]))
 }
 
-fn number<T: TryFrom<u64>>(lang: Lang, flag: &str, value: &str, min: u64, max: u64) -> Result<T, CliError> {
+fn number<T: TryFrom<u64>>(
+    lang: Lang,
+    flag: &str,
+    value: &str,
+    min: u64,
+    max: u64,
+) -> Result<T, CliError> {
     let bad = || usage(lang, flag, value, Msg::ExpRange.fill(lang, &[&min, &max]));
     let n: u64 = value.trim().parse().map_err(|_| bad())?;
     if n < min || n > max {
@@ -100,7 +107,9 @@ fn opt_number<T: TryFrom<u64>>(
 }
 
 fn ip(lang: Lang, flag: &str, whole: &str, part: &str) -> Result<Ipv4Addr, CliError> {
-    part.trim().parse().map_err(|_| usage(lang, flag, whole, Msg::ExpIp.get(lang).to_string()))
+    part.trim()
+        .parse()
+        .map_err(|_| usage(lang, flag, whole, Msg::ExpIp.get(lang).to_string()))
 }
 
 fn subnet_error(lang: Lang, flag: &str, whole: &str, e: &SubnetError) -> CliError {
@@ -125,7 +134,9 @@ fn port(lang: Lang, flag: &str, whole: &str, part: &str) -> Result<u16, CliError
 }
 
 fn mac(lang: Lang, flag: &str, value: &str) -> Result<Mac, CliError> {
-    value.parse().map_err(|_| usage(lang, flag, value, Msg::ExpMac.get(lang).to_string()))
+    value
+        .parse()
+        .map_err(|_| usage(lang, flag, value, Msg::ExpMac.get(lang).to_string()))
 }
 
 /// `IP[/PREFIX|/MASK][:PORT]` split into its parts.
@@ -144,7 +155,11 @@ fn split_endpoint(s: &str) -> (&str, Option<&str>, Option<&str>) {
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
     let cleaned: String = text
         .split([' ', '\t', '\n', '\r', ':', ',', '-'])
-        .map(|w| w.strip_prefix("0x").or_else(|| w.strip_prefix("0X")).unwrap_or(w))
+        .map(|w| {
+            w.strip_prefix("0x")
+                .or_else(|| w.strip_prefix("0X"))
+                .unwrap_or(w)
+        })
         .collect();
     hex::decode(&cleaned).map_err(|e| e.to_string())
 }
@@ -166,7 +181,9 @@ impl Plan {
         .flatten()
         .collect();
         if given.len() > 1 {
-            return Err(conflict(Msg::ConflictPayload.fill(lang, &[&given[0], &given[1]])));
+            return Err(conflict(
+                Msg::ConflictPayload.fill(lang, &[&given[0], &given[1]]),
+            ));
         }
         if proto == Proto::Arp {
             if let Some(flag) = given.first() {
@@ -176,7 +193,8 @@ impl Plan {
         let payload: Vec<u8> = if let Some(text) = &a.payload {
             text.as_bytes().to_vec()
         } else if let Some(h) = &a.payload_hex {
-            parse_hex(h).map_err(|e| usage(lang, "--payload-hex", h, Msg::ExpHex.fill(lang, &[&e])))?
+            parse_hex(h)
+                .map_err(|e| usage(lang, "--payload-hex", h, Msg::ExpHex.fill(lang, &[&e])))?
         } else if let Some(path) = &a.payload_file {
             fs::read(path).map_err(|e| {
                 CliError::Input(Msg::ReadFile.fill(lang, &[&"--payload-file", &path.display(), &e]))
@@ -195,7 +213,9 @@ impl Plan {
                 ("--mss", &a.mss),
             ] {
                 if v.is_some() {
-                    return Err(conflict(Msg::ConflictTcpOnly.fill(lang, &[&flag, &proto_name])));
+                    return Err(conflict(
+                        Msg::ConflictTcpOnly.fill(lang, &[&flag, &proto_name]),
+                    ));
                 }
             }
         }
@@ -215,11 +235,15 @@ impl Plan {
         let (from_ip, from_net, from_port) = split_endpoint(from);
         let from_ip = ip(lang, "--from", from, from_ip)?;
         let prefix_in_from = match from_net {
-            Some(n) => Some(parse_prefix_or_mask(n).map_err(|e| subnet_error(lang, "--from", from, &e))?),
+            Some(n) => {
+                Some(parse_prefix_or_mask(n).map_err(|e| subnet_error(lang, "--from", from, &e))?)
+            }
             None => None,
         };
         let prefix_in_mask = match &a.mask {
-            Some(m) => Some(parse_prefix_or_mask(m).map_err(|e| subnet_error(lang, "--mask", m, &e))?),
+            Some(m) => {
+                Some(parse_prefix_or_mask(m).map_err(|e| subnet_error(lang, "--mask", m, &e))?)
+            }
             None => None,
         };
         let prefix = match (prefix_in_from, prefix_in_mask) {
@@ -230,12 +254,18 @@ impl Plan {
             (Some(p), _) | (None, Some(p)) => p,
             (None, None) => 24,
         };
-        let source = Ipv4Net::new(from_ip, prefix).map_err(|e| subnet_error(lang, "--from", from, &e))?;
+        let source =
+            Ipv4Net::new(from_ip, prefix).map_err(|e| subnet_error(lang, "--from", from, &e))?;
 
         let to = a.to.as_deref().unwrap_or(DEFAULT_TO);
         let (to_ip, to_net, to_port) = split_endpoint(to);
         if to_net.is_some() {
-            return Err(usage(lang, "--to", to, Msg::ExpToNoPrefix.get(lang).to_string()));
+            return Err(usage(
+                lang,
+                "--to",
+                to,
+                Msg::ExpToNoPrefix.get(lang).to_string(),
+            ));
         }
         let to_ip = ip(lang, "--to", to, to_ip)?;
 
@@ -254,7 +284,9 @@ impl Plan {
             Proto::Icmp | Proto::Arp => {
                 for (flag, value, p) in [("--from", from, from_port), ("--to", to, to_port)] {
                     if p.is_some() {
-                        return Err(conflict(Msg::ConflictNoPorts.fill(lang, &[&flag, &value, &proto_name])));
+                        return Err(conflict(
+                            Msg::ConflictNoPorts.fill(lang, &[&flag, &value, &proto_name]),
+                        ));
                     }
                 }
                 None
@@ -266,10 +298,20 @@ impl Plan {
                 let gw = ip(lang, "--gateway", g, g)?;
                 if !source.contains(gw) {
                     let net = Ipv4Net::new(source.network(), prefix).expect("prefix checked");
-                    return Err(usage(lang, "--gateway", g, Msg::ExpGatewayInNet.fill(lang, &[&net])));
+                    return Err(usage(
+                        lang,
+                        "--gateway",
+                        g,
+                        Msg::ExpGatewayInNet.fill(lang, &[&net]),
+                    ));
                 }
                 if gw == source.network() || Some(gw) == source.broadcast() || gw == from_ip {
-                    return Err(usage(lang, "--gateway", g, Msg::ExpGatewayHost.fill(lang, &[&from_ip])));
+                    return Err(usage(
+                        lang,
+                        "--gateway",
+                        g,
+                        Msg::ExpGatewayHost.fill(lang, &[&from_ip]),
+                    ));
                 }
                 (gw, false)
             }
@@ -281,18 +323,29 @@ impl Plan {
             Some(m) => {
                 let v = mac(lang, "--src-mac", m)?;
                 if !v.is_unicast() {
-                    return Err(usage(lang, "--src-mac", m, Msg::ExpUnicastMac.get(lang).to_string()));
+                    return Err(usage(
+                        lang,
+                        "--src-mac",
+                        m,
+                        Msg::ExpUnicastMac.get(lang).to_string(),
+                    ));
                 }
                 (v, MacOrigin::Given)
             }
-            None => (Mac::derived_from_ipv4(from_ip.octets()), MacOrigin::Derived(from_ip)),
+            None => (
+                Mac::derived_from_ipv4(from_ip.octets()),
+                MacOrigin::Derived(from_ip),
+            ),
         };
         let (dst_mac, dst_origin) = match (&a.dst_mac, proto) {
             (Some(m), _) => (mac(lang, "--dst-mac", m)?, MacOrigin::Given),
             (None, Proto::Arp) => (Mac::BROADCAST, MacOrigin::Broadcast),
             (None, _) => {
                 let hop = route.next_hop_ip();
-                (Mac::derived_from_ipv4(hop.octets()), MacOrigin::Derived(hop))
+                (
+                    Mac::derived_from_ipv4(hop.octets()),
+                    MacOrigin::Derived(hop),
+                )
             }
         };
 
@@ -324,11 +377,11 @@ impl Plan {
             dont_fragment: a.df,
         };
         let network = match proto {
-            Proto::Arp => NetworkSpec::Arp(layers_arp::request(
+            Proto::Arp => NetworkSpec::Arp(Box::new(layers_arp::request(
                 src_mac.octets(),
                 from_ip.octets(),
                 route.next_hop_ip().octets(),
-            )),
+            ))),
             Proto::Icmp => NetworkSpec::Ipv4(
                 ip_spec,
                 TransportSpec::IcmpEcho {
@@ -351,9 +404,9 @@ impl Plan {
             Proto::Tcp => {
                 let (source_port, destination_port) = ports.expect("TCP has ports");
                 let flags: TcpFlags = match &a.flags {
-                    Some(f) => f
-                        .parse()
-                        .map_err(|_| usage(lang, "--flags", f, Msg::ExpFlags.get(lang).to_string()))?,
+                    Some(f) => f.parse().map_err(|_| {
+                        usage(lang, "--flags", f, Msg::ExpFlags.get(lang).to_string())
+                    })?,
                     None => TcpFlags(TcpFlags::PSH | TcpFlags::ACK),
                 };
                 let has_ack = flags.has(TcpFlags::ACK);
@@ -370,7 +423,14 @@ impl Plan {
                         source_port,
                         destination_port,
                         sequence: opt_number(lang, "--seq", &a.seq, 0, u64::from(u32::MAX), 1)?,
-                        acknowledgment: opt_number(lang, "--ack", &a.ack, 0, u64::from(u32::MAX), ack_default)?,
+                        acknowledgment: opt_number(
+                            lang,
+                            "--ack",
+                            &a.ack,
+                            0,
+                            u64::from(u32::MAX),
+                            ack_default,
+                        )?,
                         flags,
                         window: opt_number(lang, "--window", &a.window, 0, 65535, 64240)?,
                         mss: match &a.mss {
@@ -396,7 +456,9 @@ impl Plan {
             room,
         }) = spec.check_mtu(mtu)
         {
-            return Err(CliError::Usage(Msg::OverMtu.fill(lang, &[&packet, &headers, &payload, &mtu, &room])));
+            return Err(CliError::Usage(
+                Msg::OverMtu.fill(lang, &[&packet, &headers, &payload, &mtu, &room]),
+            ));
         }
 
         let faults = a
@@ -413,7 +475,12 @@ impl Plan {
                 let format = match a.format {
                     Some(f) => format_of(f),
                     None => OutputFormat::from_path(path).ok_or_else(|| {
-                        usage(lang, "-o", &path.display().to_string(), Msg::ExpFormatExt.get(lang).to_string())
+                        usage(
+                            lang,
+                            "-o",
+                            &path.display().to_string(),
+                            Msg::ExpFormatExt.get(lang).to_string(),
+                        )
                     })?,
                 };
                 Some((path.clone(), format))
@@ -470,11 +537,24 @@ fn capture_time() -> Duration {
         .ok()
         .and_then(|s| s.parse().ok())
         .map(Duration::from_secs)
-        .unwrap_or_else(|| SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap_or_default()
+        })
 }
 
-fn write_output(path: &Path, format: OutputFormat, data: &[u8], original_length: usize, fcs: bool, lang: Lang) -> Result<(), CliError> {
-    let fail = |e: &dyn std::fmt::Display| CliError::Input(Msg::WriteFile.fill(lang, &[&path.display(), e]));
+fn write_output(
+    path: &Path,
+    format: OutputFormat,
+    data: &[u8],
+    original_length: usize,
+    fcs: bool,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let fail = |e: &dyn std::fmt::Display| {
+        CliError::Input(Msg::WriteFile.fill(lang, &[&path.display(), e]))
+    };
     let file = fs::File::create(path).map_err(|e| fail(&e))?;
     let frame = OutFrame {
         data,
@@ -499,7 +579,11 @@ pub fn run(args: &EncodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
 
     if args.json {
         // The model describes the frame as a capture without FCS shows it.
-        let fcs_len = if args.fcs { layers_physical::FCS_LEN } else { 0 };
+        let fcs_len = if args.fcs {
+            layers_physical::FCS_LEN
+        } else {
+            0
+        };
         let original = finished.original_length - fcs_len;
         let frame = Frame::new(1, None, finished.frame.len(), original, dissection.clone());
         serde_json::to_writer(&mut *out, &frame).map_err(|e| CliError::Io(e.into()))?;
@@ -509,9 +593,28 @@ pub fn run(args: &EncodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     }
 
     if let Some((path, format)) = &plan.output {
-        write_output(path, *format, &finished.written, finished.original_length, args.fcs, lang)?;
-        let fcs_note = if args.fcs { Msg::WroteFcs.get(lang) } else { "" };
-        let line = Msg::Wrote.fill(lang, &[&path.display(), &format.name(), &finished.written.len(), &fcs_note]);
+        write_output(
+            path,
+            *format,
+            &finished.written,
+            finished.original_length,
+            args.fcs,
+            lang,
+        )?;
+        let fcs_note = if args.fcs {
+            Msg::WroteFcs.get(lang)
+        } else {
+            ""
+        };
+        let line = Msg::Wrote.fill(
+            lang,
+            &[
+                &path.display(),
+                &format.name(),
+                &finished.written.len(),
+                &fcs_note,
+            ],
+        );
         if args.json {
             eprintln!("{line}");
         } else {
@@ -527,12 +630,18 @@ mod tests {
 
     #[test]
     fn endpoints_split_into_address_network_and_port() {
-        assert_eq!(split_endpoint("192.168.11.34/24:51000"), ("192.168.11.34", Some("24"), Some("51000")));
+        assert_eq!(
+            split_endpoint("192.168.11.34/24:51000"),
+            ("192.168.11.34", Some("24"), Some("51000"))
+        );
         assert_eq!(
             split_endpoint("10.0.0.1/255.0.0.0"),
             ("10.0.0.1", Some("255.0.0.0"), None)
         );
-        assert_eq!(split_endpoint("8.8.8.8:dns"), ("8.8.8.8", None, Some("dns")));
+        assert_eq!(
+            split_endpoint("8.8.8.8:dns"),
+            ("8.8.8.8", None, Some("dns"))
+        );
         assert_eq!(split_endpoint("8.8.8.8"), ("8.8.8.8", None, None));
     }
 

@@ -157,6 +157,7 @@ messages! {
     FcsNote => "0x{2} (bytes {1}): the CRC-32 {0}, low byte first", "0x{2}(字节 {1}):CRC-32 值 {0},低字节在前";
     GapNote => "idle line before the next frame", "下一帧之前线路空闲";
     WireTotal => "on the wire: {} bytes = {} bits, {} at {}; with the {}-bit gap the line is busy {}: {} such frames per second", "线路上:{0} 字节 = {1} 比特,在 {3} 下需 {2};加上 {4} 比特时间的帧间间隙,线路占用 {5}:每秒可发送 {6} 个这样的帧";
+    BinaryByPort => "note: port {} belongs to {}, so Wireshark dissects these {} bytes as a {} message and will call them malformed unless they are one", "注意:端口 {} 属于 {},Wireshark 会把这 {} 字节当作 {} 报文解析,若不是该格式就会标为畸形包";
     HexHeading => "Bytes, coloured by layer:", "字节,按层着色:";
     PaddingWord => "padding", "填充";
     FaultsHeading => "What is wrong with this frame (a receiver will see it):", "这个帧的问题(接收方会发现):";

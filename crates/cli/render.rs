@@ -37,7 +37,11 @@ fn look(rec: Option<&LayerRecord>) -> Look {
         Some((_, OsiLayer::Application)) => (Color::Magenta, Style::new().magenta(), 'D'),
         _ => (Color::DarkGrey, Style::new().bright_black(), 'p'),
     };
-    Look { table, style, letter }
+    Look {
+        table,
+        style,
+        letter,
+    }
 }
 
 fn paint(ui: &Ui, text: &str, style: Style) -> String {
@@ -155,13 +159,22 @@ pub fn encode_report(
         writeln!(out)?;
         writeln!(out, "{}", heading(ui, Msg::FaultsHeading.get(lang)))?;
         for e in &finished.effects {
-            writeln!(out, "  - {}", paint(ui, &e.describe(lang), Style::new().red()))?;
+            writeln!(
+                out,
+                "  - {}",
+                paint(ui, &e.describe(lang), Style::new().red())
+            )?;
         }
         for stop in &d.errors {
             let layer = stop.layer;
             let line = Msg::StopLine.fill(
                 lang,
-                &[&stop.protocol, &layer.number(), &stop.offset, &stop.message(lang)],
+                &[
+                    &stop.protocol,
+                    &layer.number(),
+                    &stop.offset,
+                    &stop.message(lang),
+                ],
             );
             writeln!(out, "  - {}", paint(ui, &line, Style::new().red()))?;
         }
@@ -185,9 +198,23 @@ fn title(out: &mut dyn Write, ui: &Ui, plan: &Plan, d: &Dissection) -> io::Resul
             let pdu = rec.map(|r| r.protocol.pdu().get(lang)).unwrap_or_default();
             let name = if p == Proto::Tcp { "TCP" } else { "UDP" };
             let data = plan_payload(plan);
-            Msg::TitlePorts.fill(lang, &[&name, &pdu, &payload_phrase(data, lang), &src, &sp, &dst, &dp])
+            Msg::TitlePorts.fill(
+                lang,
+                &[
+                    &name,
+                    &pdu,
+                    &payload_phrase(data, lang),
+                    &src,
+                    &sp,
+                    &dst,
+                    &dp,
+                ],
+            )
         }
-        _ => Msg::TitleIcmp.fill(lang, &[&payload_phrase(plan_payload(plan), lang), &src, &dst]),
+        _ => Msg::TitleIcmp.fill(
+            lang,
+            &[&payload_phrase(plan_payload(plan), lang), &src, &dst],
+        ),
     };
     writeln!(out, "{}", heading(ui, &line))
 }
@@ -202,7 +229,11 @@ fn plan_payload(plan: &Plan) -> &[u8] {
 fn and_line(route: &Route, addr: std::net::Ipv4Addr) -> String {
     let net = route.source.and_octets(addr);
     let result: Vec<String> = net.iter().map(|o| o.network.to_string()).collect();
-    format!("{addr:<15} AND {:<15} = {}", route.source.mask(), result.join("."))
+    format!(
+        "{addr:<15} AND {:<15} = {}",
+        route.source.mask(),
+        result.join(".")
+    )
 }
 
 fn decision(out: &mut dyn Write, ui: &Ui, plan: &Plan) -> io::Result<()> {
@@ -210,14 +241,37 @@ fn decision(out: &mut dyn Write, ui: &Ui, plan: &Plan) -> io::Result<()> {
     let r = &plan.route;
     writeln!(out)?;
     let mask = r.source.mask();
-    writeln!(out, "{}", heading(ui, &Msg::SubnetHeading.fill(lang, &[&mask, &r.source.prefix()])))?;
-    writeln!(out, "  {}   {}", and_line(r, r.source.addr()), Msg::SourceNetwork.get(lang))?;
-    writeln!(out, "  {}   {}", and_line(r, r.destination), Msg::DestinationNetwork.get(lang))?;
+    writeln!(
+        out,
+        "{}",
+        heading(
+            ui,
+            &Msg::SubnetHeading.fill(lang, &[&mask, &r.source.prefix()])
+        )
+    )?;
+    writeln!(
+        out,
+        "  {}   {}",
+        and_line(r, r.source.addr()),
+        Msg::SourceNetwork.get(lang)
+    )?;
+    writeln!(
+        out,
+        "  {}   {}",
+        and_line(r, r.destination),
+        Msg::DestinationNetwork.get(lang)
+    )?;
     let verdict = match r.hop {
         NextHop::Direct => Msg::SameNetwork.fill(lang, &[&r.destination_network, &r.destination]),
-        NextHop::Gateway(gw) => {
-            Msg::OtherNetwork.fill(lang, &[&r.destination_network, &r.source_network, &gw, &r.destination])
-        }
+        NextHop::Gateway(gw) => Msg::OtherNetwork.fill(
+            lang,
+            &[
+                &r.destination_network,
+                &r.source_network,
+                &gw,
+                &r.destination,
+            ],
+        ),
     };
     writeln!(out, "  {}", paint(ui, &verdict, Style::new().bold().cyan()))?;
     if let NextHop::Gateway(gw) = r.hop {
@@ -225,7 +279,11 @@ fn decision(out: &mut dyn Write, ui: &Ui, plan: &Plan) -> io::Result<()> {
             writeln!(out, "  {}", Msg::GatewayAssumed.fill(lang, &[&gw]))?;
         }
         let kind = range_kind(r.destination);
-        writeln!(out, "  {}", Msg::DestinationKind.fill(lang, &[&r.destination, &kind.describe().get(lang)]))?;
+        writeln!(
+            out,
+            "  {}",
+            Msg::DestinationKind.fill(lang, &[&r.destination, &kind.describe().get(lang)])
+        )?;
     }
     Ok(())
 }
@@ -242,9 +300,22 @@ fn macs(out: &mut dyn Write, ui: &Ui, plan: &Plan) -> io::Result<()> {
     let lang = ui.lang;
     let s = plan.spec.source_mac;
     let d = plan.spec.destination_mac;
-    writeln!(out, "{}", Msg::MacLine.fill(lang, &[&s, &mac_note(plan.src_mac, lang)]))?;
-    writeln!(out, "{}", Msg::MacLineDst.fill(lang, &[&d, &mac_note(plan.dst_mac, lang), &mac_kind(d, lang)]))?;
-    if matches!(plan.src_mac, MacOrigin::Derived(_)) || matches!(plan.dst_mac, MacOrigin::Derived(_)) {
+    writeln!(
+        out,
+        "{}",
+        Msg::MacLine.fill(lang, &[&s, &mac_note(plan.src_mac, lang)])
+    )?;
+    writeln!(
+        out,
+        "{}",
+        Msg::MacLineDst.fill(
+            lang,
+            &[&d, &mac_note(plan.dst_mac, lang), &mac_kind(d, lang)]
+        )
+    )?;
+    if matches!(plan.src_mac, MacOrigin::Derived(_))
+        || matches!(plan.dst_mac, MacOrigin::Derived(_))
+    {
         writeln!(out, "{}", Msg::MacHowTo.get(lang))?;
     }
     Ok(())
@@ -254,7 +325,13 @@ fn mac_kind(m: Mac, lang: Lang) -> &'static str {
     m.kind().get(lang)
 }
 
-fn encapsulation(out: &mut dyn Write, ui: &Ui, plan: &Plan, built: &[u8], d: &Dissection) -> io::Result<()> {
+fn encapsulation(
+    out: &mut dyn Write,
+    ui: &Ui,
+    plan: &Plan,
+    built: &[u8],
+    d: &Dissection,
+) -> io::Result<()> {
     let lang = ui.lang;
     let mut t = new_table(ui);
     t.set_header(vec![
@@ -267,7 +344,12 @@ fn encapsulation(out: &mut dyn Write, ui: &Ui, plan: &Plan, built: &[u8], d: &Di
         Msg::ColSize.get(lang),
     ]);
     let mut size = 0;
-    for rec in d.layers.iter().rev().filter(|r| r.layer() != OsiLayer::Physical) {
+    for rec in d
+        .layers
+        .iter()
+        .rev()
+        .filter(|r| r.layer() != OsiLayer::Physical)
+    {
         let layer = rec.layer();
         size += rec.header.len();
         let lk = look(Some(rec));
@@ -293,13 +375,24 @@ fn encapsulation(out: &mut dyn Write, ui: &Ui, plan: &Plan, built: &[u8], d: &Di
         Cell::new(OsiLayer::Physical.pdu().get(lang)),
         Cell::new(Msg::PhysicalProtocol.get(lang)),
         Cell::new(devices_text(OsiLayer::Physical, lang)),
-        Cell::new(Msg::PhysicalAdded.fill(lang, &[&phy::PREAMBLE_SFD_LEN, &wire.padding, &phy::FCS_LEN, &added])),
+        Cell::new(Msg::PhysicalAdded.fill(
+            lang,
+            &[&phy::PREAMBLE_SFD_LEN, &wire.padding, &phy::FCS_LEN, &added],
+        )),
         Cell::new(Msg::PhysicalSize.fill(lang, &[&wire.on_wire_bytes(), &wire.bits()])),
     ]);
     writeln!(out, "{t}")?;
     if d.layer("ARP").is_some() {
         if let Some(note) = layers_osi::protocol("ARP").and_then(|p| p.note) {
             writeln!(out, "* {}", note.get(lang))?;
+        }
+    }
+    // Binary protocols recognised only by their port: the data is unlikely to be one.
+    if let (Some(app), Some((_, port))) = (d.layers.last(), plan.ports) {
+        if matches!(app.protocol.name, "DNS" | "SNMP") {
+            let name = app.protocol.name;
+            let note = Msg::BinaryByPort.fill(lang, &[&port, &name, &app.span.len(), &name]);
+            writeln!(out, "{}", paint(ui, &note, Style::new().yellow()))?;
         }
     }
     Ok(())
@@ -333,20 +426,39 @@ pub fn bit_pattern(frame: &[u8], f: &Field) -> String {
 }
 
 fn field_meaning(rec: &LayerRecord, f: &Field) -> Text {
-    if let Some(spec) = field_table(rec.protocol.name).and_then(|t| t.iter().find(|s| s.name == f.name)) {
+    if let Some(spec) =
+        field_table(rec.protocol.name).and_then(|t| t.iter().find(|s| s.name == f.name))
+    {
         return spec.about;
     }
     match f.name {
-        "checksum_valid" => Text::new("recomputed over the bytes: does it match?", "按字节重新计算:是否一致?"),
+        "checksum_valid" => Text::new(
+            "recomputed over the bytes: does it match?",
+            "按字节重新计算:是否一致?",
+        ),
         "options" => Text::new("optional extensions to the header", "首部的可选扩展"),
-        "payload_length" | "data_length" | "length" => Text::new("bytes of data carried", "携带的数据字节数"),
+        "payload_length" | "data_length" | "length" => {
+            Text::new("bytes of data carried", "携带的数据字节数")
+        }
         "text" => Text::new("the data as text", "数据的文本形式"),
         "bits" => Text::new("bits in the captured frame", "抓到的帧的比特数"),
-        "preamble" => Text::new("7 bytes 10101010 before the frame: clock sync (not in captures)", "帧前 7 字节 10101010:时钟同步(抓包中看不到)"),
-        "sfd" => Text::new("start frame delimiter 10101011 (not in captures)", "帧首定界符 10101011(抓包中看不到)"),
+        "preamble" => Text::new(
+            "7 bytes 10101010 before the frame: clock sync (not in captures)",
+            "帧前 7 字节 10101010:时钟同步(抓包中看不到)",
+        ),
+        "sfd" => Text::new(
+            "start frame delimiter 10101011 (not in captures)",
+            "帧首定界符 10101011(抓包中看不到)",
+        ),
         "padding" => Text::new("zeros up to the 60-byte minimum", "补零到最短 60 字节"),
-        "fcs" => Text::new("CRC-32 over the frame, checked by every NIC and switch", "整帧的 CRC-32,网卡和交换机都会校验"),
-        "interframe_gap" => Text::new("idle byte times before the next frame", "下一帧之前的空闲字节时间"),
+        "fcs" => Text::new(
+            "CRC-32 over the frame, checked by every NIC and switch",
+            "整帧的 CRC-32,网卡和交换机都会校验",
+        ),
+        "interframe_gap" => Text::new(
+            "idle byte times before the next frame",
+            "下一帧之前的空闲字节时间",
+        ),
         _ => Text::new("", ""),
     }
 }
@@ -387,24 +499,66 @@ fn physical(out: &mut dyn Write, ui: &Ui, plan: &Plan, built: &[u8]) -> io::Resu
     let lang = ui.lang;
     let wire = Wire::of(built, plan.speed);
     let padded = phy::pad(built);
-    writeln!(out, "{}", heading(ui, &Msg::PhysicalHeading.fill(lang, &[&plan.speed, &speed_text(plan.speed)])))?;
+    writeln!(
+        out,
+        "{}",
+        heading(
+            ui,
+            &Msg::PhysicalHeading.fill(lang, &[&plan.speed, &speed_text(plan.speed)])
+        )
+    )?;
     let mut t = new_table(ui);
-    t.set_header(vec![Msg::ColPart.get(lang), Msg::ColBytesCount.get(lang), Msg::ColOnWire.get(lang)]);
+    t.set_header(vec![
+        Msg::ColPart.get(lang),
+        Msg::ColBytesCount.get(lang),
+        Msg::ColOnWire.get(lang),
+    ]);
     let fcs_bytes = phy::fcs_bytes(&padded);
     let rows: [(Msg, usize, String); 6] = [
-        (Msg::PartPreamble, phy::PREAMBLE.len(), Msg::PreambleNote.fill(lang, &[&phy::wire_bits_text(&phy::PREAMBLE[..1])])),
-        (Msg::PartSfd, 1, Msg::SfdNote.fill(lang, &[&phy::wire_bits_text(&[phy::SFD])])),
-        (Msg::PartFrame, wire.frame_len, Msg::FrameNote.get(lang).to_string()),
-        (Msg::PartPadding, wire.padding, Msg::PaddingNote.fill(lang, &[&phy::MIN_FRAME_LEN])),
+        (
+            Msg::PartPreamble,
+            phy::PREAMBLE.len(),
+            Msg::PreambleNote.fill(lang, &[&phy::wire_bits_text(&phy::PREAMBLE[..1])]),
+        ),
+        (
+            Msg::PartSfd,
+            1,
+            Msg::SfdNote.fill(lang, &[&phy::wire_bits_text(&[phy::SFD])]),
+        ),
+        (
+            Msg::PartFrame,
+            wire.frame_len,
+            Msg::FrameNote.get(lang).to_string(),
+        ),
+        (
+            Msg::PartPadding,
+            wire.padding,
+            Msg::PaddingNote.fill(lang, &[&phy::MIN_FRAME_LEN]),
+        ),
         (
             Msg::PartFcs,
             phy::FCS_LEN,
-            Msg::FcsNote.fill(lang, &[&format!("0x{:08x}", wire.fcs), &hex_spaced(&fcs_bytes), &hex::encode(fcs_bytes)]),
+            Msg::FcsNote.fill(
+                lang,
+                &[
+                    &format!("0x{:08x}", wire.fcs),
+                    &hex_spaced(&fcs_bytes),
+                    &hex::encode(fcs_bytes),
+                ],
+            ),
         ),
-        (Msg::PartGap, phy::INTERFRAME_GAP, Msg::GapNote.get(lang).to_string()),
+        (
+            Msg::PartGap,
+            phy::INTERFRAME_GAP,
+            Msg::GapNote.get(lang).to_string(),
+        ),
     ];
     for (part, n, note) in rows {
-        t.add_row(vec![Cell::new(part.get(lang)), Cell::new(n), Cell::new(note)]);
+        t.add_row(vec![
+            Cell::new(part.get(lang)),
+            Cell::new(n),
+            Cell::new(note),
+        ]);
     }
     writeln!(out, "{t}")?;
     writeln!(
@@ -426,7 +580,11 @@ fn physical(out: &mut dyn Write, ui: &Ui, plan: &Plan, built: &[u8]) -> io::Resu
 }
 
 fn hex_spaced(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The frame as hex and ASCII, 16 bytes a line, each byte in its layer's colour; without
@@ -436,9 +594,19 @@ pub fn hex_dump(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> i
     writeln!(out, "{}", heading(ui, Msg::HexHeading.get(lang)))?;
     // The legend: every protocol with bytes in the frame, in frame order.
     let mut legend = Vec::new();
-    for rec in d.layers.iter().filter(|r| r.layer() != OsiLayer::Physical && !r.header.is_empty()) {
+    for rec in d
+        .layers
+        .iter()
+        .filter(|r| r.layer() != OsiLayer::Physical && !r.header.is_empty())
+    {
         let lk = look(Some(rec));
-        let item = format!("{} {} {}-{}", lk.letter, rec.protocol.name, rec.header.start, rec.header.end - 1);
+        let item = format!(
+            "{} {} {}-{}",
+            lk.letter,
+            rec.protocol.name,
+            rec.header.start,
+            rec.header.end - 1
+        );
         legend.push(paint(ui, &item, lk.style));
     }
     let owned_end = d
@@ -450,7 +618,13 @@ pub fn hex_dump(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> i
         .unwrap_or(0);
     if owned_end < frame.len() {
         let lk = look(None);
-        let item = format!("{} {} {}-{}", lk.letter, Msg::PaddingWord.get(lang), owned_end, frame.len() - 1);
+        let item = format!(
+            "{} {} {}-{}",
+            lk.letter,
+            Msg::PaddingWord.get(lang),
+            owned_end,
+            frame.len() - 1
+        );
         legend.push(paint(ui, &item, lk.style));
     }
     writeln!(out, "{}", legend.join("  "))?;
@@ -469,7 +643,11 @@ pub fn hex_dump(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> i
             hex.push(' ');
             marks.push(lk.letter);
             marks.push_str("  ");
-            let c = if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' };
+            let c = if b.is_ascii_graphic() || *b == b' ' {
+                *b as char
+            } else {
+                '.'
+            };
             ascii.push_str(&paint(ui, &c.to_string(), lk.style));
         }
         let pad = 16 - chunk.len();
@@ -482,7 +660,13 @@ pub fn hex_dump(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> i
     Ok(())
 }
 
-fn explain(out: &mut dyn Write, plan: &Plan, built: &[u8], d: &Dissection, lang: Lang) -> io::Result<()> {
+fn explain(
+    out: &mut dyn Write,
+    plan: &Plan,
+    built: &[u8],
+    d: &Dissection,
+    lang: Lang,
+) -> io::Result<()> {
     let mut steps: Vec<String> = Vec::new();
     let data = plan_payload(plan);
     let r = &plan.route;
@@ -504,29 +688,79 @@ fn explain(out: &mut dyn Write, plan: &Plan, built: &[u8], d: &Dissection, lang:
             .unwrap_or_default();
         let header = rec.header.len();
         if rec.protocol.name == "TCP" {
-            let flags = rec.field("flags").map(|f| value_text(&f.value)).unwrap_or_default();
-            let seq = rec.field("sequence").map(|f| value_text(&f.value)).unwrap_or_default();
-            let ack = rec.field("acknowledgment").map(|f| value_text(&f.value)).unwrap_or_default();
-            steps.push(Msg::ExplainTcp.fill(lang, &[&header, &sp, &sclass, &dp, &dclass, &service, &flags, &seq, &ack]));
+            let flags = rec
+                .field("flags")
+                .map(|f| value_text(&f.value))
+                .unwrap_or_default();
+            let seq = rec
+                .field("sequence")
+                .map(|f| value_text(&f.value))
+                .unwrap_or_default();
+            let ack = rec
+                .field("acknowledgment")
+                .map(|f| value_text(&f.value))
+                .unwrap_or_default();
+            steps.push(Msg::ExplainTcp.fill(
+                lang,
+                &[
+                    &header, &sp, &sclass, &dp, &dclass, &service, &flags, &seq, &ack,
+                ],
+            ));
         } else {
-            steps.push(Msg::ExplainUdp.fill(lang, &[&header, &sp, &sclass, &dp, &dclass, &service]));
+            steps
+                .push(Msg::ExplainUdp.fill(lang, &[&header, &sp, &sclass, &dp, &dclass, &service]));
         }
     }
     if d.layer("ICMP").is_some() {
         steps.push(Msg::ExplainIcmp.get(lang).to_string());
     }
     if let Some(ip) = d.layer("IPv4") {
-        let ttl = ip.field("ttl").map(|f| value_text(&f.value)).unwrap_or_default();
-        let proto = ip.field("protocol").map(|f| value_text(&f.value)).unwrap_or_default();
-        steps.push(Msg::ExplainIp.fill(lang, &[&ip.header.len(), &r.source.addr(), &r.destination, &ttl, &proto]));
+        let ttl = ip
+            .field("ttl")
+            .map(|f| value_text(&f.value))
+            .unwrap_or_default();
+        let proto = ip
+            .field("protocol")
+            .map(|f| value_text(&f.value))
+            .unwrap_or_default();
+        steps.push(Msg::ExplainIp.fill(
+            lang,
+            &[
+                &ip.header.len(),
+                &r.source.addr(),
+                &r.destination,
+                &ttl,
+                &proto,
+            ],
+        ));
     }
     let decision = match r.hop {
-        NextHop::Direct => Msg::ExplainDirect.fill(lang, &[&r.source.mask(), &r.source_network, &r.destination, &r.destination_network]),
-        NextHop::Gateway(gw) => Msg::ExplainGateway.fill(lang, &[&r.source.mask(), &r.source_network, &r.destination, &r.destination_network, &gw]),
+        NextHop::Direct => Msg::ExplainDirect.fill(
+            lang,
+            &[
+                &r.source.mask(),
+                &r.source_network,
+                &r.destination,
+                &r.destination_network,
+            ],
+        ),
+        NextHop::Gateway(gw) => Msg::ExplainGateway.fill(
+            lang,
+            &[
+                &r.source.mask(),
+                &r.source_network,
+                &r.destination,
+                &r.destination_network,
+                &gw,
+            ],
+        ),
     };
     steps.push(decision);
     if plan.proto == Proto::Arp {
-        steps.push(Msg::ExplainArp.fill(lang, &[&r.next_hop_ip(), &plan.source.addr(), &plan.spec.source_mac]));
+        steps.push(Msg::ExplainArp.fill(
+            lang,
+            &[&r.next_hop_ip(), &plan.source.addr(), &plan.spec.source_mac],
+        ));
     }
     let eth_len = d.layer("Ethernet II").map(|r| r.header.len()).unwrap_or(14);
     let ethertype = d
@@ -534,14 +768,28 @@ fn explain(out: &mut dyn Write, plan: &Plan, built: &[u8], d: &Dissection, lang:
         .and_then(|r| r.field("ethertype"))
         .map(|f| value_text(&f.value))
         .unwrap_or_default();
-    steps.push(Msg::ExplainEthernet.fill(lang, &[&eth_len, &plan.spec.destination_mac, &plan.spec.source_mac, &ethertype]));
+    steps.push(Msg::ExplainEthernet.fill(
+        lang,
+        &[
+            &eth_len,
+            &plan.spec.destination_mac,
+            &plan.spec.source_mac,
+            &ethertype,
+        ],
+    ));
     if let Some(vlan) = plan.spec.vlan {
         steps.push(Msg::ExplainVlan.fill(lang, &[&vlan.id, &vlan.pcp]));
     }
     let wire = Wire::of(built, plan.speed);
     steps.push(Msg::ExplainPhysical.fill(
         lang,
-        &[&wire.padding, &wire.on_wire_bytes(), &wire.bits(), &duration_text(wire.duration_ps()), &speed_text(plan.speed)],
+        &[
+            &wire.padding,
+            &wire.on_wire_bytes(),
+            &wire.bits(),
+            &duration_text(wire.duration_ps()),
+            &speed_text(plan.speed),
+        ],
     ));
     for (i, s) in steps.iter().enumerate() {
         writeln!(out, "{}. {s}", i + 1)?;
@@ -557,11 +805,26 @@ mod tests {
     #[test]
     fn bit_patterns_show_the_field_bits_like_wireshark() {
         let frame = [0x45u8, 0x40, 0x00];
-        let version = Field { name: "version", value: Value::Null, span: Span::new(0, 1), mask: Some(0xf0) };
+        let version = Field {
+            name: "version",
+            value: Value::Null,
+            span: Span::new(0, 1),
+            mask: Some(0xf0),
+        };
         assert_eq!(bit_pattern(&frame, &version), "0100 ....");
-        let df = Field { name: "dont_fragment", value: Value::Null, span: Span::new(1, 2), mask: Some(0x40) };
+        let df = Field {
+            name: "dont_fragment",
+            value: Value::Null,
+            span: Span::new(1, 2),
+            mask: Some(0x40),
+        };
         assert_eq!(bit_pattern(&frame, &df), ".1.. ....");
-        let offset = Field { name: "fragment_offset", value: Value::Null, span: Span::new(1, 3), mask: Some(0x1fff) };
+        let offset = Field {
+            name: "fragment_offset",
+            value: Value::Null,
+            span: Span::new(1, 3),
+            mask: Some(0x1fff),
+        };
         assert_eq!(bit_pattern(&frame, &offset), "...0 0000 0000 0000");
     }
 

@@ -42,7 +42,9 @@ pub fn recognise(payload: &[u8], source_port: u16, destination_port: u16) -> Rec
     let utf8 = std::str::from_utf8(payload).is_ok();
     let text = preview(payload);
     let line = first_line(payload);
-    let is_http = HTTP_METHODS.iter().any(|m| payload.starts_with(m.as_bytes()))
+    let is_http = HTTP_METHODS
+        .iter()
+        .any(|m| payload.starts_with(m.as_bytes()))
         || payload.starts_with(b"HTTP/1.");
     let by_port = |p: u16| match p {
         21 => Some("FTP"),
@@ -61,7 +63,8 @@ pub fn recognise(payload: &[u8], source_port: u16, destination_port: u16) -> Rec
     } else {
         by_port(destination_port).or_else(|| by_port(source_port))
     };
-    let protocol = protocol(name.unwrap_or("data")).expect("every recognised protocol is in layers-osi");
+    let protocol =
+        protocol(name.unwrap_or("data")).expect("every recognised protocol is in layers-osi");
     let first_line = match protocol.name {
         "HTTP" | "SMTP" | "POP3" | "FTP" => line,
         _ => None,
@@ -119,8 +122,13 @@ pub fn http_line(line: &str) -> Option<HttpLine> {
 }
 
 fn first_line(payload: &[u8]) -> Option<String> {
-    let end = payload.iter().position(|b| *b == b'\n').unwrap_or(payload.len());
-    let line = std::str::from_utf8(&payload[..end]).ok()?.trim_end_matches('\r');
+    let end = payload
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(payload.len());
+    let line = std::str::from_utf8(&payload[..end])
+        .ok()?
+        .trim_end_matches('\r');
     (!line.is_empty()).then(|| line.to_string())
 }
 
@@ -148,7 +156,11 @@ pub fn preview(payload: &[u8]) -> String {
         }
         Err(_) => {
             for b in payload {
-                let c = if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' };
+                let c = if b.is_ascii_graphic() || *b == b' ' {
+                    *b as char
+                } else {
+                    '.'
+                };
                 push(c.encode_utf8(&mut [0; 4]), &mut out);
             }
         }
@@ -193,11 +205,19 @@ mod tests {
     fn http_lines_split_into_parts() {
         assert_eq!(
             http_line("GET /index.html HTTP/1.1"),
-            Some(HttpLine::Request { method: "GET".into(), uri: "/index.html".into(), version: "HTTP/1.1".into() })
+            Some(HttpLine::Request {
+                method: "GET".into(),
+                uri: "/index.html".into(),
+                version: "HTTP/1.1".into()
+            })
         );
         assert_eq!(
             http_line("HTTP/1.0 404 Not Found"),
-            Some(HttpLine::Response { version: "HTTP/1.0".into(), status: 404, reason: "Not Found".into() })
+            Some(HttpLine::Response {
+                version: "HTTP/1.0".into(),
+                status: 404,
+                reason: "Not Found".into()
+            })
         );
         assert_eq!(http_line("USER anonymous"), None);
         assert_eq!(http_line("HTTP/1.1 abc"), None);
@@ -206,10 +226,22 @@ mod tests {
     #[test]
     fn protocols_by_content_then_by_port() {
         let resp = recognise(b"HTTP/1.1 200 OK\r\n\r\n", 8888, 50000);
-        assert_eq!((resp.protocol.name, resp.first_line.as_deref()), ("HTTP", Some("HTTP/1.1 200 OK")));
-        assert_eq!(recognise(b"USER anonymous\r\n", 50000, 21).protocol.name, "FTP");
-        assert_eq!(recognise(b"+OK ready\r\n", 110, 50000).protocol.name, "POP3");
-        assert_eq!(recognise(b"\x12\x34\x01\x00", 50000, 53).protocol.name, "DNS");
+        assert_eq!(
+            (resp.protocol.name, resp.first_line.as_deref()),
+            ("HTTP", Some("HTTP/1.1 200 OK"))
+        );
+        assert_eq!(
+            recognise(b"USER anonymous\r\n", 50000, 21).protocol.name,
+            "FTP"
+        );
+        assert_eq!(
+            recognise(b"+OK ready\r\n", 110, 50000).protocol.name,
+            "POP3"
+        );
+        assert_eq!(
+            recognise(b"\x12\x34\x01\x00", 50000, 53).protocol.name,
+            "DNS"
+        );
         assert_eq!(recognise(b"hello!", 51000, 9999).protocol.name, "data");
         assert_eq!(recognise(b"", 51000, 80).protocol.name, "data");
     }

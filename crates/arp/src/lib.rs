@@ -29,8 +29,8 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub use etherparse::{ArpHardwareId, ArpOperation, ArpPacket};
 use etherparse::EtherType;
+pub use etherparse::{ArpHardwareId, ArpOperation, ArpPacket};
 use layers_osi::{FieldSpec, Text};
 
 /// Length of an ARP packet for Ethernet and IPv4.
@@ -45,14 +45,20 @@ pub const ARP_FIELDS: &[FieldSpec] = &[
         offset: 0,
         len: 2,
         mask: None,
-        about: Text::new("link type of the addresses: 1 = Ethernet", "硬件地址类型:1 = 以太网"),
+        about: Text::new(
+            "link type of the addresses: 1 = Ethernet",
+            "硬件地址类型:1 = 以太网",
+        ),
     },
     FieldSpec {
         name: "protocol_type",
         offset: 2,
         len: 2,
         mask: None,
-        about: Text::new("the network protocol being resolved: 0x0800 IPv4", "要解析的网络协议:0x0800 IPv4"),
+        about: Text::new(
+            "the network protocol being resolved: 0x0800 IPv4",
+            "要解析的网络协议:0x0800 IPv4",
+        ),
     },
     FieldSpec {
         name: "hardware_size",
@@ -73,7 +79,10 @@ pub const ARP_FIELDS: &[FieldSpec] = &[
         offset: 6,
         len: 2,
         mask: None,
-        about: Text::new("1 request (who has?), 2 reply (is at)", "1 请求(谁有?),2 应答(在这里)"),
+        about: Text::new(
+            "1 request (who has?), 2 reply (is at)",
+            "1 请求(谁有?),2 应答(在这里)",
+        ),
     },
     FieldSpec {
         name: "sender_mac",
@@ -159,8 +168,8 @@ mod tests {
     /// The ARP request of fixtures/netns-arp-ping.pcap (bytes 14..42 of its first frame):
     /// 10.99.0.1 (02:00:0a:63:00:01) asks who has 10.99.0.2.
     static REQUEST: [u8; 28] = [
-        0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0x00, 0x0a, 0x63, 0x00, 0x01,
-        0x0a, 0x63, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x63, 0x00, 0x02,
+        0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0x00, 0x0a, 0x63, 0x00, 0x01, 0x0a,
+        0x63, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x63, 0x00, 0x02,
     ];
 
     #[test]
@@ -188,7 +197,12 @@ mod tests {
 
     #[test]
     fn a_reply_answers_the_request() {
-        let arp = reply([2, 0, 10, 99, 0, 2], [10, 99, 0, 2], [2, 0, 10, 99, 0, 1], [10, 99, 0, 1]);
+        let arp = reply(
+            [2, 0, 10, 99, 0, 2],
+            [10, 99, 0, 2],
+            [2, 0, 10, 99, 0, 1],
+            [10, 99, 0, 1],
+        );
         assert_eq!(arp.operation, ArpOperation::REPLY);
         assert_eq!(arp.target_hw_addr(), &[2, 0, 10, 99, 0, 1]);
         assert_eq!(arp.sender_protocol_addr(), &[10, 99, 0, 2]);

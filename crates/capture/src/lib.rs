@@ -197,15 +197,26 @@ mod tests {
     fn pcap_round_trips_with_times_and_original_lengths() {
         let data = frame();
         let frames = [
-            OutFrame { data: &data, original_length: 60, time: Duration::new(1_732_500_000, 123_456_000) },
-            OutFrame { data: &data[..20], original_length: 60, time: Duration::new(1_732_500_001, 0) },
+            OutFrame {
+                data: &data,
+                original_length: 60,
+                time: Duration::new(1_732_500_000, 123_456_000),
+            },
+            OutFrame {
+                data: &data[..20],
+                original_length: 60,
+                time: Duration::new(1_732_500_001, 0),
+            },
         ];
         let mut out = Vec::new();
         write_frames(&mut out, OutputFormat::Pcap, &frames, false).unwrap();
         let mut r = PcapReader::new(&out[..]).unwrap();
         assert_eq!(r.header().datalink, DataLink::ETHERNET);
         let p = r.next_packet().unwrap().unwrap();
-        assert_eq!((p.data.as_ref(), p.orig_len, p.timestamp), (&data[..], 60, frames[0].time));
+        assert_eq!(
+            (p.data.as_ref(), p.orig_len, p.timestamp),
+            (&data[..], 60, frames[0].time)
+        );
         let p = r.next_packet().unwrap().unwrap();
         assert_eq!((p.data.len(), p.orig_len), (20, 60));
         assert!(r.next_packet().is_none());
@@ -215,7 +226,11 @@ mod tests {
     fn pcap_with_fcs_sets_the_link_type_fcs_bits() {
         let data = frame();
         let mut out = Vec::new();
-        let f = OutFrame { data: &data, original_length: 60, time: Duration::ZERO };
+        let f = OutFrame {
+            data: &data,
+            original_length: 60,
+            time: Duration::ZERO,
+        };
         write_frames(&mut out, OutputFormat::Pcap, &[f], true).unwrap();
         let linktype = u32::from_le_bytes(out[20..24].try_into().unwrap());
         assert_eq!(linktype & 0xffff, 1);
@@ -227,7 +242,11 @@ mod tests {
     fn pcapng_round_trips_and_marks_the_fcs() {
         let data = frame();
         let mut out = Vec::new();
-        let f = OutFrame { data: &data, original_length: 64, time: Duration::new(5, 0) };
+        let f = OutFrame {
+            data: &data,
+            original_length: 64,
+            time: Duration::new(5, 0),
+        };
         write_frames(&mut out, OutputFormat::Pcapng, &[f], true).unwrap();
         let mut r = PcapNgReader::new(&out[..]).unwrap();
         let mut blocks = Vec::new();
@@ -235,15 +254,26 @@ mod tests {
             blocks.push(block.unwrap().into_owned());
         }
         assert_eq!(blocks.len(), 2, "an interface and a packet");
-        let epb = blocks.pop().unwrap().into_enhanced_packet().expect("an enhanced packet block");
+        let epb = blocks
+            .pop()
+            .unwrap()
+            .into_enhanced_packet()
+            .expect("an enhanced packet block");
         assert_eq!((epb.data.as_ref(), epb.original_len), (&data[..], 64));
-        assert_eq!(r.interfaces()[0].options, vec![InterfaceDescriptionOption::IfFcsLen(4)]);
+        assert_eq!(
+            r.interfaces()[0].options,
+            vec![InterfaceDescriptionOption::IfFcsLen(4)]
+        );
     }
 
     #[test]
     fn raw_holds_exactly_one_frame() {
         let data = frame();
-        let f = OutFrame { data: &data, original_length: 60, time: Duration::ZERO };
+        let f = OutFrame {
+            data: &data,
+            original_length: 60,
+            time: Duration::ZERO,
+        };
         let mut out = Vec::new();
         write_frames(&mut out, OutputFormat::Raw, &[f], false).unwrap();
         assert_eq!(out, data);

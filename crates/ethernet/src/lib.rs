@@ -339,11 +339,23 @@ mod tests {
     #[test]
     fn mac_notations_parse_and_print() {
         let want = Mac([0x02, 0x00, 0xc0, 0xa8, 0x0b, 0x22]);
-        for s in ["02:00:c0:a8:0b:22", "02-00-C0-A8-0B-22", "0200.c0a8.0b22", "0200c0a80b22"] {
+        for s in [
+            "02:00:c0:a8:0b:22",
+            "02-00-C0-A8-0B-22",
+            "0200.c0a8.0b22",
+            "0200c0a80b22",
+        ] {
             assert_eq!(s.parse::<Mac>(), Ok(want), "{s}");
         }
         assert_eq!(want.to_string(), "02:00:c0:a8:0b:22");
-        for bad in ["", "02:00:c0:a8:0b", "02:00:c0:a8:0b:2g", "02:00:c0:a8:0b:22:00", "0200:c0a8:0b22", "02:00:c0:a8:0b:222"] {
+        for bad in [
+            "",
+            "02:00:c0:a8:0b",
+            "02:00:c0:a8:0b:2g",
+            "02:00:c0:a8:0b:22:00",
+            "0200:c0a8:0b22",
+            "02:00:c0:a8:0b:222",
+        ] {
             assert!(bad.parse::<Mac>().is_err(), "{bad}");
         }
     }
@@ -356,7 +368,10 @@ mod tests {
         assert_eq!(multicast.kind().en, "multicast");
         let vendor: Mac = "00:1b:21:3a:4f:10".parse().unwrap();
         assert!(vendor.is_unicast() && !vendor.is_locally_administered());
-        assert_eq!(Mac::derived_from_ipv4([10, 0, 0, 1]).kind().en, "unicast, locally administered");
+        assert_eq!(
+            Mac::derived_from_ipv4([10, 0, 0, 1]).kind().en,
+            "unicast, locally administered"
+        );
     }
 
     #[test]
@@ -366,6 +381,9 @@ mod tests {
         assert_eq!("0".parse::<VlanTag>(), Err(VlanParseError::Id(0)));
         assert_eq!("4095".parse::<VlanTag>(), Err(VlanParseError::Id(4095)));
         assert_eq!("10:8".parse::<VlanTag>(), Err(VlanParseError::Pcp(8)));
-        assert!(matches!("ten".parse::<VlanTag>(), Err(VlanParseError::Syntax(_))));
+        assert!(matches!(
+            "ten".parse::<VlanTag>(),
+            Err(VlanParseError::Syntax(_))
+        ));
     }
 }

@@ -41,8 +41,7 @@ pub use etherparse::{Icmpv4Header, Icmpv4Type, IpNumber, Ipv4Header};
 use layers_osi::{FieldSpec, Text};
 pub use subnet::{
     mask_from_prefix, next_hop, parse_prefix_or_mask, prefix_from_mask, range_kind, Ipv4Net,
-    NextHop, OctetAnd,
-    RangeKind, Route, SubnetError,
+    NextHop, OctetAnd, RangeKind, Route, SubnetError,
 };
 
 /// Length of an IPv4 header without options.
@@ -74,7 +73,10 @@ pub const IPV4_FIELDS: &[FieldSpec] = &[
         offset: 1,
         len: 1,
         mask: Some(0xfc),
-        about: Text::new("differentiated services code point (QoS class)", "区分服务代码点(QoS 类别)"),
+        about: Text::new(
+            "differentiated services code point (QoS class)",
+            "区分服务代码点(QoS 类别)",
+        ),
     },
     FieldSpec {
         name: "ecn",
@@ -98,7 +100,10 @@ pub const IPV4_FIELDS: &[FieldSpec] = &[
         offset: 4,
         len: 2,
         mask: None,
-        about: Text::new("the same for all fragments of one packet", "同一数据包的所有分片相同"),
+        about: Text::new(
+            "the same for all fragments of one packet",
+            "同一数据包的所有分片相同",
+        ),
     },
     FieldSpec {
         name: "dont_fragment",
@@ -142,7 +147,10 @@ pub const IPV4_FIELDS: &[FieldSpec] = &[
         offset: 9,
         len: 1,
         mask: None,
-        about: Text::new("what it carries: 1 ICMP, 6 TCP, 17 UDP", "装载的协议:1 ICMP、6 TCP、17 UDP"),
+        about: Text::new(
+            "what it carries: 1 ICMP, 6 TCP, 17 UDP",
+            "装载的协议:1 ICMP、6 TCP、17 UDP",
+        ),
     },
     FieldSpec {
         name: "checksum",
@@ -204,7 +212,10 @@ pub const ICMP_FIELDS: &[FieldSpec] = &[
         offset: 4,
         len: 2,
         mask: None,
-        about: Text::new("echo: matches replies to the pinging program", "回显:把应答对应到发起 ping 的程序"),
+        about: Text::new(
+            "echo: matches replies to the pinging program",
+            "回显:把应答对应到发起 ping 的程序",
+        ),
     },
     FieldSpec {
         name: "sequence",
@@ -249,10 +260,28 @@ mod tests {
     #[test]
     fn read_fields_from_real_bytes() {
         let (h, _) = Ipv4Header::from_slice(&SYN_IPV4).unwrap();
-        let by_table: Vec<u32> = IPV4_FIELDS.iter().map(|f| f.read(&SYN_IPV4).unwrap()).collect();
+        let by_table: Vec<u32> = IPV4_FIELDS
+            .iter()
+            .map(|f| f.read(&SYN_IPV4).unwrap())
+            .collect();
         assert_eq!(
             by_table,
-            [4, 5, 0, 0, 60, 0xd1b9, 1, 0, 0, 64, 6, 0x6b00, 0x7f00_0001, 0x7f00_0001]
+            [
+                4,
+                5,
+                0,
+                0,
+                60,
+                0xd1b9,
+                1,
+                0,
+                0,
+                64,
+                6,
+                0x6b00,
+                0x7f00_0001,
+                0x7f00_0001
+            ]
         );
         assert_eq!(h.total_len, 60);
         assert!(h.dont_fragment);
@@ -274,7 +303,10 @@ mod tests {
     #[test]
     fn every_truncation_of_the_header_is_refused() {
         for len in 0..SYN_IPV4.len() {
-            assert!(Ipv4Header::from_slice(&SYN_IPV4[..len]).is_err(), "len {len}");
+            assert!(
+                Ipv4Header::from_slice(&SYN_IPV4[..len]).is_err(),
+                "len {len}"
+            );
         }
     }
 

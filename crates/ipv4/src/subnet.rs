@@ -16,7 +16,9 @@ pub enum SubnetError {
     #[error("prefix {0:?} is out of range: expected 0-32")]
     Prefix(String),
     /// A mask whose one bits are not all on the left.
-    #[error("mask {0} is not contiguous: its one bits must all come first (such as 255.255.255.0)")]
+    #[error(
+        "mask {0} is not contiguous: its one bits must all come first (such as 255.255.255.0)"
+    )]
     NonContiguous(Ipv4Addr),
 }
 
@@ -93,7 +95,8 @@ impl Ipv4Net {
     /// The broadcast address: the network with every host bit set. None for /31 (both
     /// addresses are hosts, RFC 3021) and /32 (a single host).
     pub fn broadcast(&self) -> Option<Ipv4Addr> {
-        (self.prefix <= 30).then(|| Ipv4Addr::from(u32::from(self.network()) | !u32::from(self.mask())))
+        (self.prefix <= 30)
+            .then(|| Ipv4Addr::from(u32::from(self.network()) | !u32::from(self.mask())))
     }
 
     /// Whether `other` AND this mask equals this network.
@@ -130,7 +133,9 @@ impl FromStr for Ipv4Net {
 
     /// `ADDR/PREFIX` or `ADDR/MASK`.
     fn from_str(s: &str) -> Result<Ipv4Net, SubnetError> {
-        let (addr, rest) = s.split_once('/').ok_or_else(|| SubnetError::Prefix(String::new()))?;
+        let (addr, rest) = s
+            .split_once('/')
+            .ok_or_else(|| SubnetError::Prefix(String::new()))?;
         Ipv4Net::new(parse_addr(addr)?, parse_prefix_or_mask(rest)?)
     }
 }
@@ -190,7 +195,11 @@ pub fn next_hop(source: Ipv4Net, destination: Ipv4Addr, gateway: Ipv4Addr) -> Ro
         destination,
         source_network: source.network(),
         destination_network,
-        hop: if same { NextHop::Direct } else { NextHop::Gateway(gateway) },
+        hop: if same {
+            NextHop::Direct
+        } else {
+            NextHop::Gateway(gateway)
+        },
     }
 }
 
@@ -223,18 +232,43 @@ impl RangeKind {
     /// What it means.
     pub fn describe(self) -> Text {
         match self {
-            RangeKind::Private('A') => Text::new("private (RFC 1918, class A range 10.0.0.0/8)", "私有地址(RFC 1918,A 类 10.0.0.0/8)"),
-            RangeKind::Private('B') => Text::new("private (RFC 1918, class B range 172.16.0.0/12)", "私有地址(RFC 1918,B 类 172.16.0.0/12)"),
-            RangeKind::Private(_) => Text::new("private (RFC 1918, class C range 192.168.0.0/16)", "私有地址(RFC 1918,C 类 192.168.0.0/16)"),
-            RangeKind::Loopback => Text::new("loopback (127.0.0.0/8): never leaves the host", "回环地址(127.0.0.0/8):不离开本机"),
-            RangeKind::LinkLocal => Text::new("link-local (169.254.0.0/16)", "链路本地地址(169.254.0.0/16)"),
-            RangeKind::SharedCgnat => Text::new("shared address space for carrier NAT (100.64.0.0/10)", "运营商级 NAT 共享地址(100.64.0.0/10)"),
+            RangeKind::Private('A') => Text::new(
+                "private (RFC 1918, class A range 10.0.0.0/8)",
+                "私有地址(RFC 1918,A 类 10.0.0.0/8)",
+            ),
+            RangeKind::Private('B') => Text::new(
+                "private (RFC 1918, class B range 172.16.0.0/12)",
+                "私有地址(RFC 1918,B 类 172.16.0.0/12)",
+            ),
+            RangeKind::Private(_) => Text::new(
+                "private (RFC 1918, class C range 192.168.0.0/16)",
+                "私有地址(RFC 1918,C 类 192.168.0.0/16)",
+            ),
+            RangeKind::Loopback => Text::new(
+                "loopback (127.0.0.0/8): never leaves the host",
+                "回环地址(127.0.0.0/8):不离开本机",
+            ),
+            RangeKind::LinkLocal => Text::new(
+                "link-local (169.254.0.0/16)",
+                "链路本地地址(169.254.0.0/16)",
+            ),
+            RangeKind::SharedCgnat => Text::new(
+                "shared address space for carrier NAT (100.64.0.0/10)",
+                "运营商级 NAT 共享地址(100.64.0.0/10)",
+            ),
             RangeKind::Multicast => Text::new("multicast (224.0.0.0/4)", "组播地址(224.0.0.0/4)"),
-            RangeKind::Documentation => Text::new("documentation (RFC 5737)", "文档示例地址(RFC 5737)"),
-            RangeKind::ThisNetwork => Text::new("\"this network\" (0.0.0.0/8)", "「本网络」(0.0.0.0/8)"),
+            RangeKind::Documentation => {
+                Text::new("documentation (RFC 5737)", "文档示例地址(RFC 5737)")
+            }
+            RangeKind::ThisNetwork => {
+                Text::new("\"this network\" (0.0.0.0/8)", "「本网络」(0.0.0.0/8)")
+            }
             RangeKind::LimitedBroadcast => Text::new("limited broadcast", "受限广播"),
             RangeKind::Reserved => Text::new("reserved (240.0.0.0/4)", "保留地址(240.0.0.0/4)"),
-            RangeKind::Public => Text::new("public: reachable from the Internet", "公网地址:可从互联网访问"),
+            RangeKind::Public => Text::new(
+                "public: reachable from the Internet",
+                "公网地址:可从互联网访问",
+            ),
         }
     }
 }
@@ -283,8 +317,17 @@ mod tests {
             assert_eq!(prefix_from_mask(ip(mask)), Ok(prefix), "{mask}");
         }
         assert_eq!(mask_from_prefix(33), Err(SubnetError::Prefix("33".into())));
-        for bad in ["255.0.255.0", "0.255.255.255", "255.255.255.253", "254.255.255.0"] {
-            assert_eq!(prefix_from_mask(ip(bad)), Err(SubnetError::NonContiguous(ip(bad))), "{bad}");
+        for bad in [
+            "255.0.255.0",
+            "0.255.255.255",
+            "255.255.255.253",
+            "254.255.255.0",
+        ] {
+            assert_eq!(
+                prefix_from_mask(ip(bad)),
+                Err(SubnetError::NonContiguous(ip(bad))),
+                "{bad}"
+            );
         }
     }
 
@@ -306,14 +349,26 @@ mod tests {
 
     #[test]
     fn parsing_refuses_with_the_reason() {
-        assert_eq!("1.2.3.4/33".parse::<Ipv4Net>(), Err(SubnetError::Prefix("33".into())));
+        assert_eq!(
+            "1.2.3.4/33".parse::<Ipv4Net>(),
+            Err(SubnetError::Prefix("33".into()))
+        );
         assert_eq!(
             "1.2.3.4/255.0.255.0".parse::<Ipv4Net>(),
             Err(SubnetError::NonContiguous(ip("255.0.255.0")))
         );
-        assert_eq!("1.2.3/24".parse::<Ipv4Net>(), Err(SubnetError::Address("1.2.3".into())));
-        assert_eq!("1.2.3.256/24".parse::<Ipv4Net>(), Err(SubnetError::Address("1.2.3.256".into())));
-        assert_eq!("1.2.3.4/".parse::<Ipv4Net>(), Err(SubnetError::Prefix("".into())));
+        assert_eq!(
+            "1.2.3/24".parse::<Ipv4Net>(),
+            Err(SubnetError::Address("1.2.3".into()))
+        );
+        assert_eq!(
+            "1.2.3.256/24".parse::<Ipv4Net>(),
+            Err(SubnetError::Address("1.2.3.256".into()))
+        );
+        assert_eq!(
+            "1.2.3.4/".parse::<Ipv4Net>(),
+            Err(SubnetError::Prefix("".into()))
+        );
     }
 
     #[test]
@@ -322,7 +377,14 @@ mod tests {
         let and = net.and_octets(ip("192.168.27.9"));
         let nets: Vec<u8> = and.iter().map(|o| o.network).collect();
         assert_eq!(nets, [192, 168, 16, 0]);
-        assert_eq!(and[2], OctetAnd { address: 27, mask: 240, network: 16 });
+        assert_eq!(
+            and[2],
+            OctetAnd {
+                address: 27,
+                mask: 240,
+                network: 16
+            }
+        );
     }
 
     #[test]

@@ -435,7 +435,10 @@ mod tests {
             stop.message(Lang::En),
             "truncated: TCP header needs 20 bytes, 6 present"
         );
-        assert_eq!(stop.message(Lang::Zh), "截断:TCP 首部需要 20 字节,只有 6 字节");
+        assert_eq!(
+            stop.message(Lang::Zh),
+            "截断:TCP 首部需要 20 字节,只有 6 字节"
+        );
         let json = serde_json::to_value(&stop).unwrap();
         assert_eq!(json["offset"], 34);
         assert_eq!(json["osi"], 4);

@@ -416,7 +416,8 @@ pub static PROTOCOLS: &[Protocol] = &[
 pub fn protocol(name: &str) -> Option<&'static Protocol> {
     let wanted = name.trim();
     PROTOCOLS.iter().find(|p| {
-        p.name.eq_ignore_ascii_case(wanted) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted))
+        p.name.eq_ignore_ascii_case(wanted)
+            || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted))
     })
 }
 
@@ -453,7 +454,11 @@ const PHYSICAL_DEVICES: &[&str] = &["repeater", "hub", "twisted pair"];
 static TCPIP5: [ModelLayer; 5] = [
     ModelLayer {
         name: Text::new("application", "应用层"),
-        osi: &[OsiLayer::Session, OsiLayer::Presentation, OsiLayer::Application],
+        osi: &[
+            OsiLayer::Session,
+            OsiLayer::Presentation,
+            OsiLayer::Application,
+        ],
         protocols: APPLICATION_PROTOCOLS,
         devices: &[],
     },
@@ -531,7 +536,11 @@ static OSI7: [ModelLayer; 7] = [
 static TCPIP4: [ModelLayer; 4] = [
     ModelLayer {
         name: Text::new("application", "应用层"),
-        osi: &[OsiLayer::Session, OsiLayer::Presentation, OsiLayer::Application],
+        osi: &[
+            OsiLayer::Session,
+            OsiLayer::Presentation,
+            OsiLayer::Application,
+        ],
         protocols: APPLICATION_PROTOCOLS,
         devices: &[],
     },
@@ -590,7 +599,11 @@ mod tests {
     fn every_model_covers_each_osi_layer_exactly_once() {
         for model in [Model::Osi7, Model::TcpIp5, Model::TcpIp4] {
             for layer in OsiLayer::ALL {
-                let n = model.layers().iter().filter(|l| l.osi.contains(&layer)).count();
+                let n = model
+                    .layers()
+                    .iter()
+                    .filter(|l| l.osi.contains(&layer))
+                    .count();
                 assert_eq!(n, 1, "{model:?} covers {layer:?} {n} times");
             }
         }
@@ -619,7 +632,12 @@ mod tests {
                     .iter()
                     .map(|d| device(d).unwrap().name.get(Lang::Zh))
                     .collect();
-                format!("{} {} {}", l.name.zh, l.protocols.join(","), devices.join(","))
+                format!(
+                    "{} {} {}",
+                    l.name.zh,
+                    l.protocols.join(","),
+                    devices.join(",")
+                )
             })
             .collect();
         assert_eq!(

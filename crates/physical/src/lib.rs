@@ -72,7 +72,11 @@ pub fn wire_bits(bytes: &[u8]) -> impl Iterator<Item = bool> + '_ {
 pub fn wire_bits_text(bytes: &[u8]) -> String {
     bytes
         .iter()
-        .map(|b| wire_bits(std::slice::from_ref(b)).map(|bit| if bit { '1' } else { '0' }).collect::<String>())
+        .map(|b| {
+            wire_bits(std::slice::from_ref(b))
+                .map(|bit| if bit { '1' } else { '0' })
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -133,7 +137,11 @@ pub struct UnknownSpeed(pub String);
 
 impl fmt::Display for UnknownSpeed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown link speed {:?}: expected 10M, 100M, 1G or 10G", self.0)
+        write!(
+            f,
+            "unknown link speed {:?}: expected 10M, 100M, 1G or 10G",
+            self.0
+        )
     }
 }
 
@@ -143,7 +151,10 @@ impl FromStr for LinkSpeed {
     type Err = UnknownSpeed;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim().to_ascii_uppercase();
-        let t = t.trim_end_matches("BIT/S").trim_end_matches("BPS").trim_end_matches('B');
+        let t = t
+            .trim_end_matches("BIT/S")
+            .trim_end_matches("BPS")
+            .trim_end_matches('B');
         match t {
             "10M" | "10" => Ok(LinkSpeed::Ten),
             "100M" | "100" => Ok(LinkSpeed::Hundred),

@@ -30,7 +30,7 @@ pub struct FrameSpec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NetworkSpec {
     /// An ARP packet (EtherType 0x0806).
-    Arp(ArpPacket),
+    Arp(Box<ArpPacket>),
     /// An IPv4 packet (EtherType 0x0800) and what it carries.
     Ipv4(Ipv4Spec, TransportSpec),
 }
@@ -162,7 +162,11 @@ impl FrameSpec {
         Ethernet2Header {
             destination: self.destination_mac.octets(),
             source: self.source_mac.octets(),
-            ether_type: if self.vlan.is_some() { EtherType::VLAN_TAGGED_FRAME } else { inner },
+            ether_type: if self.vlan.is_some() {
+                EtherType::VLAN_TAGGED_FRAME
+            } else {
+                inner
+            },
         }
         .write(&mut out)
         .map_err(|e| write_err(&e))?;
@@ -199,12 +203,16 @@ impl FrameSpec {
                         source_port,
                         destination_port,
                         payload,
-                    } => net.udp(*source_port, *destination_port).write(&mut out, payload),
+                    } => net
+                        .udp(*source_port, *destination_port)
+                        .write(&mut out, payload),
                     TransportSpec::IcmpEcho {
                         identifier,
                         sequence,
                         payload,
-                    } => net.icmpv4_echo_request(*identifier, *sequence).write(&mut out, payload),
+                    } => net
+                        .icmpv4_echo_request(*identifier, *sequence)
+                        .write(&mut out, payload),
                 };
                 written.map_err(|e| write_err(&e))?;
             }
@@ -234,7 +242,12 @@ impl TransportSpec {
 
 impl TcpSpec {
     fn header(&self) -> Result<TcpHeader, String> {
-        let mut h = TcpHeader::new(self.source_port, self.destination_port, self.sequence, self.window);
+        let mut h = TcpHeader::new(
+            self.source_port,
+            self.destination_port,
+            self.sequence,
+            self.window,
+        );
         self.flags.apply(&mut h);
         h.acknowledgment_number = self.acknowledgment;
         if let Some(mss) = self.mss {

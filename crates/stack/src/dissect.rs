@@ -6,9 +6,13 @@
 
 use std::net::Ipv4Addr;
 
-use etherparse::{checksum::Sum16BitWords, ArpPacketSlice, Ipv4HeaderSlice, TcpHeaderSlice, TcpOptionElement};
+use etherparse::{
+    checksum::Sum16BitWords, ArpPacketSlice, Ipv4HeaderSlice, TcpHeaderSlice, TcpOptionElement,
+};
 use layers_application::{http_line, recognise, HttpLine};
-use layers_ethernet::{ethertype_hex, Mac, ETHERNET2_FIELDS, ETHERNET2_LEN, VLAN_FIELDS, VLAN_TAG_LEN};
+use layers_ethernet::{
+    ethertype_hex, Mac, ETHERNET2_FIELDS, ETHERNET2_LEN, VLAN_FIELDS, VLAN_TAG_LEN,
+};
 use layers_osi::{protocol, FieldSpec, LayerRecord, OsiLayer, Span, Stop, StopKind, Text};
 use layers_physical as phy;
 use layers_transport::{tcp_option_name, TcpFlags, TCP_FIELDS, TCP_MIN_LEN, UDP_FIELDS, UDP_LEN};
@@ -79,7 +83,12 @@ fn hex16(v: u16) -> String {
     format!("0x{v:04x}")
 }
 
-fn truncated(what: Text, needed: usize, present: usize, length_from: Option<&'static str>) -> StopKind {
+fn truncated(
+    what: Text,
+    needed: usize,
+    present: usize,
+    length_from: Option<&'static str>,
+) -> StopKind {
     StopKind::Truncated {
         what,
         needed,
@@ -97,7 +106,8 @@ fn record(name: &str, span: Span, header: Span) -> LayerRecord {
 }
 
 fn spec<'t>(table: &'t [FieldSpec], name: &str) -> &'t FieldSpec {
-    layers_osi::find_spec(table, name).unwrap_or_else(|| panic!("field {name} missing from its table"))
+    layers_osi::find_spec(table, name)
+        .unwrap_or_else(|| panic!("field {name} missing from its table"))
 }
 
 /// The value the pseudo-header alone sums to: what a sender that leaves the checksum to
@@ -110,6 +120,7 @@ fn pseudo_header_sum(source: [u8; 4], destination: [u8; 4], proto: u8, len: usiz
         .add_2bytes([0, proto])
         .add_2bytes(len.to_be_bytes())
         .ones_complement()
+        .to_be()
 }
 
 impl Walker<'_> {
@@ -126,15 +137,28 @@ impl Walker<'_> {
         let frame = self.frame;
         if frame.len() < ETHERNET2_LEN {
             let what = Text::new("Ethernet II header", "以太网 II 首部");
-            self.stop(OsiLayer::DataLink, "Ethernet II", 0, truncated(what, ETHERNET2_LEN, frame.len(), None));
+            self.stop(
+                OsiLayer::DataLink,
+                "Ethernet II",
+                0,
+                truncated(what, ETHERNET2_LEN, frame.len(), None),
+            );
             return;
         }
-        let mut rec = record("Ethernet II", Span::new(0, frame.len()), Span::new(0, ETHERNET2_LEN));
+        let mut rec = record(
+            "Ethernet II",
+            Span::new(0, frame.len()),
+            Span::new(0, ETHERNET2_LEN),
+        );
         let mac = |at: usize| Mac(frame[at..at + 6].try_into().expect("6 bytes")).to_string();
         rec.push(spec(ETHERNET2_FIELDS, "destination"), 0, mac(0));
         rec.push(spec(ETHERNET2_FIELDS, "source"), 0, mac(6));
         let mut ethertype = u16::from_be_bytes([frame[12], frame[13]]);
-        rec.push(spec(ETHERNET2_FIELDS, "ethertype"), 0, ethertype_hex(ethertype));
+        rec.push(
+            spec(ETHERNET2_FIELDS, "ethertype"),
+            0,
+            ethertype_hex(ethertype),
+        );
         self.out.layers.push(rec);
 
         let mut off = ETHERNET2_LEN;
@@ -142,11 +166,20 @@ impl Walker<'_> {
         while matches!(ethertype, 0x8100 | 0x88a8 | 0x9100) {
             if frame.len() < off + VLAN_TAG_LEN {
                 let what = Text::new("802.1Q tag", "802.1Q 标签");
-                self.stop(OsiLayer::DataLink, "802.1Q", off, truncated(what, VLAN_TAG_LEN, frame.len() - off, None));
+                self.stop(
+                    OsiLayer::DataLink,
+                    "802.1Q",
+                    off,
+                    truncated(what, VLAN_TAG_LEN, frame.len() - off, None),
+                );
                 return;
             }
             let tag = &frame[off..off + VLAN_TAG_LEN];
-            let mut rec = record("802.1Q", Span::new(off, frame.len()), Span::new(off, off + VLAN_TAG_LEN));
+            let mut rec = record(
+                "802.1Q",
+                Span::new(off, frame.len()),
+                Span::new(off, off + VLAN_TAG_LEN),
+            );
             for f in VLAN_FIELDS {
                 let v = f.read(tag).expect("the tag holds 4 bytes");
                 match f.name {
@@ -168,7 +201,10 @@ impl Walker<'_> {
                 "Ethernet II",
                 off - 2,
                 StopKind::Unsupported {
-                    what: Text::new("IEEE 802.3 length field (LLC frame)", "IEEE 802.3 长度字段(LLC 帧)"),
+                    what: Text::new(
+                        "IEEE 802.3 length field (LLC frame)",
+                        "IEEE 802.3 长度字段(LLC 帧)",
+                    ),
                     value: ethertype.to_string(),
                 },
             ),
@@ -193,8 +229,14 @@ impl Walker<'_> {
             Ok(s) => s,
             Err(e) => {
                 let what = Text::new("ARP packet", "ARP 数据包");
-                let from = (data.len() >= layers_arp::ARP_FIXED_LEN).then_some("hardware_size/protocol_size");
-                self.stop(OsiLayer::DataLink, "ARP", off, truncated(what, e.required_len, data.len(), from));
+                let from = (data.len() >= layers_arp::ARP_FIXED_LEN)
+                    .then_some("hardware_size/protocol_size");
+                self.stop(
+                    OsiLayer::DataLink,
+                    "ARP",
+                    off,
+                    truncated(what, e.required_len, data.len(), from),
+                );
                 return;
             }
         };
@@ -209,9 +251,13 @@ impl Walker<'_> {
             let bytes = &data[f.offset..f.offset + f.len];
             let value: Value = match f.name {
                 "protocol_type" => hex16(u16::from_be_bytes([bytes[0], bytes[1]])).into(),
-                "sender_mac" | "target_mac" => Mac(bytes.try_into().expect("6 bytes")).to_string().into(),
+                "sender_mac" | "target_mac" => {
+                    Mac(bytes.try_into().expect("6 bytes")).to_string().into()
+                }
                 "sender_ip" | "target_ip" => {
-                    Ipv4Addr::from(<[u8; 4]>::try_from(bytes).expect("4 bytes")).to_string().into()
+                    Ipv4Addr::from(<[u8; 4]>::try_from(bytes).expect("4 bytes"))
+                        .to_string()
+                        .into()
                 }
                 _ => f.read(data).expect("short fields fit").into(),
             };
@@ -219,7 +265,11 @@ impl Walker<'_> {
         }
         if !standard {
             let rest = Span::new(off + layers_arp::ARP_FIXED_LEN, off + len);
-            rec.push_at("addresses", rest, hex::encode(&data[layers_arp::ARP_FIXED_LEN..len]));
+            rec.push_at(
+                "addresses",
+                rest,
+                hex::encode(&data[layers_arp::ARP_FIXED_LEN..len]),
+            );
         }
         self.out.layers.push(rec);
         self.packet_end = Some(off + len);
@@ -237,14 +287,35 @@ impl Walker<'_> {
         }
         let version = data[0] >> 4;
         if version != 4 {
-            let expected = Text::new("4 (EtherType 0x0800 promises IPv4)", "4(以太网类型 0x0800 表示 IPv4)");
-            self.stop(net, P, off, StopKind::Invalid { field: "version", value: version.to_string(), expected });
+            let expected = Text::new(
+                "4 (EtherType 0x0800 promises IPv4)",
+                "4(以太网类型 0x0800 表示 IPv4)",
+            );
+            self.stop(
+                net,
+                P,
+                off,
+                StopKind::Invalid {
+                    field: "version",
+                    value: version.to_string(),
+                    expected,
+                },
+            );
             return;
         }
         let ihl = usize::from(data[0] & 0x0f) * 4;
         if ihl < 20 {
             let expected = Text::new("at least 20 bytes (IHL 5)", "至少 20 字节(IHL 为 5)");
-            self.stop(net, P, off, StopKind::Invalid { field: "header_length", value: format!("{ihl} bytes"), expected });
+            self.stop(
+                net,
+                P,
+                off,
+                StopKind::Invalid {
+                    field: "header_length",
+                    value: format!("{ihl} bytes"),
+                    expected,
+                },
+            );
             return;
         }
         if data.len() < 20 {
@@ -252,21 +323,44 @@ impl Walker<'_> {
             return;
         }
         if data.len() < ihl {
-            self.stop(net, P, off, truncated(what, ihl, data.len(), Some("header_length")));
+            self.stop(
+                net,
+                P,
+                off,
+                truncated(what, ihl, data.len(), Some("header_length")),
+            );
             return;
         }
         let h = match Ipv4HeaderSlice::from_slice(&data[..ihl]) {
             Ok(h) => h,
             Err(e) => {
                 let expected = Text::new("a valid IPv4 header", "有效的 IPv4 首部");
-                self.stop(net, P, off, StopKind::Invalid { field: "header", value: e.to_string(), expected });
+                self.stop(
+                    net,
+                    P,
+                    off,
+                    StopKind::Invalid {
+                        field: "header",
+                        value: e.to_string(),
+                        expected,
+                    },
+                );
                 return;
             }
         };
         let total = usize::from(h.total_len());
         if total < ihl {
             let expected = Text::new("at least the header length", "不小于首部长度");
-            self.stop(net, P, off + 2, StopKind::Invalid { field: "total_length", value: total.to_string(), expected });
+            self.stop(
+                net,
+                P,
+                off + 2,
+                StopKind::Invalid {
+                    field: "total_length",
+                    value: total.to_string(),
+                    expected,
+                },
+            );
             return;
         }
         let declared_end = off + total;
@@ -288,15 +382,31 @@ impl Walker<'_> {
         rec.push(spec(t, "ttl"), off, h.ttl());
         rec.push(spec(t, "protocol"), off, h.protocol().0);
         rec.push(spec(t, "checksum"), off, hex16(found));
-        rec.push_at("checksum_valid", spec(t, "checksum").span(off), found == computed);
+        rec.push_at(
+            "checksum_valid",
+            spec(t, "checksum").span(off),
+            found == computed,
+        );
         rec.push(spec(t, "source"), off, h.source_addr().to_string());
-        rec.push(spec(t, "destination"), off, h.destination_addr().to_string());
+        rec.push(
+            spec(t, "destination"),
+            off,
+            h.destination_addr().to_string(),
+        );
         if ihl > 20 {
-            rec.push_at("options", Span::new(off + 20, off + ihl), hex::encode(h.options()));
+            rec.push_at(
+                "options",
+                Span::new(off + 20, off + ihl),
+                hex::encode(h.options()),
+            );
         }
         self.out.layers.push(rec);
         if found != computed {
-            let kind = StopKind::BadChecksum { found, expected: computed, offload: false };
+            let kind = StopKind::BadChecksum {
+                found,
+                expected: computed,
+                offload: false,
+            };
             self.stop(net, P, off + 10, kind);
         }
         self.packet_end = Some(end);
@@ -350,7 +460,16 @@ impl Walker<'_> {
             let offload = offload_sum == Some(found);
             let name = rec.protocol.name;
             let at = spec(table, "checksum").span(off).start;
-            self.stop(rec.layer(), name, at, StopKind::BadChecksum { found, expected, offload });
+            self.stop(
+                rec.layer(),
+                name,
+                at,
+                StopKind::BadChecksum {
+                    found,
+                    expected,
+                    offload,
+                },
+            );
         }
     }
 
@@ -365,16 +484,38 @@ impl Walker<'_> {
         }
         let hlen = usize::from(data[12] >> 4) * 4;
         if hlen < TCP_MIN_LEN {
-            let expected = Text::new("at least 20 bytes (data offset 5)", "至少 20 字节(数据偏移为 5)");
-            self.stop(l4, P, off + 12, StopKind::Invalid { field: "header_length", value: format!("{hlen} bytes"), expected });
+            let expected = Text::new(
+                "at least 20 bytes (data offset 5)",
+                "至少 20 字节(数据偏移为 5)",
+            );
+            self.stop(
+                l4,
+                P,
+                off + 12,
+                StopKind::Invalid {
+                    field: "header_length",
+                    value: format!("{hlen} bytes"),
+                    expected,
+                },
+            );
             return;
         }
         if data.len() < hlen {
-            self.stop(l4, P, off, truncated(what, hlen, data.len(), Some("header_length")));
+            self.stop(
+                l4,
+                P,
+                off,
+                truncated(what, hlen, data.len(), Some("header_length")),
+            );
             return;
         }
         let Ok(h) = TcpHeaderSlice::from_slice(&data[..hlen]) else {
-            self.stop(l4, P, off, truncated(what, hlen, data.len(), Some("header_length")));
+            self.stop(
+                l4,
+                P,
+                off,
+                truncated(what, hlen, data.len(), Some("header_length")),
+            );
             return;
         };
         let t = TCP_FIELDS;
@@ -390,7 +531,10 @@ impl Walker<'_> {
         rec.push(spec(t, "window"), off, h.window_size());
         let computed = ip
             .checksum_verifiable()
-            .then(|| h.calc_checksum_ipv4_raw(ip.source, ip.destination, payload).ok())
+            .then(|| {
+                h.calc_checksum_ipv4_raw(ip.source, ip.destination, payload)
+                    .ok()
+            })
             .flatten();
         let offload = pseudo_header_sum(ip.source, ip.destination, 6, hlen + payload.len());
         self.l4_checksum(&mut rec, t, off, h.checksum(), computed, Some(offload));
@@ -400,15 +544,38 @@ impl Walker<'_> {
             rec.push_at("options", Span::new(off + TCP_MIN_LEN, off + hlen), options);
             if let Some(problem) = problem {
                 let expected = Text::new("well-formed TCP options", "格式正确的 TCP 选项");
-                self.stop(l4, P, off + TCP_MIN_LEN, StopKind::Invalid { field: "options", value: problem, expected });
+                self.stop(
+                    l4,
+                    P,
+                    off + TCP_MIN_LEN,
+                    StopKind::Invalid {
+                        field: "options",
+                        value: problem,
+                        expected,
+                    },
+                );
             }
         } else {
-            rec.push_at("options", Span::new(off + hlen, off + hlen), Vec::<Value>::new());
+            rec.push_at(
+                "options",
+                Span::new(off + hlen, off + hlen),
+                Vec::<Value>::new(),
+            );
         }
-        rec.push_at("payload_length", Span::new(off + hlen, end), declared_payload);
+        rec.push_at(
+            "payload_length",
+            Span::new(off + hlen, end),
+            declared_payload,
+        );
         self.out.layers.push(rec);
         if declared_payload > 0 {
-            self.application(off + hlen, end, declared_payload, h.source_port(), h.destination_port());
+            self.application(
+                off + hlen,
+                end,
+                declared_payload,
+                h.source_port(),
+                h.destination_port(),
+            );
         }
     }
 
@@ -430,7 +597,16 @@ impl Walker<'_> {
                 "介于 8 与 IPv4 载荷长度之间",
             );
             let value = format!("{length} (IPv4 payload {ip_payload})");
-            self.stop(l4, P, off + 4, StopKind::Invalid { field: "length", value, expected });
+            self.stop(
+                l4,
+                P,
+                off + 4,
+                StopKind::Invalid {
+                    field: "length",
+                    value,
+                    expected,
+                },
+            );
             return;
         }
         let udp_end = (off + length).min(end);
@@ -442,7 +618,10 @@ impl Walker<'_> {
         rec.push(spec(t, "length"), off, length);
         let complete = ip.checksum_verifiable() && off + length <= self.frame.len();
         let computed = (complete && h.checksum != 0)
-            .then(|| h.calc_checksum_ipv4_raw(ip.source, ip.destination, payload).ok())
+            .then(|| {
+                h.calc_checksum_ipv4_raw(ip.source, ip.destination, payload)
+                    .ok()
+            })
             .flatten();
         let offload = pseudo_header_sum(ip.source, ip.destination, 17, length);
         self.l4_checksum(&mut rec, t, off, h.checksum, computed, Some(offload));
@@ -450,10 +629,25 @@ impl Walker<'_> {
         if length < ip_payload {
             let expected = Text::new("the IPv4 payload length", "等于 IPv4 载荷长度");
             let value = format!("{length} (IPv4 payload {ip_payload})");
-            self.stop(l4, P, off + 4, StopKind::Invalid { field: "length", value, expected });
+            self.stop(
+                l4,
+                P,
+                off + 4,
+                StopKind::Invalid {
+                    field: "length",
+                    value,
+                    expected,
+                },
+            );
         }
         if length > UDP_LEN {
-            self.application(off + UDP_LEN, udp_end, length - UDP_LEN, h.source_port, h.destination_port);
+            self.application(
+                off + UDP_LEN,
+                udp_end,
+                length - UDP_LEN,
+                h.source_port,
+                h.destination_port,
+            );
         }
     }
 
@@ -462,7 +656,12 @@ impl Walker<'_> {
         let what = Text::new("ICMP header", "ICMP 首部");
         let data = &self.frame[off..end];
         if data.len() < 8 {
-            self.stop(OsiLayer::Network, P, off, truncated(what, 8, data.len(), None));
+            self.stop(
+                OsiLayer::Network,
+                P,
+                off,
+                truncated(what, 8, data.len(), None),
+            );
             return;
         }
         let t = layers_ipv4::ICMP_FIELDS;
@@ -476,17 +675,48 @@ impl Walker<'_> {
                 .add_2bytes([data[0], data[1]])
                 .add_slice(&data[4..])
                 .ones_complement()
+                // etherparse sums in native byte order; this turns it back into wire order.
+                .to_be()
         });
         self.l4_checksum(&mut rec, t, off, found, computed, None);
         if matches!(icmp_type, 0 | 8) {
-            rec.push(spec(t, "identifier"), off, spec(t, "identifier").read(data).unwrap_or(0));
-            rec.push(spec(t, "sequence"), off, spec(t, "sequence").read(data).unwrap_or(0));
+            rec.push(
+                spec(t, "identifier"),
+                off,
+                spec(t, "identifier").read(data).unwrap_or(0),
+            );
+            rec.push(
+                spec(t, "sequence"),
+                off,
+                spec(t, "sequence").read(data).unwrap_or(0),
+            );
         }
-        rec.push_at("data_length", Span::new(off + 8, end), ip.declared_end.saturating_sub(off + 8));
+        rec.push_at(
+            "data_length",
+            Span::new(off + 8, end),
+            ip.declared_end.saturating_sub(off + 8),
+        );
         self.out.layers.push(rec);
+        if !ip.complete {
+            let what = Text::new("ICMP message", "ICMP 报文");
+            let kind = truncated(
+                what,
+                ip.declared_end - off,
+                data.len(),
+                Some("IPv4 total_length"),
+            );
+            self.stop(OsiLayer::Network, P, off, kind);
+        }
     }
 
-    fn application(&mut self, off: usize, end: usize, declared: usize, source_port: u16, destination_port: u16) {
+    fn application(
+        &mut self,
+        off: usize,
+        end: usize,
+        declared: usize,
+        source_port: u16,
+        destination_port: u16,
+    ) {
         let data = &self.frame[off..end];
         let app = recognise(data, source_port, destination_port);
         let mut rec = LayerRecord::new(app.protocol, Span::new(off, end), Span::new(off, end));
@@ -496,12 +726,20 @@ impl Walker<'_> {
         if let Some(line) = app.first_line.as_deref() {
             let line_span = Span::new(off, off + line.len());
             match http_line(line) {
-                Some(HttpLine::Request { method, uri, version }) => {
+                Some(HttpLine::Request {
+                    method,
+                    uri,
+                    version,
+                }) => {
                     rec.push_at("method", line_span, method);
                     rec.push_at("uri", line_span, uri);
                     rec.push_at("version", line_span, version);
                 }
-                Some(HttpLine::Response { version, status, reason }) => {
+                Some(HttpLine::Response {
+                    version,
+                    status,
+                    reason,
+                }) => {
                     rec.push_at("version", line_span, version);
                     rec.push_at("status", line_span, status);
                     rec.push_at("reason", line_span, reason);
@@ -529,9 +767,17 @@ impl Walker<'_> {
         rec.push_at("bits", Span::new(0, len), len * 8);
         rec.push_at("preamble", start, hex::encode(phy::PREAMBLE));
         rec.push_at("sfd", start, format!("0x{:02x}", phy::SFD));
-        rec.push_at("padding", Span::new(content_end, len), (len - content_end) + phy::padding_for(len));
+        rec.push_at(
+            "padding",
+            Span::new(content_end, len),
+            (len - content_end) + phy::padding_for(len),
+        );
         // As Wireshark shows it: the four bytes in the order they follow the frame.
-        rec.push_at("fcs", after, format!("0x{}", hex::encode(phy::fcs_bytes(&padded))));
+        rec.push_at(
+            "fcs",
+            after,
+            format!("0x{}", hex::encode(phy::fcs_bytes(&padded))),
+        );
         rec.push_at("interframe_gap", after, phy::INTERFRAME_GAP);
         self.out.layers.insert(0, rec);
         self.out.errors.sort_by_key(|e| e.offset);
@@ -546,9 +792,13 @@ fn tcp_options(h: &TcpHeaderSlice<'_>) -> (Vec<Value>, Option<String>) {
         match item {
             Ok(opt) => out.push(match opt {
                 TcpOptionElement::Noop => json!({"kind": tcp_option_name(1)}),
-                TcpOptionElement::MaximumSegmentSize(v) => json!({"kind": tcp_option_name(2), "value": v}),
+                TcpOptionElement::MaximumSegmentSize(v) => {
+                    json!({"kind": tcp_option_name(2), "value": v})
+                }
                 TcpOptionElement::WindowScale(v) => json!({"kind": tcp_option_name(3), "value": v}),
-                TcpOptionElement::SelectiveAcknowledgementPermitted => json!({"kind": tcp_option_name(4)}),
+                TcpOptionElement::SelectiveAcknowledgementPermitted => {
+                    json!({"kind": tcp_option_name(4)})
+                }
                 TcpOptionElement::SelectiveAcknowledgement(first, rest) => {
                     let blocks: Vec<[u32; 2]> = std::iter::once(first)
                         .chain(rest.into_iter().flatten())
@@ -556,7 +806,9 @@ fn tcp_options(h: &TcpHeaderSlice<'_>) -> (Vec<Value>, Option<String>) {
                         .collect();
                     json!({"kind": tcp_option_name(5), "value": blocks})
                 }
-                TcpOptionElement::Timestamp(val, ecr) => json!({"kind": tcp_option_name(8), "value": [val, ecr]}),
+                TcpOptionElement::Timestamp(val, ecr) => {
+                    json!({"kind": tcp_option_name(8), "value": [val, ecr]})
+                }
             }),
             Err(e) => return (out, Some(e.to_string())),
         }

@@ -134,11 +134,19 @@ pub struct FaultError {
 
 impl FaultError {
     fn new(fault: Fault, reason: Text) -> FaultError {
-        FaultError { fault, reason: reason.en.to_string(), reason_zh: reason.zh.to_string() }
+        FaultError {
+            fault,
+            reason: reason.en.to_string(),
+            reason_zh: reason.zh.to_string(),
+        }
     }
 
     fn owned(fault: Fault, en: String, zh: String) -> FaultError {
-        FaultError { fault, reason: en, reason_zh: zh }
+        FaultError {
+            fault,
+            reason: en,
+            reason_zh: zh,
+        }
     }
 
     /// The reason in `lang`.
@@ -197,7 +205,15 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
     for fault in ordered {
         let d = dissect_ethernet(&bytes);
         let ip = d.layer("IPv4").map(|r| r.header.start);
-        let no_ip = || FaultError::new(fault, Text::new("the frame has no IPv4 header (use --proto tcp, udp or icmp)", "该帧没有 IPv4 首部(请用 --proto tcp、udp 或 icmp)"));
+        let no_ip = || {
+            FaultError::new(
+                fault,
+                Text::new(
+                    "the frame has no IPv4 header (use --proto tcp, udp or icmp)",
+                    "该帧没有 IPv4 首部(请用 --proto tcp、udp 或 icmp)",
+                ),
+            )
+        };
         match fault {
             Fault::TtlZero => {
                 let off = ip.ok_or_else(no_ip)?;
@@ -205,26 +221,49 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
                 bytes[off + 8] = 0;
                 let sum = ipv4_checksum(&bytes, off).ok_or_else(no_ip)?;
                 put16(&mut bytes, off + 10, sum);
-                effects.push(FaultEffect::TtlZero { was, offset: off + 8 });
+                effects.push(FaultEffect::TtlZero {
+                    was,
+                    offset: off + 8,
+                });
             }
             Fault::BadIpChecksum => {
                 let off = ip.ok_or_else(no_ip)?;
                 let correct = ipv4_checksum(&bytes, off).ok_or_else(no_ip)?;
                 let written = corrupt(correct);
                 put16(&mut bytes, off + 10, written);
-                effects.push(FaultEffect::Checksum { protocol: "IPv4", offset: off + 10, written, correct });
+                effects.push(FaultEffect::Checksum {
+                    protocol: "IPv4",
+                    offset: off + 10,
+                    written,
+                    correct,
+                });
             }
             Fault::BadL4Checksum => {
                 let rec = ["TCP", "UDP", "ICMP"]
                     .iter()
                     .find_map(|p| d.layer(p))
-                    .ok_or_else(|| FaultError::new(fault, Text::new("the frame has no TCP, UDP or ICMP checksum (ARP has none)", "该帧没有 TCP、UDP 或 ICMP 校验和(ARP 没有校验和)")))?;
-                let field = rec.field("checksum").expect("transport records carry their checksum");
+                    .ok_or_else(|| {
+                        FaultError::new(
+                            fault,
+                            Text::new(
+                                "the frame has no TCP, UDP or ICMP checksum (ARP has none)",
+                                "该帧没有 TCP、UDP 或 ICMP 校验和(ARP 没有校验和)",
+                            ),
+                        )
+                    })?;
+                let field = rec
+                    .field("checksum")
+                    .expect("transport records carry their checksum");
                 let at = field.span.start;
                 let correct = u16::from_be_bytes([bytes[at], bytes[at + 1]]);
                 let written = corrupt(correct);
                 put16(&mut bytes, at, written);
-                effects.push(FaultEffect::Checksum { protocol: rec.protocol.name, offset: at, written, correct });
+                effects.push(FaultEffect::Checksum {
+                    protocol: rec.protocol.name,
+                    offset: at,
+                    written,
+                    correct,
+                });
             }
             Fault::Truncate(n) => cut = Some((fault, n)),
         }
@@ -238,8 +277,16 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
         if n == 0 || n >= written.len() {
             return Err(FaultError::owned(
                 fault,
-                format!("the frame is {} bytes: keep 1 to {} of them", written.len(), written.len() - 1),
-                format!("该帧共 {} 字节:只能保留 1 到 {} 字节", written.len(), written.len() - 1),
+                format!(
+                    "the frame is {} bytes: keep 1 to {} of them",
+                    written.len(),
+                    written.len() - 1
+                ),
+                format!(
+                    "该帧共 {} 字节:只能保留 1 到 {} 字节",
+                    written.len(),
+                    written.len() - 1
+                ),
             ));
         }
         let d = dissect_ethernet(&bytes);
@@ -250,7 +297,17 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
         };
         written.truncate(n);
         bytes.truncate(n);
-        effects.push(FaultEffect::Truncated { from: original_length, to: n, inside, layer });
+        effects.push(FaultEffect::Truncated {
+            from: original_length,
+            to: n,
+            inside,
+            layer,
+        });
     }
-    Ok(Finished { written, frame: bytes, original_length, effects })
+    Ok(Finished {
+        written,
+        frame: bytes,
+        original_length,
+        effects,
+    })
 }

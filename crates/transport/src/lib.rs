@@ -137,7 +137,10 @@ pub const TCP_FIELDS: &[FieldSpec] = &[
         offset: 18,
         len: 2,
         mask: None,
-        about: Text::new("end of urgent data (valid with URG)", "紧急数据的结尾(URG 置位时有效)"),
+        about: Text::new(
+            "end of urgent data (valid with URG)",
+            "紧急数据的结尾(URG 置位时有效)",
+        ),
     },
 ];
 
@@ -302,10 +305,23 @@ mod tests {
 
     #[test]
     fn read_fields_from_real_bytes() {
-        let read: Vec<u32> = TCP_FIELDS.iter().map(|f| f.read(&SYN_ACK).unwrap()).collect();
+        let read: Vec<u32> = TCP_FIELDS
+            .iter()
+            .map(|f| f.read(&SYN_ACK).unwrap())
+            .collect();
         assert_eq!(
             read,
-            [9999, 49242, 0x3ce8_c7db, 0xd74f_61b8, 10, 0x12, 65483, 0xfe30, 0]
+            [
+                9999,
+                49242,
+                0x3ce8_c7db,
+                0xd74f_61b8,
+                10,
+                0x12,
+                65483,
+                0xfe30,
+                0
+            ]
         );
         assert_eq!(TcpFlags(0x12).names(), ["SYN", "ACK"]);
     }

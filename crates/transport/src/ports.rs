@@ -28,7 +28,10 @@ impl PortClass {
         match self {
             PortClass::WellKnown => Text::new("well-known (0-1023)", "知名端口(0-1023)"),
             PortClass::Registered => Text::new("registered (1024-49151)", "注册端口(1024-49151)"),
-            PortClass::Dynamic => Text::new("dynamic/private (49152-65535)", "动态/私有端口(49152-65535)"),
+            PortClass::Dynamic => Text::new(
+                "dynamic/private (49152-65535)",
+                "动态/私有端口(49152-65535)",
+            ),
         }
     }
 
@@ -76,34 +79,218 @@ pub static SERVICES: &[Service] = &[
     service!(20, "ftp-data", [], true, false, "FTP data", "FTP 数据"),
     service!(21, "ftp", [], true, false, "FTP control", "FTP 控制"),
     service!(22, "ssh", [], true, false, "Secure Shell", "安全外壳 SSH"),
-    service!(23, "telnet", [], true, false, "Telnet remote terminal", "Telnet 远程终端"),
-    service!(25, "smtp", [], true, false, "SMTP: sending mail", "SMTP:发送邮件"),
-    service!(53, "domain", ["dns"], true, true, "DNS: names to addresses", "DNS:域名解析"),
-    service!(67, "bootps", ["dhcp", "dhcp-server"], false, true, "DHCP server", "DHCP 服务器"),
-    service!(68, "bootpc", ["dhcp-client"], false, true, "DHCP client", "DHCP 客户端"),
-    service!(69, "tftp", [], false, true, "Trivial FTP", "简单文件传输 TFTP"),
-    service!(80, "http", ["www"], true, false, "HTTP: the web", "HTTP:网页"),
-    service!(110, "pop3", ["pop"], true, false, "POP3: fetching mail", "POP3:收取邮件"),
-    service!(123, "ntp", [], false, true, "Network Time Protocol", "网络时间协议"),
-    service!(143, "imap", [], true, false, "IMAP mail access", "IMAP 邮件访问"),
-    service!(161, "snmp", [], false, true, "SNMP: managing devices", "SNMP:设备管理"),
-    service!(162, "snmptrap", ["snmp-trap"], false, true, "SNMP traps", "SNMP 陷阱"),
+    service!(
+        23,
+        "telnet",
+        [],
+        true,
+        false,
+        "Telnet remote terminal",
+        "Telnet 远程终端"
+    ),
+    service!(
+        25,
+        "smtp",
+        [],
+        true,
+        false,
+        "SMTP: sending mail",
+        "SMTP:发送邮件"
+    ),
+    service!(
+        53,
+        "domain",
+        ["dns"],
+        true,
+        true,
+        "DNS: names to addresses",
+        "DNS:域名解析"
+    ),
+    service!(
+        67,
+        "bootps",
+        ["dhcp", "dhcp-server"],
+        false,
+        true,
+        "DHCP server",
+        "DHCP 服务器"
+    ),
+    service!(
+        68,
+        "bootpc",
+        ["dhcp-client"],
+        false,
+        true,
+        "DHCP client",
+        "DHCP 客户端"
+    ),
+    service!(
+        69,
+        "tftp",
+        [],
+        false,
+        true,
+        "Trivial FTP",
+        "简单文件传输 TFTP"
+    ),
+    service!(
+        80,
+        "http",
+        ["www"],
+        true,
+        false,
+        "HTTP: the web",
+        "HTTP:网页"
+    ),
+    service!(
+        110,
+        "pop3",
+        ["pop"],
+        true,
+        false,
+        "POP3: fetching mail",
+        "POP3:收取邮件"
+    ),
+    service!(
+        123,
+        "ntp",
+        [],
+        false,
+        true,
+        "Network Time Protocol",
+        "网络时间协议"
+    ),
+    service!(
+        143,
+        "imap",
+        [],
+        true,
+        false,
+        "IMAP mail access",
+        "IMAP 邮件访问"
+    ),
+    service!(
+        161,
+        "snmp",
+        [],
+        false,
+        true,
+        "SNMP: managing devices",
+        "SNMP:设备管理"
+    ),
+    service!(
+        162,
+        "snmptrap",
+        ["snmp-trap"],
+        false,
+        true,
+        "SNMP traps",
+        "SNMP 陷阱"
+    ),
     service!(389, "ldap", [], true, true, "LDAP directory", "LDAP 目录"),
-    service!(443, "https", [], true, true, "HTTP over TLS (and QUIC over UDP)", "基于 TLS 的 HTTP(UDP 上为 QUIC)"),
-    service!(445, "microsoft-ds", ["smb"], true, false, "SMB file sharing", "SMB 文件共享"),
+    service!(
+        443,
+        "https",
+        [],
+        true,
+        true,
+        "HTTP over TLS (and QUIC over UDP)",
+        "基于 TLS 的 HTTP(UDP 上为 QUIC)"
+    ),
+    service!(
+        445,
+        "microsoft-ds",
+        ["smb"],
+        true,
+        false,
+        "SMB file sharing",
+        "SMB 文件共享"
+    ),
     service!(514, "syslog", [], false, true, "syslog", "系统日志"),
-    service!(587, "submission", [], true, false, "mail submission", "邮件提交"),
-    service!(993, "imaps", [], true, false, "IMAP over TLS", "基于 TLS 的 IMAP"),
-    service!(995, "pop3s", [], true, false, "POP3 over TLS", "基于 TLS 的 POP3"),
+    service!(
+        587,
+        "submission",
+        [],
+        true,
+        false,
+        "mail submission",
+        "邮件提交"
+    ),
+    service!(
+        993,
+        "imaps",
+        [],
+        true,
+        false,
+        "IMAP over TLS",
+        "基于 TLS 的 IMAP"
+    ),
+    service!(
+        995,
+        "pop3s",
+        [],
+        true,
+        false,
+        "POP3 over TLS",
+        "基于 TLS 的 POP3"
+    ),
     service!(1080, "socks", [], true, false, "SOCKS proxy", "SOCKS 代理"),
-    service!(1433, "ms-sql-s", ["mssql"], true, false, "Microsoft SQL Server", "微软 SQL Server"),
+    service!(
+        1433,
+        "ms-sql-s",
+        ["mssql"],
+        true,
+        false,
+        "Microsoft SQL Server",
+        "微软 SQL Server"
+    ),
     service!(3306, "mysql", [], true, false, "MySQL", "MySQL 数据库"),
-    service!(3389, "ms-wbt-server", ["rdp"], true, false, "Remote Desktop", "远程桌面"),
-    service!(4000, "qq-client", [], false, true, "the course's note: old QQ clients sent from UDP 4000", "课程注:早期 QQ 客户端从 UDP 4000 发送"),
-    service!(5432, "postgresql", ["postgres"], true, false, "PostgreSQL", "PostgreSQL 数据库"),
+    service!(
+        3389,
+        "ms-wbt-server",
+        ["rdp"],
+        true,
+        false,
+        "Remote Desktop",
+        "远程桌面"
+    ),
+    service!(
+        4000,
+        "qq-client",
+        [],
+        false,
+        true,
+        "the course's note: old QQ clients sent from UDP 4000",
+        "课程注:早期 QQ 客户端从 UDP 4000 发送"
+    ),
+    service!(
+        5432,
+        "postgresql",
+        ["postgres"],
+        true,
+        false,
+        "PostgreSQL",
+        "PostgreSQL 数据库"
+    ),
     service!(6379, "redis", [], true, false, "Redis", "Redis"),
-    service!(8000, "qq", [], false, true, "the course's note: old QQ servers listened on UDP 8000", "课程注:早期 QQ 服务器监听 UDP 8000"),
-    service!(8080, "http-alt", [], true, false, "alternative HTTP", "备用 HTTP"),
+    service!(
+        8000,
+        "qq",
+        [],
+        false,
+        true,
+        "the course's note: old QQ servers listened on UDP 8000",
+        "课程注:早期 QQ 服务器监听 UDP 8000"
+    ),
+    service!(
+        8080,
+        "http-alt",
+        [],
+        true,
+        false,
+        "alternative HTTP",
+        "备用 HTTP"
+    ),
 ];
 
 /// The services on `port`.
@@ -115,7 +302,8 @@ pub fn port_services(port: u16) -> Vec<&'static Service> {
 pub fn port_by_name(name: &str) -> Option<&'static Service> {
     let wanted = name.trim();
     SERVICES.iter().find(|s| {
-        s.name.eq_ignore_ascii_case(wanted) || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted))
+        s.name.eq_ignore_ascii_case(wanted)
+            || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted))
     })
 }
 
