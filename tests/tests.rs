@@ -1,1 +1,11 @@
+//! End-to-end tests of the `layers` binary: one integration-test binary, its modules:
+//!
+//! - `util`: running the binary with a clean environment (no locale, no colour).
+//! - `encode`: `layers encode`, every flag, every view, every output format, every refusal.
+//! - `interop`: what `encode` writes, read by tshark (skipped, saying so, without tshark).
+//! - `readme`: the README's console sessions, run and compared line by line.
 
+mod encode;
+mod interop;
+mod readme;
+mod util;

@@ -99,6 +99,7 @@ pub enum FormatArg {
 
 /// `layers encode`.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub struct EncodeArgs {
     /// Data to carry, as text (UTF-8; Chinese welcome) [default: hello!]
     #[arg(long, value_name = "TEXT", help_heading = "Payload")]

@@ -107,6 +107,7 @@ messages! {
     NoDevice => "none", "无";
     ListSep => ", ", "、";
     PayloadText => "{} bytes of data \"{}\"", "{} 字节数据「{}」";
+    PayloadNone => "no data", "不带数据";
     PayloadBytes => "{} bytes of data", "{} 字节数据";
     TitlePorts => "{} {} carrying {}: {}:{} -> {}:{}", "{} {},携带 {}:{}:{} -> {}:{}";
     TitleIcmp => "ICMP echo request (ping) carrying {}: {} -> {}", "ICMP 回显请求(ping),携带 {}:{} -> {}";

@@ -125,6 +125,7 @@ fn payload_phrase(data: &[u8], lang: Lang) -> String {
         Ok(text) if !text.is_empty() && !text.chars().any(char::is_control) => {
             Msg::PayloadText.fill(lang, &[&data.len(), &text])
         }
+        _ if data.is_empty() => Msg::PayloadNone.get(lang).to_string(),
         _ => Msg::PayloadBytes.fill(lang, &[&data.len()]),
     }
 }
@@ -230,7 +231,7 @@ fn and_line(route: &Route, addr: std::net::Ipv4Addr) -> String {
     let net = route.source.and_octets(addr);
     let result: Vec<String> = net.iter().map(|o| o.network.to_string()).collect();
     format!(
-        "{addr:<15} AND {:<15} = {}",
+        "{addr:<15} AND {:<15} = {:<15}",
         route.source.mask(),
         result.join(".")
     )

@@ -1,0 +1,64 @@
+//! Running the binary as a user would, with an environment that cannot change the output.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// `layers` with no locale, colour or pager variables from the caller's environment.
+pub fn layers() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_layers"));
+    for var in [
+        "LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "NO_COLOR",
+        "SOURCE_DATE_EPOCH",
+        "CLICOLOR_FORCE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Runs `layers ARGS...` and returns its output.
+pub fn run(args: &[&str]) -> Output {
+    layers().args(args).output().expect("layers runs")
+}
+
+/// Stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+/// Stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Runs `layers encode ARGS... --json` and parses the frame it prints.
+pub fn encode_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["encode", "--json"];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    assert!(o.status.success(), "{all:?}: {}", stderr(&o));
+    let text = stdout(&o);
+    assert_eq!(text.lines().count(), 1, "one JSON line: {text}");
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+/// The layer record of `protocol` in a JSON frame.
+pub fn layer<'a>(frame: &'a serde_json::Value, protocol: &str) -> &'a serde_json::Value {
+    frame["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .find(|l| l["protocol"] == protocol)
+        .unwrap_or_else(|| panic!("no {protocol} layer in {frame}"))
+}
+
+/// A fresh directory for files a test writes.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("layers-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
