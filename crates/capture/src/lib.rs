@@ -16,6 +16,11 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod hex_text;
+mod read;
+
+pub use read::{open, Frames, InputFormat, LinkType, RawFrame, ReadError, ReadErrorKind};
+
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;

@@ -1,0 +1,443 @@
+//! Reading frames: classic pcap (both byte orders, µs and ns), pcapng (several sections and
+//! interfaces, enhanced and simple packet blocks) through pcap-parser, streaming in constant
+//! memory; hex text in the usual layouts; raw bytes.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+
+use pcap_parser::pcapng::Block;
+use pcap_parser::traits::PcapReaderIterator;
+use pcap_parser::{PcapBlockOwned, PcapError};
+
+use crate::hex_text;
+
+/// The buffer pcap-parser reads into; it grows to hold a larger block when one comes.
+const BUFFER: usize = 1 << 16;
+/// The largest block `layers` accepts (a 256 KiB snap length with headers to spare).
+const MAX_BLOCK: usize = 1 << 20;
+
+/// A file format `layers` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// One frame, its bytes and nothing else.
+    Raw,
+    /// Hex text: plain, spaced, colons, `0x..,` arrays, xxd, hexdump -C, tshark -x, tcpdump -xx.
+    Hex,
+    /// Classic libpcap.
+    Pcap,
+    /// pcapng.
+    Pcapng,
+}
+
+impl InputFormat {
+    /// Its usual name.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Raw => "raw",
+            InputFormat::Hex => "hex",
+            InputFormat::Pcap => "pcap",
+            InputFormat::Pcapng => "pcapng",
+        }
+    }
+
+    /// The format of a file that starts with `head`: pcap and pcapng by their magic
+    /// numbers, hex when it is all printable text, raw otherwise.
+    pub fn detect(head: &[u8]) -> InputFormat {
+        match head.get(..4) {
+            Some([0xa1, 0xb2, 0xc3, 0xd4] | [0xd4, 0xc3, 0xb2, 0xa1] | [0xa1, 0xb2, 0x3c, 0x4d] | [0x4d, 0x3c, 0xb2, 0xa1]) => {
+                return InputFormat::Pcap
+            }
+            Some([0x0a, 0x0d, 0x0d, 0x0a]) => return InputFormat::Pcapng,
+            _ => {}
+        }
+        let text = head.iter().all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+        if text && !head.is_empty() && head.iter().any(u8::is_ascii_hexdigit) {
+            InputFormat::Hex
+        } else {
+            InputFormat::Raw
+        }
+    }
+}
+
+/// The link layer a frame starts with (a pcap "link type", LINKTYPE_*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkType {
+    /// 1: Ethernet.
+    Ethernet,
+    /// 101: raw IP, IPv4 or IPv6 by the version nibble.
+    RawIp,
+    /// 228: raw IPv4.
+    Ipv4,
+    /// 229: raw IPv6.
+    Ipv6,
+    /// 113: Linux cooked capture v1.
+    LinuxSll,
+    /// 276: Linux cooked capture v2 (`tcpdump -i any`).
+    LinuxSll2,
+    /// Any other link type, by number.
+    Other(u32),
+}
+
+impl LinkType {
+    /// The link type with pcap number `n` (the FCS bits of a classic header are ignored).
+    pub fn from_number(n: u32) -> LinkType {
+        match n & 0xffff {
+            1 => LinkType::Ethernet,
+            101 | 12 | 14 => LinkType::RawIp,
+            228 => LinkType::Ipv4,
+            229 => LinkType::Ipv6,
+            113 => LinkType::LinuxSll,
+            276 => LinkType::LinuxSll2,
+            _ => LinkType::Other(n & 0xffff),
+        }
+    }
+
+    /// Its pcap number.
+    pub fn number(self) -> u32 {
+        match self {
+            LinkType::Ethernet => 1,
+            LinkType::RawIp => 101,
+            LinkType::Ipv4 => 228,
+            LinkType::Ipv6 => 229,
+            LinkType::LinuxSll => 113,
+            LinkType::LinuxSll2 => 276,
+            LinkType::Other(n) => n,
+        }
+    }
+
+    /// Its name as tcpdump.org lists it.
+    pub fn name(self) -> String {
+        match self {
+            LinkType::Ethernet => "ETHERNET".into(),
+            LinkType::RawIp => "RAW".into(),
+            LinkType::Ipv4 => "IPV4".into(),
+            LinkType::Ipv6 => "IPV6".into(),
+            LinkType::LinuxSll => "LINUX_SLL".into(),
+            LinkType::LinuxSll2 => "LINUX_SLL2".into(),
+            LinkType::Other(n) => pcap_parser::Linktype(n as i32).to_string(),
+        }
+    }
+}
+
+/// A frame as read from the input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawFrame {
+    /// Its number in the input, from 1.
+    pub number: u64,
+    /// Seconds since the epoch, where the input has a time.
+    pub time: Option<f64>,
+    /// The bytes captured.
+    pub data: Vec<u8>,
+    /// How long it was on the wire.
+    pub original_length: usize,
+    /// Its link layer.
+    pub link: LinkType,
+}
+
+/// What is wrong with an input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadErrorKind {
+    /// The operating system refused.
+    Io(String),
+    /// Not pcap, pcapng, hex or a frame.
+    Empty,
+    /// A record or block is cut short by the end of the file.
+    CutShort,
+    /// A block that pcap-parser could not parse.
+    Malformed(String),
+    /// A record larger than `layers` accepts.
+    TooLarge,
+    /// A packet block names an interface the section did not describe.
+    NoInterface(u32),
+    /// A hex text line that is not hex.
+    NotHex {
+        /// The line, from 1.
+        line: usize,
+        /// The text that is not hex.
+        token: String,
+    },
+    /// A hex dump line whose offset does not follow the previous lines.
+    BadOffset {
+        /// The line, from 1.
+        line: usize,
+        /// The offset the line gives.
+        found: usize,
+        /// The offset it should give.
+        expected: usize,
+    },
+}
+
+/// An input that could not be read, with the byte offset in the file where it went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadError {
+    /// The input's format, as detected or given.
+    pub format: Option<InputFormat>,
+    /// Byte offset in the file (for hex text: of the line).
+    pub offset: u64,
+    /// What is wrong.
+    pub kind: ReadErrorKind,
+}
+
+impl ReadError {
+    /// The problem in one sentence, in English or Chinese (`zh`).
+    pub fn message(&self, zh: bool) -> String {
+        let format = self.format.map(InputFormat::name).unwrap_or("input");
+        let at = self.offset;
+        match (&self.kind, zh) {
+            (ReadErrorKind::Io(e), false) => format!("cannot read: {e}"),
+            (ReadErrorKind::Io(e), true) => format!("无法读取:{e}"),
+            (ReadErrorKind::Empty, false) => "empty input: expected a pcap or pcapng file, hex text or a raw frame".into(),
+            (ReadErrorKind::Empty, true) => "输入为空:应为 pcap 或 pcapng 文件、十六进制文本或原始帧".into(),
+            (ReadErrorKind::CutShort, false) => format!("{format} record at byte {at} is cut short: the file ends inside it"),
+            (ReadErrorKind::CutShort, true) => format!("第 {at} 字节处的 {format} 记录不完整:文件在其中结束"),
+            (ReadErrorKind::Malformed(e), false) => format!("{format} block at byte {at} is malformed ({e})"),
+            (ReadErrorKind::Malformed(e), true) => format!("第 {at} 字节处的 {format} 块格式错误({e})"),
+            (ReadErrorKind::TooLarge, false) => format!("{format} record at byte {at} is larger than {MAX_BLOCK} bytes"),
+            (ReadErrorKind::TooLarge, true) => format!("第 {at} 字节处的 {format} 记录超过 {MAX_BLOCK} 字节"),
+            (ReadErrorKind::NoInterface(id), false) => format!("{format} packet at byte {at} names interface {id}, which its section does not describe"),
+            (ReadErrorKind::NoInterface(id), true) => format!("第 {at} 字节处的 {format} 数据包引用了接口 {id},但所在段没有描述该接口"),
+            (ReadErrorKind::NotHex { line, token }, false) => format!("hex text line {line} (byte {at}): {token:?} is not hex: expected pairs of hex digits"),
+            (ReadErrorKind::NotHex { line, token }, true) => format!("十六进制文本第 {line} 行(第 {at} 字节):{token:?} 不是十六进制:应为成对的十六进制数字"),
+            (ReadErrorKind::BadOffset { line, found, expected }, false) => format!("hex dump line {line} (byte {at}): offset {found:#x} where {expected:#x} was expected"),
+            (ReadErrorKind::BadOffset { line, found, expected }, true) => format!("十六进制转储第 {line} 行(第 {at} 字节):偏移为 {found:#x},应为 {expected:#x}"),
+        }
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(false))
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// A pcapng interface: its link type and clock.
+#[derive(Clone, Copy)]
+struct Interface {
+    link: LinkType,
+    resolution: u64,
+    offset: i64,
+}
+
+/// What earlier blocks said about the frames that follow.
+#[derive(Default)]
+struct Context {
+    /// Classic pcap: the file's link type, and whether its clock counts nanoseconds.
+    legacy: Option<(LinkType, bool)>,
+    /// pcapng: the current section's interfaces.
+    interfaces: Vec<Interface>,
+}
+
+struct Capture {
+    reader: Box<dyn PcapReaderIterator + Send>,
+    format: InputFormat,
+    context: Context,
+    done: bool,
+}
+
+enum Source {
+    Capture(Box<Capture>),
+    Frames(VecDeque<RawFrame>),
+}
+
+/// The frames of an input, one at a time; a capture is read in constant memory.
+pub struct Frames {
+    source: Source,
+    next_number: u64,
+    /// The format read.
+    pub format: InputFormat,
+}
+
+/// Opens `input`, detecting its format unless `format` is given.
+pub fn open(input: impl Read + Send + 'static, format: Option<InputFormat>) -> Result<Frames, ReadError> {
+    let mut buffered = BufReader::with_capacity(BUFFER, input);
+    let head = buffered.fill_buf().map_err(|e| io_error(format, &e))?;
+    if head.is_empty() {
+        return Err(ReadError { format, offset: 0, kind: ReadErrorKind::Empty });
+    }
+    let format = format.unwrap_or_else(|| InputFormat::detect(head));
+    let source = match format {
+        InputFormat::Pcap | InputFormat::Pcapng => {
+            let reader = pcap_parser::create_reader(BUFFER, buffered).map_err(|e| ReadError {
+                format: Some(format),
+                offset: 0,
+                kind: match e {
+                    PcapError::Incomplete(_) | PcapError::UnexpectedEof => ReadErrorKind::CutShort,
+                    other => ReadErrorKind::Malformed(format!("{other:?}")),
+                },
+            })?;
+            Source::Capture(Box::new(Capture { reader, format, context: Context::default(), done: false }))
+        }
+        InputFormat::Hex => {
+            let mut text = String::new();
+            buffered.read_to_string(&mut text).map_err(|e| io_error(Some(format), &e))?;
+            let frames = hex_text::parse(&text).map_err(|(offset, kind)| ReadError { format: Some(format), offset, kind })?;
+            Source::Frames(
+                frames
+                    .into_iter()
+                    .map(|data| RawFrame { number: 0, time: None, original_length: data.len(), data, link: LinkType::Ethernet })
+                    .collect(),
+            )
+        }
+        InputFormat::Raw => {
+            let mut data = Vec::new();
+            buffered.read_to_end(&mut data).map_err(|e| io_error(Some(format), &e))?;
+            let frame = RawFrame { number: 0, time: None, original_length: data.len(), data, link: LinkType::Ethernet };
+            Source::Frames(VecDeque::from([frame]))
+        }
+    };
+    Ok(Frames { source, next_number: 1, format })
+}
+
+fn io_error(format: Option<InputFormat>, e: &std::io::Error) -> ReadError {
+    ReadError { format, offset: 0, kind: ReadErrorKind::Io(e.to_string()) }
+}
+
+impl Iterator for Frames {
+    type Item = Result<RawFrame, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = match &mut self.source {
+            Source::Frames(frames) => frames.pop_front().map(Ok),
+            Source::Capture(capture) => capture.next_frame(),
+        };
+        if let Some(Ok(mut frame)) = item {
+            frame.number = self.next_number;
+            self.next_number += 1;
+            return Some(Ok(frame));
+        }
+        item
+    }
+}
+
+impl Capture {
+    fn error(&mut self, kind: ReadErrorKind) -> Option<Result<RawFrame, ReadError>> {
+        self.done = true;
+        let offset = self.reader.consumed() as u64;
+        Some(Err(ReadError { format: Some(self.format), offset, kind }))
+    }
+
+    fn next_frame(&mut self) -> Option<Result<RawFrame, ReadError>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            let (size, frame) = match self.reader.next() {
+                Ok((size, block)) => (size, self.context.take(block)),
+                Err(PcapError::Eof) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(PcapError::Incomplete(_)) => {
+                    if self.reader.reader_exhausted() {
+                        return self.error(ReadErrorKind::CutShort);
+                    }
+                    if let Err(e) = self.reader.refill() {
+                        let kind = ReadErrorKind::Malformed(format!("{e:?}"));
+                        return self.error(kind);
+                    }
+                    continue;
+                }
+                Err(PcapError::UnexpectedEof) => return self.error(ReadErrorKind::CutShort),
+                Err(PcapError::BufferTooSmall) => {
+                    let bigger = self.reader.data().len().max(BUFFER) * 2;
+                    if bigger > MAX_BLOCK || !self.reader.grow(bigger) {
+                        return self.error(ReadErrorKind::TooLarge);
+                    }
+                    if self.reader.refill().is_err() {
+                        return self.error(ReadErrorKind::TooLarge);
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    let kind = ReadErrorKind::Malformed(format!("{e:?}"));
+                    return self.error(kind);
+                }
+            };
+            let offset = self.reader.consumed() as u64;
+            self.reader.consume(size);
+            match frame {
+                Taken::Frame(f) => return Some(Ok(f)),
+                Taken::Nothing => continue,
+                Taken::Error(kind) => {
+                    self.done = true;
+                    return Some(Err(ReadError { format: Some(self.format), offset, kind }));
+                }
+            }
+        }
+    }
+
+}
+
+impl Context {
+    /// Takes what a block says: a frame, a change of link type or clock, or nothing.
+    fn take(&mut self, block: PcapBlockOwned<'_>) -> Taken {
+        match block {
+            PcapBlockOwned::LegacyHeader(h) => {
+                self.legacy = Some((LinkType::from_number(h.network.0 as u32), h.is_nanosecond_precision()));
+                Taken::Nothing
+            }
+            PcapBlockOwned::Legacy(b) => {
+                let (link, nanos) = self.legacy.unwrap_or((LinkType::Ethernet, false));
+                let fraction = f64::from(b.ts_usec) / if nanos { 1e9 } else { 1e6 };
+                let len = (b.caplen as usize).min(b.data.len());
+                Taken::Frame(RawFrame {
+                    number: 0,
+                    time: Some(f64::from(b.ts_sec) + fraction),
+                    data: b.data[..len].to_vec(),
+                    original_length: b.origlen as usize,
+                    link,
+                })
+            }
+            PcapBlockOwned::NG(Block::SectionHeader(_)) => {
+                self.interfaces.clear();
+                Taken::Nothing
+            }
+            PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
+                self.interfaces.push(Interface {
+                    link: LinkType::from_number(idb.linktype.0 as u32),
+                    resolution: idb.ts_resolution().unwrap_or(1_000_000),
+                    offset: idb.ts_offset(),
+                });
+                Taken::Nothing
+            }
+            PcapBlockOwned::NG(Block::EnhancedPacket(epb)) => {
+                let Some(iface) = self.interfaces.get(epb.if_id as usize).copied() else {
+                    return Taken::Error(ReadErrorKind::NoInterface(epb.if_id));
+                };
+                let ticks = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
+                let time = ticks as f64 / iface.resolution as f64 + iface.offset as f64;
+                let len = (epb.caplen as usize).min(epb.data.len());
+                Taken::Frame(RawFrame {
+                    number: 0,
+                    time: Some(time),
+                    data: epb.data[..len].to_vec(),
+                    original_length: epb.origlen as usize,
+                    link: iface.link,
+                })
+            }
+            PcapBlockOwned::NG(Block::SimplePacket(spb)) => {
+                let Some(iface) = self.interfaces.first().copied() else {
+                    return Taken::Error(ReadErrorKind::NoInterface(0));
+                };
+                let len = (spb.origlen as usize).min(spb.data.len());
+                Taken::Frame(RawFrame {
+                    number: 0,
+                    time: None,
+                    data: spb.data[..len].to_vec(),
+                    original_length: spb.origlen as usize,
+                    link: iface.link,
+                })
+            }
+            PcapBlockOwned::NG(_) => Taken::Nothing,
+        }
+    }
+}
+
+enum Taken {
+    Frame(RawFrame),
+    Nothing,
+    Error(ReadErrorKind),
+}
