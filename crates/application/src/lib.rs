@@ -14,6 +14,8 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod dns;
+
 use layers_osi::{protocol, Protocol};
 
 /// The longest preview, in characters.
@@ -119,6 +121,18 @@ pub fn http_line(line: &str) -> Option<HttpLine> {
     } else {
         None
     }
+}
+
+/// The header lines of an HTTP message (after the first line, up to the blank line), as
+/// name and value; lines that are not `Name: value` are left out.
+pub fn http_headers(payload: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(payload);
+    text.split("\r\n")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect()
 }
 
 fn first_line(payload: &[u8]) -> Option<String> {

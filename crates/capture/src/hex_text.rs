@@ -22,8 +22,12 @@ struct Line<'a> {
 }
 
 fn parse_offset(token: &str) -> Option<usize> {
-    let t = token.strip_prefix("0x").or_else(|| token.strip_prefix("0X")).unwrap_or(token);
-    (!t.is_empty() && t.chars().all(|c| c.is_ascii_hexdigit())).then(|| usize::from_str_radix(t, 16).ok())?
+    let t = token
+        .strip_prefix("0x")
+        .or_else(|| token.strip_prefix("0X"))
+        .unwrap_or(token);
+    (!t.is_empty() && t.chars().all(|c| c.is_ascii_hexdigit()))
+        .then(|| usize::from_str_radix(t, 16).ok())?
 }
 
 fn split_line(number: usize, start: u64, raw: &str) -> Line<'_> {
@@ -37,7 +41,10 @@ fn split_line(number: usize, start: u64, raw: &str) -> Line<'_> {
     // C arrays: keep what is between the braces.
     if let Some(open) = line.find('{') {
         line = &line[open + 1..];
-    } else if line.contains('=') || line.trim_start().starts_with("//") || line.trim_start().starts_with('#') {
+    } else if line.contains('=')
+        || line.trim_start().starts_with("//")
+        || line.trim_start().starts_with('#')
+    {
         line = "";
     }
     if let Some(close) = line.find('}') {
@@ -69,18 +76,40 @@ fn split_line(number: usize, start: u64, raw: &str) -> Line<'_> {
     }
     let star = hex.trim() == "*";
     let continues = hex.trim_end().ends_with(',');
-    Line { number, start, offset, hex: if star { "" } else { hex }, star, continues, closes }
+    Line {
+        number,
+        start,
+        offset,
+        hex: if star { "" } else { hex },
+        star,
+        continues,
+        closes,
+    }
 }
 
 fn bytes_of(line: &Line<'_>) -> Result<Vec<u8>, (u64, ReadErrorKind)> {
     let mut out = Vec::new();
-    for token in line.hex.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
-        let t = token.strip_prefix("0x").or_else(|| token.strip_prefix("0X")).unwrap_or(token);
+    for token in line
+        .hex
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+    {
+        let t = token
+            .strip_prefix("0x")
+            .or_else(|| token.strip_prefix("0X"))
+            .unwrap_or(token);
         let digits: String = t.chars().filter(|c| *c != ':' && *c != '-').collect();
         if digits.is_empty() {
             continue;
         }
-        let not_hex = || (line.start, ReadErrorKind::NotHex { line: line.number, token: token.to_string() });
+        let not_hex = || {
+            (
+                line.start,
+                ReadErrorKind::NotHex {
+                    line: line.number,
+                    token: token.to_string(),
+                },
+            )
+        };
         if digits.len() % 2 != 0 {
             return Err(not_hex());
         }
@@ -142,7 +171,11 @@ pub fn parse(text: &str) -> Result<Vec<Vec<u8>>, (u64, ReadErrorKind)> {
                 repeat = false;
             }
             if offset != current.len() {
-                let kind = ReadErrorKind::BadOffset { line: line.number, found: offset, expected: current.len() };
+                let kind = ReadErrorKind::BadOffset {
+                    line: line.number,
+                    found: offset,
+                    expected: current.len(),
+                };
                 return Err((line.start, kind));
             }
             if !bytes.is_empty() {
@@ -192,8 +225,8 @@ mod tests {
 
     /// The first 20 bytes of an IPv4 header, in every layout.
     const WANT: [u8; 20] = [
-        0x45, 0x00, 0x00, 0x3c, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0xb1, 0xe6, 0xac, 0x10, 0x0a, 0x63, 0xac,
-        0x10, 0x0a, 0x0c,
+        0x45, 0x00, 0x00, 0x3c, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0xb1, 0xe6, 0xac, 0x10, 0x0a,
+        0x63, 0xac, 0x10, 0x0a, 0x0c,
     ];
 
     fn one(text: &str) -> Vec<u8> {
@@ -228,7 +261,10 @@ mod tests {
     #[test]
     fn frames_split_by_lines_blank_lines_and_offsets() {
         assert_eq!(parse("0102\n0304\n").unwrap(), [vec![1, 2], vec![3, 4]]);
-        assert_eq!(parse("01 02\n03\n\n04\n").unwrap(), [vec![1, 2, 3], vec![4]]);
+        assert_eq!(
+            parse("01 02\n03\n\n04\n").unwrap(),
+            [vec![1, 2, 3], vec![4]]
+        );
         let two = "0000  01 02   ..\n\n0000  03 04   ..\n";
         assert_eq!(parse(two).unwrap(), [vec![1, 2], vec![3, 4]]);
         let back_to_back = "00000000: 0102  ..\n00000000: 0304  ..\n";
@@ -247,10 +283,26 @@ mod tests {
     #[test]
     fn bad_text_is_refused_with_line_and_offset() {
         let err = parse("0102\n01zz\n").unwrap_err();
-        assert_eq!(err, (5, ReadErrorKind::NotHex { line: 2, token: "01zz".into() }));
+        assert_eq!(
+            err,
+            (
+                5,
+                ReadErrorKind::NotHex {
+                    line: 2,
+                    token: "01zz".into()
+                }
+            )
+        );
         let err = parse("012\n").unwrap_err();
         assert!(matches!(err.1, ReadErrorKind::NotHex { line: 1, .. }));
         let err = parse("0000  01 02   ..\n0004  03 04   ..\n").unwrap_err();
-        assert_eq!(err.1, ReadErrorKind::BadOffset { line: 2, found: 4, expected: 2 });
+        assert_eq!(
+            err.1,
+            ReadErrorKind::BadOffset {
+                line: 2,
+                found: 4,
+                expected: 2
+            }
+        );
     }
 }

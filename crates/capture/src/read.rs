@@ -45,13 +45,18 @@ impl InputFormat {
     /// numbers, hex when it is all printable text, raw otherwise.
     pub fn detect(head: &[u8]) -> InputFormat {
         match head.get(..4) {
-            Some([0xa1, 0xb2, 0xc3, 0xd4] | [0xd4, 0xc3, 0xb2, 0xa1] | [0xa1, 0xb2, 0x3c, 0x4d] | [0x4d, 0x3c, 0xb2, 0xa1]) => {
-                return InputFormat::Pcap
-            }
+            Some(
+                [0xa1, 0xb2, 0xc3, 0xd4]
+                | [0xd4, 0xc3, 0xb2, 0xa1]
+                | [0xa1, 0xb2, 0x3c, 0x4d]
+                | [0x4d, 0x3c, 0xb2, 0xa1],
+            ) => return InputFormat::Pcap,
             Some([0x0a, 0x0d, 0x0d, 0x0a]) => return InputFormat::Pcapng,
             _ => {}
         }
-        let text = head.iter().all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+        let text = head
+            .iter()
+            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
         if text && !head.is_empty() && head.iter().any(u8::is_ascii_hexdigit) {
             InputFormat::Hex
         } else {
@@ -251,11 +256,18 @@ pub struct Frames {
 }
 
 /// Opens `input`, detecting its format unless `format` is given.
-pub fn open(input: impl Read + Send + 'static, format: Option<InputFormat>) -> Result<Frames, ReadError> {
+pub fn open(
+    input: impl Read + Send + 'static,
+    format: Option<InputFormat>,
+) -> Result<Frames, ReadError> {
     let mut buffered = BufReader::with_capacity(BUFFER, input);
     let head = buffered.fill_buf().map_err(|e| io_error(format, &e))?;
     if head.is_empty() {
-        return Err(ReadError { format, offset: 0, kind: ReadErrorKind::Empty });
+        return Err(ReadError {
+            format,
+            offset: 0,
+            kind: ReadErrorKind::Empty,
+        });
     }
     let format = format.unwrap_or_else(|| InputFormat::detect(head));
     let source = match format {
@@ -268,31 +280,64 @@ pub fn open(input: impl Read + Send + 'static, format: Option<InputFormat>) -> R
                     other => ReadErrorKind::Malformed(format!("{other:?}")),
                 },
             })?;
-            Source::Capture(Box::new(Capture { reader, format, context: Context::default(), done: false }))
+            Source::Capture(Box::new(Capture {
+                reader,
+                format,
+                context: Context::default(),
+                done: false,
+            }))
         }
         InputFormat::Hex => {
             let mut text = String::new();
-            buffered.read_to_string(&mut text).map_err(|e| io_error(Some(format), &e))?;
-            let frames = hex_text::parse(&text).map_err(|(offset, kind)| ReadError { format: Some(format), offset, kind })?;
+            buffered
+                .read_to_string(&mut text)
+                .map_err(|e| io_error(Some(format), &e))?;
+            let frames = hex_text::parse(&text).map_err(|(offset, kind)| ReadError {
+                format: Some(format),
+                offset,
+                kind,
+            })?;
             Source::Frames(
                 frames
                     .into_iter()
-                    .map(|data| RawFrame { number: 0, time: None, original_length: data.len(), data, link: LinkType::Ethernet })
+                    .map(|data| RawFrame {
+                        number: 0,
+                        time: None,
+                        original_length: data.len(),
+                        data,
+                        link: LinkType::Ethernet,
+                    })
                     .collect(),
             )
         }
         InputFormat::Raw => {
             let mut data = Vec::new();
-            buffered.read_to_end(&mut data).map_err(|e| io_error(Some(format), &e))?;
-            let frame = RawFrame { number: 0, time: None, original_length: data.len(), data, link: LinkType::Ethernet };
+            buffered
+                .read_to_end(&mut data)
+                .map_err(|e| io_error(Some(format), &e))?;
+            let frame = RawFrame {
+                number: 0,
+                time: None,
+                original_length: data.len(),
+                data,
+                link: LinkType::Ethernet,
+            };
             Source::Frames(VecDeque::from([frame]))
         }
     };
-    Ok(Frames { source, next_number: 1, format })
+    Ok(Frames {
+        source,
+        next_number: 1,
+        format,
+    })
 }
 
 fn io_error(format: Option<InputFormat>, e: &std::io::Error) -> ReadError {
-    ReadError { format, offset: 0, kind: ReadErrorKind::Io(e.to_string()) }
+    ReadError {
+        format,
+        offset: 0,
+        kind: ReadErrorKind::Io(e.to_string()),
+    }
 }
 
 impl Iterator for Frames {
@@ -316,7 +361,11 @@ impl Capture {
     fn error(&mut self, kind: ReadErrorKind) -> Option<Result<RawFrame, ReadError>> {
         self.done = true;
         let offset = self.reader.consumed() as u64;
-        Some(Err(ReadError { format: Some(self.format), offset, kind }))
+        Some(Err(ReadError {
+            format: Some(self.format),
+            offset,
+            kind,
+        }))
     }
 
     fn next_frame(&mut self) -> Option<Result<RawFrame, ReadError>> {
@@ -363,12 +412,15 @@ impl Capture {
                 Taken::Nothing => continue,
                 Taken::Error(kind) => {
                     self.done = true;
-                    return Some(Err(ReadError { format: Some(self.format), offset, kind }));
+                    return Some(Err(ReadError {
+                        format: Some(self.format),
+                        offset,
+                        kind,
+                    }));
                 }
             }
         }
     }
-
 }
 
 impl Context {
@@ -376,7 +428,10 @@ impl Context {
     fn take(&mut self, block: PcapBlockOwned<'_>) -> Taken {
         match block {
             PcapBlockOwned::LegacyHeader(h) => {
-                self.legacy = Some((LinkType::from_number(h.network.0 as u32), h.is_nanosecond_precision()));
+                self.legacy = Some((
+                    LinkType::from_number(h.network.0 as u32),
+                    h.is_nanosecond_precision(),
+                ));
                 Taken::Nothing
             }
             PcapBlockOwned::Legacy(b) => {

@@ -112,6 +112,197 @@ pub const VLAN_FIELDS: &[FieldSpec] = &[
     },
 ];
 
+/// The IEEE 802.3 header: the type field holds a length (1500 or less).
+pub const IEEE8023_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "destination",
+        offset: 0,
+        len: 6,
+        mask: None,
+        about: Text::new(
+            "the MAC of the NIC that should take this frame",
+            "应接收此帧的网卡的 MAC",
+        ),
+    },
+    FieldSpec {
+        name: "source",
+        offset: 6,
+        len: 6,
+        mask: None,
+        about: Text::new("the MAC of the NIC that sent it", "发送此帧的网卡的 MAC"),
+    },
+    FieldSpec {
+        name: "length",
+        offset: 12,
+        len: 2,
+        mask: None,
+        about: Text::new(
+            "bytes of LLC header and data that follow (padding excluded)",
+            "其后 LLC 首部和数据的字节数(不含填充)",
+        ),
+    },
+];
+
+/// The IEEE 802.2 LLC header, and the SNAP extension when DSAP and SSAP are 0xaa.
+pub const LLC_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "dsap",
+        offset: 0,
+        len: 1,
+        mask: None,
+        about: Text::new(
+            "destination service access point: 0x42 spanning tree, 0xaa SNAP",
+            "目的服务访问点:0x42 生成树,0xaa SNAP",
+        ),
+    },
+    FieldSpec {
+        name: "ssap",
+        offset: 1,
+        len: 1,
+        mask: None,
+        about: Text::new("source service access point", "源服务访问点"),
+    },
+    FieldSpec {
+        name: "control",
+        offset: 2,
+        len: 1,
+        mask: None,
+        about: Text::new("0x03: unnumbered information", "0x03:无编号信息帧"),
+    },
+    FieldSpec {
+        name: "oui",
+        offset: 3,
+        len: 3,
+        mask: None,
+        about: Text::new(
+            "SNAP: the organisation that defines the protocol id (0 = an EtherType)",
+            "SNAP:定义协议号的组织(0 表示以太网类型)",
+        ),
+    },
+    FieldSpec {
+        name: "pid",
+        offset: 6,
+        len: 2,
+        mask: None,
+        about: Text::new("SNAP: the protocol id", "SNAP:协议号"),
+    },
+];
+
+/// The Linux cooked capture header (LINKTYPE_LINUX_SLL), 16 bytes.
+pub const SLL_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "packet_type",
+        offset: 0,
+        len: 2,
+        mask: None,
+        about: Text::new(
+            "0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us",
+            "0 发给本机、1 广播、2 组播、3 发给其他主机、4 本机发出",
+        ),
+    },
+    FieldSpec {
+        name: "link_type",
+        offset: 2,
+        len: 2,
+        mask: None,
+        about: Text::new(
+            "ARPHRD type of the real link: 1 Ethernet, 772 loopback",
+            "真实链路的 ARPHRD 类型:1 以太网、772 回环",
+        ),
+    },
+    FieldSpec {
+        name: "address_length",
+        offset: 4,
+        len: 2,
+        mask: None,
+        about: Text::new("bytes of the link address", "链路地址的字节数"),
+    },
+    FieldSpec {
+        name: "address",
+        offset: 6,
+        len: 8,
+        mask: None,
+        about: Text::new("the sender's link address", "发送方的链路地址"),
+    },
+    FieldSpec {
+        name: "protocol",
+        offset: 14,
+        len: 2,
+        mask: None,
+        about: Text::new("the EtherType of what follows", "其后内容的以太网类型"),
+    },
+];
+
+/// The Linux cooked capture v2 header (LINKTYPE_LINUX_SLL2), 20 bytes.
+pub const SLL2_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "protocol",
+        offset: 0,
+        len: 2,
+        mask: None,
+        about: Text::new("the EtherType of what follows", "其后内容的以太网类型"),
+    },
+    FieldSpec {
+        name: "interface_index",
+        offset: 4,
+        len: 4,
+        mask: None,
+        about: Text::new("the interface it was captured on", "抓到它的接口编号"),
+    },
+    FieldSpec {
+        name: "link_type",
+        offset: 8,
+        len: 2,
+        mask: None,
+        about: Text::new(
+            "ARPHRD type of the real link: 1 Ethernet, 772 loopback",
+            "真实链路的 ARPHRD 类型:1 以太网、772 回环",
+        ),
+    },
+    FieldSpec {
+        name: "packet_type",
+        offset: 10,
+        len: 1,
+        mask: None,
+        about: Text::new(
+            "0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us",
+            "0 发给本机、1 广播、2 组播、3 发给其他主机、4 本机发出",
+        ),
+    },
+    FieldSpec {
+        name: "address_length",
+        offset: 11,
+        len: 1,
+        mask: None,
+        about: Text::new("bytes of the link address", "链路地址的字节数"),
+    },
+    FieldSpec {
+        name: "address",
+        offset: 12,
+        len: 8,
+        mask: None,
+        about: Text::new("the sender's link address", "发送方的链路地址"),
+    },
+];
+
+/// Length of the Linux cooked capture header.
+pub const SLL_LEN: usize = 16;
+/// Length of the Linux cooked capture v2 header.
+pub const SLL2_LEN: usize = 20;
+
+/// What an LLC service access point is for.
+pub fn sap_name(sap: u8) -> Option<&'static str> {
+    Some(match sap {
+        0x42 => "STP (spanning tree)",
+        0xaa => "SNAP",
+        0x06 => "IP",
+        0xe0 => "IPX",
+        0xf0 => "NetBIOS",
+        0xfe => "ISO network layer",
+        _ => return None,
+    })
+}
+
 /// The usual name of an EtherType, if it has one.
 pub fn ethertype_name(value: u16) -> Option<&'static str> {
     Some(match EtherType(value) {

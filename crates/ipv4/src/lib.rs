@@ -226,6 +226,95 @@ pub const ICMP_FIELDS: &[FieldSpec] = &[
     },
 ];
 
+/// Length of the IPv6 header (extension headers follow).
+pub const IPV6_LEN: usize = 40;
+
+/// The IPv6 header's fields (RFC 8200).
+pub const IPV6_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "version",
+        offset: 0,
+        len: 1,
+        mask: Some(0xf0),
+        about: Text::new("6 for IPv6", "IPv6 为 6"),
+    },
+    FieldSpec {
+        name: "traffic_class",
+        offset: 0,
+        len: 2,
+        mask: Some(0x0ff0),
+        about: Text::new("DSCP and ECN, as in IPv4", "DSCP 和 ECN,与 IPv4 相同"),
+    },
+    FieldSpec {
+        name: "flow_label",
+        offset: 1,
+        len: 3,
+        mask: Some(0x0f_ffff),
+        about: Text::new("marks packets of one flow", "标记同一数据流的数据包"),
+    },
+    FieldSpec {
+        name: "payload_length",
+        offset: 4,
+        len: 2,
+        mask: None,
+        about: Text::new(
+            "bytes after this 40-byte header",
+            "这 40 字节首部之后的字节数",
+        ),
+    },
+    FieldSpec {
+        name: "next_header",
+        offset: 6,
+        len: 1,
+        mask: None,
+        about: Text::new(
+            "what follows: 6 TCP, 17 UDP, 58 ICMPv6, or an extension header",
+            "后面是什么:6 TCP、17 UDP、58 ICMPv6,或扩展首部",
+        ),
+    },
+    FieldSpec {
+        name: "hop_limit",
+        offset: 7,
+        len: 1,
+        mask: None,
+        about: Text::new(
+            "IPv6's TTL: every router lowers it by one",
+            "IPv6 的 TTL:每个路由器减一",
+        ),
+    },
+    FieldSpec {
+        name: "source",
+        offset: 8,
+        len: 16,
+        mask: None,
+        about: Text::new("the sending host's IPv6 address", "发送主机的 IPv6 地址"),
+    },
+    FieldSpec {
+        name: "destination",
+        offset: 24,
+        len: 16,
+        mask: None,
+        about: Text::new("the final host's IPv6 address", "最终主机的 IPv6 地址"),
+    },
+];
+
+/// The name of an IPv4 option type (RFC 791 and the IANA registry).
+pub fn ipv4_option_name(kind: u8) -> &'static str {
+    match kind {
+        0 => "EOL",
+        1 => "NOP",
+        7 => "Record Route",
+        68 => "Timestamp",
+        130 => "Security",
+        131 => "Loose Source Route",
+        137 => "Strict Source Route",
+        136 => "Stream ID",
+        148 => "Router Alert",
+        82 => "Traceroute",
+        _ => "unknown",
+    }
+}
+
 /// The usual name of an IP protocol number, if it has one.
 pub fn ip_protocol_name(value: u8) -> Option<&'static str> {
     IpNumber(value).keyword_str()

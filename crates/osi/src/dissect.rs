@@ -239,6 +239,13 @@ pub enum StopKind {
         /// its NIC (checksum offload), so a capture on the sending host shows it unfinished.
         offload: bool,
     },
+    /// The capture kept fewer bytes than the frame had (its snap length).
+    SnapLength {
+        /// Bytes captured.
+        captured: usize,
+        /// Bytes the frame had.
+        original: usize,
+    },
     /// A protocol that is recognised but not dissected (yet).
     Unsupported {
         /// What it is ("EtherType").
@@ -343,6 +350,12 @@ impl Stop {
                     s.push_str("(该字段只含伪首部之和:校验和卸载,由网卡在抓包点之后填写)");
                 }
                 s
+            }
+            (StopKind::SnapLength { captured, original }, Lang::En) => format!(
+                "the capture kept {captured} of the frame's {original} bytes (snap length): the rest was never recorded"
+            ),
+            (StopKind::SnapLength { captured, original }, Lang::Zh) => {
+                format!("抓包只保留了帧的 {original} 字节中的 {captured} 字节(快照长度):其余部分没有记录")
             }
             (StopKind::Unsupported { what, value }, Lang::En) => {
                 format!("not dissected: {} {value}", what.en)

@@ -7,11 +7,13 @@
 use std::net::Ipv4Addr;
 
 use etherparse::{
-    checksum::Sum16BitWords, ArpPacketSlice, Ipv4HeaderSlice, TcpHeaderSlice, TcpOptionElement,
+    checksum::Sum16BitWords, ArpPacketSlice, Ipv4HeaderSlice, Ipv6ExtensionSlice,
+    Ipv6ExtensionsSlice, Ipv6HeaderSlice, TcpHeaderSlice, TcpOptionElement,
 };
-use layers_application::{http_line, recognise, HttpLine};
+use layers_application::{dns, http_headers, http_line, recognise, HttpLine};
 use layers_ethernet::{
-    ethertype_hex, Mac, ETHERNET2_FIELDS, ETHERNET2_LEN, VLAN_FIELDS, VLAN_TAG_LEN,
+    ethertype_hex, Mac, ETHERNET2_FIELDS, ETHERNET2_LEN, IEEE8023_FIELDS, LLC_FIELDS, SLL2_FIELDS,
+    SLL2_LEN, SLL_FIELDS, SLL_LEN, VLAN_FIELDS, VLAN_TAG_LEN,
 };
 use layers_osi::{protocol, FieldSpec, LayerRecord, OsiLayer, Span, Stop, StopKind, Text};
 use layers_physical as phy;
@@ -42,22 +44,84 @@ impl Dissection {
     }
 }
 
+/// The link layer a frame starts with (what a capture's link type says).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// Ethernet II or IEEE 802.3.
+    Ethernet,
+    /// Raw IP: IPv4 or IPv6 by the version nibble.
+    RawIp,
+    /// Raw IPv4.
+    Ipv4,
+    /// Raw IPv6.
+    Ipv6,
+    /// Linux cooked capture.
+    LinuxSll,
+    /// Linux cooked capture v2.
+    LinuxSll2,
+    /// A link type `layers` does not dissect: its number.
+    Other(u32),
+}
+
 /// Dissects an Ethernet frame (as captured: no preamble, no FCS).
 pub fn dissect_ethernet(frame: &[u8]) -> Dissection {
+    dissect(Link::Ethernet, frame, frame.len())
+}
+
+/// Dissects a frame of link type `link`, of which `original_length` bytes were on the wire.
+pub fn dissect(link: Link, frame: &[u8], original_length: usize) -> Dissection {
     let mut w = Walker {
         frame,
         out: Dissection::default(),
         packet_end: None,
+        quoted: false,
     };
-    w.ethernet();
-    w.finish()
+    match link {
+        Link::Ethernet => w.ethernet(),
+        Link::RawIp | Link::Ipv4 | Link::Ipv6 => w.ip(0, 0),
+        Link::LinuxSll => w.sll(false),
+        Link::LinuxSll2 => w.sll(true),
+        Link::Other(n) => w.stop(
+            OsiLayer::DataLink,
+            "Ethernet II",
+            0,
+            StopKind::Unsupported {
+                what: Text::new("link type", "链路类型"),
+                value: n.to_string(),
+            },
+        ),
+    }
+    w.finish(link, original_length)
 }
 
-/// How a transport layer sees the IPv4 packet around it.
+/// The addresses of the IP packet around a transport header.
+#[derive(Clone, Copy)]
+enum Addrs {
+    V4([u8; 4], [u8; 4]),
+    V6([u8; 16], [u8; 16]),
+}
+
+impl Addrs {
+    /// The pseudo-header sum the sender puts in the field when it leaves the checksum to
+    /// its NIC (checksum offload).
+    fn offload_sum(&self, proto: u8, len: usize) -> u16 {
+        let mut sum = Sum16BitWords::new();
+        sum = match self {
+            Addrs::V4(s, d) => sum.add_4bytes(*s).add_4bytes(*d),
+            Addrs::V6(s, d) => sum.add_16bytes(*s).add_16bytes(*d),
+        };
+        let len = u16::try_from(len).unwrap_or(u16::MAX);
+        !sum.add_2bytes([0, proto])
+            .add_2bytes(len.to_be_bytes())
+            .ones_complement()
+            .to_be()
+    }
+}
+
+/// How a transport layer sees the IP packet around it.
 #[derive(Clone, Copy)]
 struct IpContext {
-    source: [u8; 4],
-    destination: [u8; 4],
+    addrs: Addrs,
     /// Where the packet ends by its total length (may be past the frame's end).
     declared_end: usize,
     /// Whether every byte the total length promises is in the frame.
@@ -77,6 +141,9 @@ struct Walker<'a> {
     frame: &'a [u8],
     out: Dissection,
     packet_end: Option<usize>,
+    /// Inside the datagram an ICMP error quotes: records are marked quoted, and the quote
+    /// being short is no error.
+    quoted: bool,
 }
 
 fn hex16(v: u16) -> String {
@@ -110,21 +177,11 @@ fn spec<'t>(table: &'t [FieldSpec], name: &str) -> &'t FieldSpec {
         .unwrap_or_else(|| panic!("field {name} missing from its table"))
 }
 
-/// The value the pseudo-header alone sums to: what a sender that leaves the checksum to
-/// its NIC (checksum offload) puts in the field.
-fn pseudo_header_sum(source: [u8; 4], destination: [u8; 4], proto: u8, len: usize) -> u16 {
-    let len = u16::try_from(len).unwrap_or(u16::MAX);
-    !Sum16BitWords::new()
-        .add_4bytes(source)
-        .add_4bytes(destination)
-        .add_2bytes([0, proto])
-        .add_2bytes(len.to_be_bytes())
-        .ones_complement()
-        .to_be()
-}
-
 impl Walker<'_> {
     fn stop(&mut self, layer: OsiLayer, protocol: &'static str, offset: usize, kind: StopKind) {
+        if self.quoted && matches!(kind, StopKind::Truncated { .. }) {
+            return;
+        }
         self.out.errors.push(Stop {
             layer,
             protocol,
@@ -133,16 +190,52 @@ impl Walker<'_> {
         });
     }
 
+    fn push(&mut self, mut rec: LayerRecord) {
+        rec.quoted = self.quoted;
+        self.out.layers.push(rec);
+    }
+
+    fn set_packet_end(&mut self, end: usize) {
+        if !self.quoted {
+            self.packet_end = Some(end);
+        }
+    }
+
     fn ethernet(&mut self) {
         let frame = self.frame;
         if frame.len() < ETHERNET2_LEN {
             let what = Text::new("Ethernet II header", "以太网 II 首部");
-            self.stop(
-                OsiLayer::DataLink,
-                "Ethernet II",
-                0,
-                truncated(what, ETHERNET2_LEN, frame.len(), None),
+            let kind = truncated(what, ETHERNET2_LEN, frame.len(), None);
+            self.stop(OsiLayer::DataLink, "Ethernet II", 0, kind);
+            return;
+        }
+        let type_or_length = u16::from_be_bytes([frame[12], frame[13]]);
+        let mac = |at: usize| Mac(frame[at..at + 6].try_into().expect("6 bytes")).to_string();
+        if type_or_length <= 1500 {
+            // IEEE 802.3: a length, then an LLC header.
+            let t = IEEE8023_FIELDS;
+            let mut rec = record(
+                "IEEE 802.3",
+                Span::new(0, frame.len()),
+                Span::new(0, ETHERNET2_LEN),
             );
+            rec.push(spec(t, "destination"), 0, mac(0));
+            rec.push(spec(t, "source"), 0, mac(6));
+            rec.push(spec(t, "length"), 0, type_or_length);
+            self.push(rec);
+            let end = ETHERNET2_LEN + usize::from(type_or_length);
+            if end > frame.len() {
+                let what = Text::new("802.3 payload", "802.3 载荷");
+                let kind = truncated(
+                    what,
+                    usize::from(type_or_length),
+                    frame.len() - ETHERNET2_LEN,
+                    Some("length"),
+                );
+                self.stop(OsiLayer::DataLink, "IEEE 802.3", 0, kind);
+            }
+            self.set_packet_end(end.min(frame.len()));
+            self.llc(ETHERNET2_LEN, end.min(frame.len()));
             return;
         }
         let mut rec = record(
@@ -150,28 +243,28 @@ impl Walker<'_> {
             Span::new(0, frame.len()),
             Span::new(0, ETHERNET2_LEN),
         );
-        let mac = |at: usize| Mac(frame[at..at + 6].try_into().expect("6 bytes")).to_string();
         rec.push(spec(ETHERNET2_FIELDS, "destination"), 0, mac(0));
         rec.push(spec(ETHERNET2_FIELDS, "source"), 0, mac(6));
-        let mut ethertype = u16::from_be_bytes([frame[12], frame[13]]);
         rec.push(
             spec(ETHERNET2_FIELDS, "ethertype"),
             0,
-            ethertype_hex(ethertype),
+            ethertype_hex(type_or_length),
         );
-        self.out.layers.push(rec);
+        self.push(rec);
+        self.ethertype(ETHERNET2_LEN, type_or_length, "Ethernet II");
+    }
 
-        let mut off = ETHERNET2_LEN;
+    /// What follows an EtherType field that ends at `off`; `owner` is the protocol whose
+    /// field it is.
+    fn ethertype(&mut self, mut off: usize, mut ethertype: u16, owner: &'static str) {
+        let frame = self.frame;
         // 802.1Q (0x8100), 802.1ad (0x88a8) and the old QinQ (0x9100): one record per tag.
+        let mut owner = owner;
         while matches!(ethertype, 0x8100 | 0x88a8 | 0x9100) {
             if frame.len() < off + VLAN_TAG_LEN {
                 let what = Text::new("802.1Q tag", "802.1Q 标签");
-                self.stop(
-                    OsiLayer::DataLink,
-                    "802.1Q",
-                    off,
-                    truncated(what, VLAN_TAG_LEN, frame.len() - off, None),
-                );
+                let kind = truncated(what, VLAN_TAG_LEN, frame.len() - off, None);
+                self.stop(OsiLayer::DataLink, "802.1Q", off, kind);
                 return;
             }
             let tag = &frame[off..off + VLAN_TAG_LEN];
@@ -189,28 +282,16 @@ impl Walker<'_> {
                 }
             }
             ethertype = u16::from_be_bytes([tag[2], tag[3]]);
-            self.out.layers.push(rec);
+            self.push(rec);
             off += VLAN_TAG_LEN;
+            owner = "802.1Q";
         }
-
         match ethertype {
-            0x0800 => self.ipv4(off),
+            0x0800 | 0x86dd => self.ip(off, off - 2),
             0x0806 => self.arp(off),
-            0..=1500 => self.stop(
-                OsiLayer::DataLink,
-                "Ethernet II",
-                off - 2,
-                StopKind::Unsupported {
-                    what: Text::new(
-                        "IEEE 802.3 length field (LLC frame)",
-                        "IEEE 802.3 长度字段(LLC 帧)",
-                    ),
-                    value: ethertype.to_string(),
-                },
-            ),
             other => self.stop(
                 OsiLayer::DataLink,
-                "Ethernet II",
+                owner,
                 off - 2,
                 StopKind::Unsupported {
                     what: Text::new("EtherType", "以太网类型"),
@@ -220,6 +301,116 @@ impl Walker<'_> {
                     },
                 },
             ),
+        }
+    }
+
+    /// IEEE 802.2 LLC, and SNAP when both SAPs are 0xaa.
+    fn llc(&mut self, off: usize, end: usize) {
+        let data = &self.frame[off..end];
+        if data.len() < 3 {
+            let kind = truncated(Text::new("LLC header", "LLC 首部"), 3, data.len(), None);
+            self.stop(OsiLayer::DataLink, "LLC", off, kind);
+            return;
+        }
+        let snap = data[0] == 0xaa && data[1] == 0xaa;
+        let hlen = if snap { 8 } else { 3 };
+        if data.len() < hlen {
+            let kind = truncated(
+                Text::new("SNAP header", "SNAP 首部"),
+                hlen,
+                data.len(),
+                None,
+            );
+            self.stop(OsiLayer::DataLink, "LLC", off, kind);
+            return;
+        }
+        let mut rec = record("LLC", Span::new(off, end), Span::new(off, off + hlen));
+        for f in LLC_FIELDS.iter().filter(|f| f.offset + f.len <= hlen) {
+            let v = f.read(data).expect("inside the header");
+            match f.name {
+                "pid" => rec.push(f, off, ethertype_hex(v as u16)),
+                _ => rec.push(f, off, format!("0x{:0width$x}", v, width = f.len * 2)),
+            }
+        }
+        self.push(rec);
+        if snap && data[3..6] == [0, 0, 0] {
+            // Sliced to the 802.3 length so padding is not taken for data.
+            let pid = u16::from_be_bytes([data[6], data[7]]);
+            let saved = self.frame;
+            self.frame = &saved[..end];
+            self.ethertype(off + hlen, pid, "LLC");
+            self.frame = saved;
+        } else {
+            let sap = data[0];
+            let value = match layers_ethernet::sap_name(sap) {
+                Some(name) => format!("0x{sap:02x} ({name})"),
+                None => format!("0x{sap:02x}"),
+            };
+            let what = Text::new("LLC service access point", "LLC 服务访问点");
+            self.stop(
+                OsiLayer::DataLink,
+                "LLC",
+                off,
+                StopKind::Unsupported { what, value },
+            );
+        }
+    }
+
+    /// Linux cooked capture headers (v1 or v2), then what their protocol field says.
+    fn sll(&mut self, v2: bool) {
+        let frame = self.frame;
+        let (name, table, hlen) = if v2 {
+            ("Linux SLL2", SLL2_FIELDS, SLL2_LEN)
+        } else {
+            ("Linux SLL", SLL_FIELDS, SLL_LEN)
+        };
+        if frame.len() < hlen {
+            let what = Text::new("cooked capture header", "cooked 抓包首部");
+            self.stop(
+                OsiLayer::DataLink,
+                name,
+                0,
+                truncated(what, hlen, frame.len(), None),
+            );
+            return;
+        }
+        let mut rec = record(name, Span::new(0, frame.len()), Span::new(0, hlen));
+        let addr_len = usize::from(if v2 { frame[11] } else { frame[5] }).min(8);
+        for f in table {
+            match f.name {
+                "protocol" => rec.push(
+                    f,
+                    0,
+                    ethertype_hex(f.read(frame).expect("in the header") as u16),
+                ),
+                "address" => rec.push(f, 0, hex::encode(&frame[f.offset..f.offset + addr_len])),
+                _ => rec.push(f, 0, f.read(frame).expect("in the header")),
+            }
+        }
+        self.push(rec);
+        let proto_at = spec(table, "protocol").offset;
+        let protocol = u16::from_be_bytes([frame[proto_at], frame[proto_at + 1]]);
+        match protocol {
+            0x0800 | 0x86dd | 0x0806 | 0x8100 | 0x88a8 => {
+                self.ethertype_at(hlen, protocol, proto_at, name)
+            }
+            other => self.stop(
+                OsiLayer::DataLink,
+                name,
+                proto_at,
+                StopKind::Unsupported {
+                    what: Text::new("cooked capture protocol", "cooked 协议类型"),
+                    value: ethertype_hex(other),
+                },
+            ),
+        }
+    }
+
+    /// Like [`Walker::ethertype`] where the type field is not right before the payload.
+    fn ethertype_at(&mut self, off: usize, ethertype: u16, field_at: usize, owner: &'static str) {
+        match ethertype {
+            0x0800 | 0x86dd => self.ip(off, field_at),
+            _ => self.ethertype(off, ethertype, owner),
         }
     }
 
@@ -271,8 +462,31 @@ impl Walker<'_> {
                 hex::encode(&data[layers_arp::ARP_FIXED_LEN..len]),
             );
         }
-        self.out.layers.push(rec);
-        self.packet_end = Some(off + len);
+        self.push(rec);
+        self.set_packet_end(off + len);
+    }
+
+    /// An IP packet at `off`, IPv4 or IPv6 by its version nibble.
+    fn ip(&mut self, off: usize, _type_field_at: usize) {
+        let data = &self.frame[off..];
+        let Some(first) = data.first() else {
+            let what = Text::new("IP header", "IP 首部");
+            self.stop(OsiLayer::Network, "IPv4", off, truncated(what, 20, 0, None));
+            return;
+        };
+        match first >> 4 {
+            4 => self.ipv4(off),
+            6 => self.ipv6(off),
+            v => {
+                let expected = Text::new("4 (IPv4) or 6 (IPv6)", "4(IPv4)或 6(IPv6)");
+                let kind = StopKind::Invalid {
+                    field: "version",
+                    value: v.to_string(),
+                    expected,
+                };
+                self.stop(OsiLayer::Network, "IPv4", off, kind);
+            }
+        }
     }
 
     fn ipv4(&mut self, off: usize) {
@@ -281,28 +495,7 @@ impl Walker<'_> {
         let frame = self.frame;
         let data = &frame[off..];
         let net = OsiLayer::Network;
-        if data.is_empty() {
-            self.stop(net, P, off, truncated(what, 20, 0, None));
-            return;
-        }
         let version = data[0] >> 4;
-        if version != 4 {
-            let expected = Text::new(
-                "4 (EtherType 0x0800 promises IPv4)",
-                "4(以太网类型 0x0800 表示 IPv4)",
-            );
-            self.stop(
-                net,
-                P,
-                off,
-                StopKind::Invalid {
-                    field: "version",
-                    value: version.to_string(),
-                    expected,
-                },
-            );
-            return;
-        }
         let ihl = usize::from(data[0] & 0x0f) * 4;
         if ihl < 20 {
             let expected = Text::new("at least 20 bytes (IHL 5)", "至少 20 字节(IHL 为 5)");
@@ -393,14 +586,31 @@ impl Walker<'_> {
             off,
             h.destination_addr().to_string(),
         );
+        let mut option_problem = None;
         if ihl > 20 {
-            rec.push_at(
-                "options",
-                Span::new(off + 20, off + ihl),
-                hex::encode(h.options()),
+            let span = Span::new(off + 20, off + ihl);
+            rec.push_at("options", span, hex::encode(h.options()));
+            let (list, problem) = ipv4_options(h.options());
+            rec.push_at("option_list", span, list);
+            option_problem = problem;
+        }
+        self.push(rec);
+        if let Some((at, value)) = option_problem {
+            let expected = Text::new(
+                "options whose lengths fit the header",
+                "长度不超出首部的选项",
+            );
+            self.stop(
+                net,
+                P,
+                off + 20 + at,
+                StopKind::Invalid {
+                    field: "options",
+                    value,
+                    expected,
+                },
             );
         }
-        self.out.layers.push(rec);
         if found != computed {
             let kind = StopKind::BadChecksum {
                 found,
@@ -409,37 +619,138 @@ impl Walker<'_> {
             };
             self.stop(net, P, off + 10, kind);
         }
-        self.packet_end = Some(end);
+        self.set_packet_end(end);
 
         if frag_bytes != 0 {
-            // A later fragment: its bytes continue the first fragment's data; no transport
-            // header here.
+            self.fragment(off + ihl, end, frag_bytes);
             return;
         }
         let ip = IpContext {
-            source: h.source(),
-            destination: h.destination(),
+            addrs: Addrs::V4(h.source(), h.destination()),
             declared_end,
             complete: declared_end <= frame.len(),
             fragmented: h.more_fragments(),
         };
-        let start = off + ihl;
-        match h.protocol().0 {
+        self.ip_payload(h.protocol().0, off + ihl, end, ip, off + 9);
+    }
+
+    /// A later fragment: its bytes continue the first fragment's data; no transport header.
+    fn fragment(&mut self, off: usize, end: usize, offset_bytes: usize) {
+        let mut rec = record("IP fragment", Span::new(off, end), Span::new(off, end));
+        rec.push_at("length", Span::new(off, end), end - off);
+        rec.push_at("fragment_offset", Span::new(off, end), offset_bytes);
+        self.push(rec);
+    }
+
+    fn ipv6(&mut self, off: usize) {
+        const P: &str = "IPv6";
+        let frame = self.frame;
+        let data = &frame[off..];
+        let net = OsiLayer::Network;
+        let h = match Ipv6HeaderSlice::from_slice(data) {
+            Ok(h) => h,
+            Err(_) => {
+                let what = Text::new("IPv6 header", "IPv6 首部");
+                let kind = truncated(what, layers_ipv4::IPV6_LEN, data.len(), None);
+                self.stop(net, P, off, kind);
+                return;
+            }
+        };
+        let payload_len = usize::from(h.payload_length());
+        let declared_end = off + layers_ipv4::IPV6_LEN + payload_len;
+        let end = declared_end.min(frame.len());
+        let body = &frame[off + layers_ipv4::IPV6_LEN..end];
+        let parsed = Ipv6ExtensionsSlice::from_slice(h.next_header(), body);
+        let (exts_len, next, fragment, names) = match &parsed {
+            Ok((exts, next, rest)) => {
+                let mut frag = None;
+                let mut names = Vec::new();
+                for e in exts.clone() {
+                    names.push(ext_name(&e));
+                    if let Ipv6ExtensionSlice::Fragment(f) = e {
+                        frag = Some((
+                            usize::from(f.fragment_offset().value()) * 8,
+                            f.more_fragments(),
+                        ));
+                    }
+                }
+                (body.len() - rest.len(), Some(*next), frag, names)
+            }
+            Err(_) => (0, None, None, Vec::new()),
+        };
+        let hlen = layers_ipv4::IPV6_LEN + exts_len;
+        let mut rec = record(P, Span::new(off, end), Span::new(off, off + hlen));
+        let t = layers_ipv4::IPV6_FIELDS;
+        rec.push(spec(t, "version"), off, 6);
+        rec.push(spec(t, "traffic_class"), off, h.traffic_class());
+        rec.push(spec(t, "flow_label"), off, h.flow_label().value());
+        rec.push(spec(t, "payload_length"), off, payload_len);
+        rec.push(spec(t, "next_header"), off, h.next_header().0);
+        rec.push(spec(t, "hop_limit"), off, h.hop_limit());
+        rec.push(spec(t, "source"), off, h.source_addr().to_string());
+        rec.push(
+            spec(t, "destination"),
+            off,
+            h.destination_addr().to_string(),
+        );
+        if exts_len > 0 {
+            rec.push_at(
+                "extension_headers",
+                Span::new(off + layers_ipv4::IPV6_LEN, off + hlen),
+                names,
+            );
+        }
+        self.push(rec);
+        self.set_packet_end(end);
+        let Some(next) = next else {
+            let e = parsed.err().map(|e| e.to_string()).unwrap_or_default();
+            let expected = Text::new("well-formed extension headers", "格式正确的扩展首部");
+            let kind = StopKind::Invalid {
+                field: "extension headers",
+                value: e,
+                expected,
+            };
+            self.stop(net, P, off + layers_ipv4::IPV6_LEN, kind);
+            return;
+        };
+        if let Some((offset_bytes, _)) = fragment.filter(|(o, _)| *o != 0) {
+            self.fragment(off + hlen, end, offset_bytes);
+            return;
+        }
+        let ip = IpContext {
+            addrs: Addrs::V6(h.source(), h.destination()),
+            declared_end,
+            complete: declared_end <= frame.len(),
+            fragmented: fragment.is_some_and(|(_, more)| more),
+        };
+        self.ip_payload(next.0, off + hlen, end, ip, off + 6);
+    }
+
+    /// What an IP packet carries, by its protocol number (`field_at`: where that number is).
+    fn ip_payload(&mut self, proto: u8, start: usize, end: usize, ip: IpContext, field_at: usize) {
+        match proto {
             6 => self.tcp(start, end, ip),
             17 => self.udp(start, end, ip),
             1 => self.icmp(start, end, ip),
-            other => self.stop(
-                net,
-                P,
-                off + 9,
-                StopKind::Unsupported {
-                    what: Text::new("IP protocol", "IP 协议号"),
-                    value: match layers_ipv4::ip_protocol_name(other) {
-                        Some(name) => format!("{other} ({name})"),
-                        None => other.to_string(),
-                    },
-                },
-            ),
+            58 => self.icmpv6(start, end, ip),
+            other => {
+                let name = if matches!(ip.addrs, Addrs::V4(..)) {
+                    "IPv4"
+                } else {
+                    "IPv6"
+                };
+                let value = match layers_ipv4::ip_protocol_name(other) {
+                    Some(n) => format!("{other} ({n})"),
+                    None => other.to_string(),
+                };
+                let what = Text::new("IP protocol", "IP 协议号");
+                self.stop(
+                    OsiLayer::Network,
+                    name,
+                    field_at,
+                    StopKind::Unsupported { what, value },
+                );
+            }
         }
     }
 
@@ -488,16 +799,12 @@ impl Walker<'_> {
                 "at least 20 bytes (data offset 5)",
                 "至少 20 字节(数据偏移为 5)",
             );
-            self.stop(
-                l4,
-                P,
-                off + 12,
-                StopKind::Invalid {
-                    field: "header_length",
-                    value: format!("{hlen} bytes"),
-                    expected,
-                },
-            );
+            let kind = StopKind::Invalid {
+                field: "header_length",
+                value: format!("{hlen} bytes"),
+                expected,
+            };
+            self.stop(l4, P, off + 12, kind);
             return;
         }
         if data.len() < hlen {
@@ -529,32 +836,22 @@ impl Walker<'_> {
         rec.push(spec(t, "header_length"), off, hlen);
         rec.push(spec(t, "flags"), off, TcpFlags(data[13]).names());
         rec.push(spec(t, "window"), off, h.window_size());
-        let computed = ip
-            .checksum_verifiable()
-            .then(|| {
-                h.calc_checksum_ipv4_raw(ip.source, ip.destination, payload)
-                    .ok()
-            })
-            .flatten();
-        let offload = pseudo_header_sum(ip.source, ip.destination, 6, hlen + payload.len());
+        let computed = if ip.checksum_verifiable() {
+            match ip.addrs {
+                Addrs::V4(s, d) => h.calc_checksum_ipv4_raw(s, d, payload).ok(),
+                Addrs::V6(s, d) => h.calc_checksum_ipv6_raw(s, d, payload).ok(),
+            }
+        } else {
+            None
+        };
+        let offload = ip.addrs.offload_sum(6, hlen + payload.len());
         self.l4_checksum(&mut rec, t, off, h.checksum(), computed, Some(offload));
         rec.push(spec(t, "urgent_pointer"), off, h.urgent_pointer());
+        let mut option_problem = None;
         if hlen > TCP_MIN_LEN {
             let (options, problem) = tcp_options(&h);
             rec.push_at("options", Span::new(off + TCP_MIN_LEN, off + hlen), options);
-            if let Some(problem) = problem {
-                let expected = Text::new("well-formed TCP options", "格式正确的 TCP 选项");
-                self.stop(
-                    l4,
-                    P,
-                    off + TCP_MIN_LEN,
-                    StopKind::Invalid {
-                        field: "options",
-                        value: problem,
-                        expected,
-                    },
-                );
-            }
+            option_problem = problem;
         } else {
             rec.push_at(
                 "options",
@@ -567,15 +864,19 @@ impl Walker<'_> {
             Span::new(off + hlen, end),
             declared_payload,
         );
-        self.out.layers.push(rec);
-        if declared_payload > 0 {
-            self.application(
-                off + hlen,
-                end,
-                declared_payload,
-                h.source_port(),
-                h.destination_port(),
-            );
+        self.push(rec);
+        if let Some(problem) = option_problem {
+            let expected = Text::new("well-formed TCP options", "格式正确的 TCP 选项");
+            let kind = StopKind::Invalid {
+                field: "options",
+                value: problem,
+                expected,
+            };
+            self.stop(l4, P, off + TCP_MIN_LEN, kind);
+        }
+        if declared_payload > 0 && !self.quoted {
+            let ports = (h.source_port(), h.destination_port());
+            self.application(off + hlen, end, declared_payload, ports, true);
         }
     }
 
@@ -591,12 +892,12 @@ impl Walker<'_> {
         let t = UDP_FIELDS;
         let length = usize::from(u16::from_be_bytes([data[4], data[5]]));
         let ip_payload = ip.declared_end - off;
-        if length < UDP_LEN || length > ip_payload {
+        if (length < UDP_LEN || length > ip_payload) && !self.quoted {
             let expected = Text::new(
-                "between 8 and the IPv4 payload length",
-                "介于 8 与 IPv4 载荷长度之间",
+                "between 8 and the IP payload length",
+                "介于 8 与 IP 载荷长度之间",
             );
-            let value = format!("{length} (IPv4 payload {ip_payload})");
+            let value = format!("{length} (IP payload {ip_payload})");
             self.stop(
                 l4,
                 P,
@@ -609,7 +910,7 @@ impl Walker<'_> {
             );
             return;
         }
-        let udp_end = (off + length).min(end);
+        let udp_end = (off + length.max(UDP_LEN)).min(end);
         let payload = &self.frame[off + UDP_LEN..udp_end];
         let (h, _) = etherparse::UdpHeader::from_slice(data).expect("8 bytes checked");
         let mut rec = record(P, Span::new(off, udp_end), Span::new(off, off + UDP_LEN));
@@ -617,18 +918,18 @@ impl Walker<'_> {
         rec.push(spec(t, "destination_port"), off, h.destination_port);
         rec.push(spec(t, "length"), off, length);
         let complete = ip.checksum_verifiable() && off + length <= self.frame.len();
-        let computed = (complete && h.checksum != 0)
-            .then(|| {
-                h.calc_checksum_ipv4_raw(ip.source, ip.destination, payload)
-                    .ok()
-            })
-            .flatten();
-        let offload = pseudo_header_sum(ip.source, ip.destination, 17, length);
+        let computed = match (complete, h.checksum, ip.addrs) {
+            // 0 is "no checksum" over IPv4; over IPv6 it is not allowed (RFC 8200 8.1).
+            (_, 0, Addrs::V4(..)) | (false, _, _) => None,
+            (true, _, Addrs::V4(s, d)) => h.calc_checksum_ipv4_raw(s, d, payload).ok(),
+            (true, _, Addrs::V6(s, d)) => h.calc_checksum_ipv6_raw(s, d, payload).ok(),
+        };
+        let offload = ip.addrs.offload_sum(17, length);
         self.l4_checksum(&mut rec, t, off, h.checksum, computed, Some(offload));
-        self.out.layers.push(rec);
-        if length < ip_payload {
-            let expected = Text::new("the IPv4 payload length", "等于 IPv4 载荷长度");
-            let value = format!("{length} (IPv4 payload {ip_payload})");
+        self.push(rec);
+        if length < ip_payload && !self.quoted {
+            let expected = Text::new("the IP payload length", "等于 IP 载荷长度");
+            let value = format!("{length} (IP payload {ip_payload})");
             self.stop(
                 l4,
                 P,
@@ -640,14 +941,9 @@ impl Walker<'_> {
                 },
             );
         }
-        if length > UDP_LEN {
-            self.application(
-                off + UDP_LEN,
-                udp_end,
-                length - UDP_LEN,
-                h.source_port,
-                h.destination_port,
-            );
+        if length > UDP_LEN && !self.quoted {
+            let ports = (h.source_port, h.destination_port);
+            self.application(off + UDP_LEN, udp_end, length - UDP_LEN, ports, false);
         }
     }
 
@@ -665,8 +961,11 @@ impl Walker<'_> {
             return;
         }
         let t = layers_ipv4::ICMP_FIELDS;
-        let mut rec = record(P, Span::new(off, end), Span::new(off, end));
         let icmp_type = data[0];
+        // An error message quotes the datagram that caused it: those bytes are its layers.
+        let quotes = matches!(icmp_type, 3 | 4 | 5 | 11 | 12);
+        let header_end = if quotes { off + 8 } else { end };
+        let mut rec = record(P, Span::new(off, end), Span::new(off, header_end));
         rec.push(spec(t, "type"), off, icmp_type);
         rec.push(spec(t, "code"), off, data[1]);
         let found = u16::from_be_bytes([data[2], data[3]]);
@@ -696,7 +995,7 @@ impl Walker<'_> {
             Span::new(off + 8, end),
             ip.declared_end.saturating_sub(off + 8),
         );
-        self.out.layers.push(rec);
+        self.push(rec);
         if !ip.complete {
             let what = Text::new("ICMP message", "ICMP 报文");
             let kind = truncated(
@@ -707,6 +1006,71 @@ impl Walker<'_> {
             );
             self.stop(OsiLayer::Network, P, off, kind);
         }
+        self.quote(quotes, off + 8, end);
+    }
+
+    /// The datagram an ICMP error quotes, dissected as quoted layers.
+    fn quote(&mut self, quotes: bool, start: usize, end: usize) {
+        if quotes && !self.quoted && end > start {
+            let saved = self.frame;
+            self.frame = &saved[..end];
+            self.quoted = true;
+            self.ip(start, start);
+            self.quoted = false;
+            self.frame = saved;
+        }
+    }
+
+    fn icmpv6(&mut self, off: usize, end: usize, ip: IpContext) {
+        const P: &str = "ICMPv6";
+        let data = &self.frame[off..end];
+        if data.len() < 4 {
+            let what = Text::new("ICMPv6 header", "ICMPv6 首部");
+            self.stop(
+                OsiLayer::Network,
+                P,
+                off,
+                truncated(what, 4, data.len(), None),
+            );
+            return;
+        }
+        let t = layers_ipv4::ICMP_FIELDS;
+        let icmp_type = data[0];
+        let quotes = matches!(icmp_type, 1..=4) && data.len() >= 8;
+        let header_end = if quotes { off + 8 } else { end };
+        let mut rec = record(P, Span::new(off, end), Span::new(off, header_end));
+        rec.push(spec(t, "type"), off, icmp_type);
+        rec.push(spec(t, "code"), off, data[1]);
+        let found = u16::from_be_bytes([data[2], data[3]]);
+        let computed = match ip.addrs {
+            Addrs::V6(s, d) if ip.checksum_verifiable() => Some(
+                Sum16BitWords::new()
+                    .add_16bytes(s)
+                    .add_16bytes(d)
+                    .add_4bytes((data.len() as u32).to_be_bytes())
+                    .add_4bytes([0, 0, 0, 58])
+                    .add_2bytes([data[0], data[1]])
+                    .add_slice(&data[4..])
+                    .ones_complement()
+                    .to_be(),
+            ),
+            _ => None,
+        };
+        self.l4_checksum(&mut rec, t, off, found, computed, None);
+        if matches!(icmp_type, 128 | 129) && data.len() >= 8 {
+            rec.push(
+                spec(t, "identifier"),
+                off,
+                spec(t, "identifier").read(data).unwrap_or(0),
+            );
+            rec.push(
+                spec(t, "sequence"),
+                off,
+                spec(t, "sequence").read(data).unwrap_or(0),
+            );
+        }
+        self.push(rec);
+        self.quote(quotes, off + 8, end);
     }
 
     fn application(
@@ -714,11 +1078,11 @@ impl Walker<'_> {
         off: usize,
         end: usize,
         declared: usize,
-        source_port: u16,
-        destination_port: u16,
+        ports: (u16, u16),
+        over_tcp: bool,
     ) {
         let data = &self.frame[off..end];
-        let app = recognise(data, source_port, destination_port);
+        let app = recognise(data, ports.0, ports.1);
         let mut rec = LayerRecord::new(app.protocol, Span::new(off, end), Span::new(off, end));
         let span = Span::new(off, end);
         rec.push_at("length", span, declared);
@@ -746,43 +1110,155 @@ impl Walker<'_> {
                 }
                 None => rec.push_at("command", line_span, line),
             }
+            if rec.protocol.name == "HTTP" {
+                let headers: serde_json::Map<String, Value> = http_headers(data)
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect();
+                rec.push_at("headers", span, Value::Object(headers));
+            }
+        }
+        let mut problem = None;
+        if rec.protocol.name == "DNS" {
+            // Over TCP a DNS message is preceded by its 2-byte length (RFC 1035 4.2.2).
+            let skip = if over_tcp { 2 } else { 0 };
+            if over_tcp && data.len() >= 2 {
+                rec.push_at(
+                    "length_prefix",
+                    Span::new(off, off + 2),
+                    u16::from_be_bytes([data[0], data[1]]),
+                );
+            }
+            match dns::parse(data.get(skip..).unwrap_or_default()) {
+                Ok(msg) => dns_fields(&mut rec, off + skip, &msg),
+                Err(e) => problem = Some((off + skip + e.offset, e.expected)),
+            }
         }
         let name = rec.protocol.name;
-        self.out.layers.push(rec);
+        self.push(rec);
         if data.len() < declared {
             let what = Text::new("the data", "数据");
-            let kind = truncated(what, declared, data.len(), Some("IPv4 total_length"));
+            let kind = truncated(what, declared, data.len(), Some("IP length"));
+            self.stop(OsiLayer::Application, name, off, kind);
+        } else if let Some((at, expected)) = problem {
+            let kind = StopKind::Invalid {
+                field: "message",
+                value: format!("at byte {at}"),
+                expected: Text::new(expected, expected),
+            };
             self.stop(OsiLayer::Application, name, off, kind);
         }
     }
 
-    /// Puts the physical record first: what the wire adds around the captured bytes.
-    fn finish(mut self) -> Dissection {
+    /// Puts the physical record first: the frame's bits and, on Ethernet, what the wire adds
+    /// around them; and says so when the capture kept less than the wire carried.
+    fn finish(mut self, link: Link, original_length: usize) -> Dissection {
         let len = self.frame.len();
-        let content_end = self.packet_end.unwrap_or(len).min(len);
-        let padded = phy::pad(self.frame);
         let mut rec = record("Ethernet PHY", Span::new(0, len), Span::new(0, 0));
-        let start = Span::new(0, 0);
-        let after = Span::new(len, len);
         rec.push_at("bits", Span::new(0, len), len * 8);
-        rec.push_at("preamble", start, hex::encode(phy::PREAMBLE));
-        rec.push_at("sfd", start, format!("0x{:02x}", phy::SFD));
-        rec.push_at(
-            "padding",
-            Span::new(content_end, len),
-            (len - content_end) + phy::padding_for(len),
-        );
-        // As Wireshark shows it: the four bytes in the order they follow the frame.
-        rec.push_at(
-            "fcs",
-            after,
-            format!("0x{}", hex::encode(phy::fcs_bytes(&padded))),
-        );
-        rec.push_at("interframe_gap", after, phy::INTERFRAME_GAP);
+        if link == Link::Ethernet {
+            let content_end = self.packet_end.unwrap_or(len).min(len);
+            let padded = phy::pad(self.frame);
+            let start = Span::new(0, 0);
+            let after = Span::new(len, len);
+            rec.push_at("preamble", start, hex::encode(phy::PREAMBLE));
+            rec.push_at("sfd", start, format!("0x{:02x}", phy::SFD));
+            let padding = (len - content_end) + phy::padding_for(len);
+            rec.push_at("padding", Span::new(content_end, len), padding);
+            // As Wireshark shows it: the four bytes in the order they follow the frame.
+            rec.push_at(
+                "fcs",
+                after,
+                format!("0x{}", hex::encode(phy::fcs_bytes(&padded))),
+            );
+            rec.push_at("interframe_gap", after, phy::INTERFRAME_GAP);
+        }
         self.out.layers.insert(0, rec);
+        if original_length > len {
+            self.out.errors.push(Stop {
+                layer: OsiLayer::Physical,
+                protocol: "Ethernet PHY",
+                offset: len,
+                kind: StopKind::SnapLength {
+                    captured: len,
+                    original: original_length,
+                },
+            });
+        }
         self.out.errors.sort_by_key(|e| e.offset);
         self.out
     }
+}
+
+fn dns_fields(rec: &mut LayerRecord, off: usize, msg: &dns::Dns) {
+    rec.push_at("id", Span::new(off, off + 2), msg.id);
+    rec.push_at(
+        "flags",
+        Span::new(off + 2, off + 4),
+        format!("0x{:04x}", msg.flags),
+    );
+    rec.push_at("response", Span::new(off + 2, off + 3), msg.is_response());
+    rec.push_at("rcode", Span::new(off + 3, off + 4), msg.rcode());
+    let questions: Vec<Value> = msg
+        .questions
+        .iter()
+        .map(|q| json!({"name": q.name, "type": dns::type_name(q.qtype), "class": q.class}))
+        .collect();
+    rec.push_at("questions", Span::new(off + 4, off + 6), questions);
+    let answers: Vec<Value> = msg
+        .answers
+        .iter()
+        .map(|a| json!({"name": a.name, "type": dns::type_name(a.rtype), "ttl": a.ttl, "data": a.data}))
+        .collect();
+    rec.push_at("answers", Span::new(off + 6, off + 8), answers);
+}
+
+/// An IPv6 extension header's name.
+fn ext_name(e: &Ipv6ExtensionSlice<'_>) -> &'static str {
+    match e {
+        Ipv6ExtensionSlice::HopByHop(_) => "Hop-by-Hop Options",
+        Ipv6ExtensionSlice::Routing(_) => "Routing",
+        Ipv6ExtensionSlice::Fragment(_) => "Fragment",
+        Ipv6ExtensionSlice::DestinationOptions(_) => "Destination Options",
+        Ipv6ExtensionSlice::Authentication(_) => "Authentication",
+    }
+}
+
+/// IPv4 options as `{"kind", "length"}` objects, and the offset and text of the first
+/// malformed one.
+fn ipv4_options(options: &[u8]) -> (Vec<Value>, Option<(usize, String)>) {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < options.len() {
+        let kind = options[at];
+        let name = layers_ipv4::ipv4_option_name(kind);
+        match kind {
+            0 => {
+                out.push(json!({"kind": name}));
+                break;
+            }
+            1 => {
+                out.push(json!({"kind": name}));
+                at += 1;
+            }
+            _ => {
+                let len = options.get(at + 1).copied().map(usize::from);
+                match len {
+                    Some(len) if len >= 2 && at + len <= options.len() => {
+                        out.push(json!({"kind": name, "length": len}));
+                        at += len;
+                    }
+                    _ => {
+                        return (
+                            out,
+                            Some((at, format!("option {name} ({kind}) with length {len:?}"))),
+                        )
+                    }
+                }
+            }
+        }
+    }
+    (out, None)
 }
 
 /// A TCP header's options as the JSON contract has them, and the first problem, if any.

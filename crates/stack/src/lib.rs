@@ -18,13 +18,13 @@
 //!     network: NetworkSpec::Ipv4(
 //!         Ipv4Spec { source: [192, 168, 11, 34].into(), destination: [192, 168, 11, 53].into(),
 //!                    ttl: 64, identification: 1, dont_fragment: false },
-//!         TransportSpec::Udp { source_port: 51000, destination_port: 53, payload: b"hi".to_vec() },
+//!         TransportSpec::Udp { source_port: 51000, destination_port: 5000, payload: b"hi".to_vec() },
 //!     ),
 //! };
 //! let bytes = spec.build().unwrap();
 //! let d = dissect_ethernet(&bytes);
 //! let names: Vec<_> = d.layers.iter().map(|l| l.protocol.name).collect();
-//! assert_eq!(names, ["Ethernet PHY", "Ethernet II", "IPv4", "UDP", "DNS"]);
+//! assert_eq!(names, ["Ethernet PHY", "Ethernet II", "IPv4", "UDP", "data"]);
 //! assert!(d.errors.is_empty());
 //! ```
 #![forbid(unsafe_code)]
@@ -36,7 +36,7 @@ mod fault;
 mod frame;
 
 pub use build::{BuildError, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};
-pub use dissect::{dissect_ethernet, Dissection};
+pub use dissect::{dissect, dissect_ethernet, Dissection, Link};
 pub use fault::{finish, Fault, FaultEffect, FaultError, FaultParseError, Finished, FAULT_NAMES};
 pub use frame::Frame;
 

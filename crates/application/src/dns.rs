@@ -1,0 +1,255 @@
+//! DNS messages (RFC 1035 section 4): the header, the questions and the answers, with name
+//! compression followed at most a bounded number of times.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// A DNS message's header and records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dns {
+    /// Matches a response to its query.
+    pub id: u16,
+    /// The flags word (QR, opcode, AA, TC, RD, RA, rcode).
+    pub flags: u16,
+    /// The questions: name, type, class.
+    pub questions: Vec<Question>,
+    /// The answers: name, type, TTL and data.
+    pub answers: Vec<Answer>,
+}
+
+/// A question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    /// The name asked about.
+    pub name: String,
+    /// Its type (A, AAAA, ...).
+    pub qtype: u16,
+    /// Its class (1 = IN).
+    pub class: u16,
+}
+
+/// A resource record of the answer section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// The name it is about.
+    pub name: String,
+    /// Its type.
+    pub rtype: u16,
+    /// How long it may be cached, in seconds.
+    pub ttl: u32,
+    /// Its data, as text where the type is known (an address, a name), else hex.
+    pub data: String,
+}
+
+/// Why a message is not DNS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsError {
+    /// Byte offset in the message where it went wrong.
+    pub offset: usize,
+    /// What was expected there.
+    pub expected: &'static str,
+}
+
+impl Dns {
+    /// Whether it is a response (QR bit).
+    pub fn is_response(&self) -> bool {
+        self.flags & 0x8000 != 0
+    }
+
+    /// The response code (0 no error, 3 no such name).
+    pub fn rcode(&self) -> u16 {
+        self.flags & 0x000f
+    }
+}
+
+/// The name of a record type.
+pub fn type_name(t: u16) -> String {
+    match t {
+        1 => "A".into(),
+        2 => "NS".into(),
+        5 => "CNAME".into(),
+        6 => "SOA".into(),
+        12 => "PTR".into(),
+        15 => "MX".into(),
+        16 => "TXT".into(),
+        28 => "AAAA".into(),
+        33 => "SRV".into(),
+        41 => "OPT".into(),
+        65 => "HTTPS".into(),
+        255 => "ANY".into(),
+        other => format!("TYPE{other}"),
+    }
+}
+
+struct Reader<'a> {
+    msg: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn u16(&self, at: usize, expected: &'static str) -> Result<u16, DnsError> {
+        match self.msg.get(at..at + 2) {
+            Some(b) => Ok(u16::from_be_bytes([b[0], b[1]])),
+            None => Err(DnsError {
+                offset: at,
+                expected,
+            }),
+        }
+    }
+
+    fn u32(&self, at: usize, expected: &'static str) -> Result<u32, DnsError> {
+        match self.msg.get(at..at + 4) {
+            Some(b) => Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
+            None => Err(DnsError {
+                offset: at,
+                expected,
+            }),
+        }
+    }
+
+    /// A name at `at`; returns it and where the record goes on after it.
+    fn name(&self, mut at: usize) -> Result<(String, usize), DnsError> {
+        let mut labels: Vec<String> = Vec::new();
+        let mut after = None;
+        // Each pointer must go backwards, so a message cannot loop; the bound is a second guard.
+        let mut jumps = 0;
+        loop {
+            let err = |expected| DnsError {
+                offset: at,
+                expected,
+            };
+            let len = *self.msg.get(at).ok_or_else(|| err("a label length"))?;
+            match len {
+                0 => {
+                    let next = after.unwrap_or(at + 1);
+                    let name = if labels.is_empty() {
+                        ".".to_string()
+                    } else {
+                        labels.join(".")
+                    };
+                    return Ok((name, next));
+                }
+                1..=63 => {
+                    let label = self
+                        .msg
+                        .get(at + 1..at + 1 + usize::from(len))
+                        .ok_or_else(|| err("a label"))?;
+                    labels.push(String::from_utf8_lossy(label).into_owned());
+                    at += 1 + usize::from(len);
+                }
+                0xc0..=0xff => {
+                    let target = usize::from(self.u16(at, "a compression pointer")? & 0x3fff);
+                    if target >= at || jumps > 64 {
+                        return Err(err("a pointer to an earlier name"));
+                    }
+                    after.get_or_insert(at + 2);
+                    jumps += 1;
+                    at = target;
+                }
+                _ => return Err(err("a label length of 63 or less, or a pointer")),
+            }
+        }
+    }
+}
+
+/// Parses `msg` as a DNS message.
+pub fn parse(msg: &[u8]) -> Result<Dns, DnsError> {
+    let r = Reader { msg };
+    let id = r.u16(0, "a 12-byte DNS header")?;
+    let flags = r.u16(2, "a 12-byte DNS header")?;
+    let qdcount = r.u16(4, "a 12-byte DNS header")?;
+    let ancount = r.u16(6, "a 12-byte DNS header")?;
+    r.u16(10, "a 12-byte DNS header")?;
+    let mut at = 12;
+    let mut questions = Vec::new();
+    for _ in 0..qdcount {
+        let (name, next) = r.name(at)?;
+        let qtype = r.u16(next, "a question type")?;
+        let class = r.u16(next + 2, "a question class")?;
+        questions.push(Question { name, qtype, class });
+        at = next + 4;
+    }
+    let mut answers = Vec::new();
+    for _ in 0..ancount {
+        let (name, next) = r.name(at)?;
+        let rtype = r.u16(next, "a record type")?;
+        let ttl = r.u32(next + 4, "a record TTL")?;
+        let rdlen = usize::from(r.u16(next + 8, "a record data length")?);
+        let start = next + 10;
+        let rdata = msg.get(start..start + rdlen).ok_or(DnsError {
+            offset: start,
+            expected: "the record data its length promises",
+        })?;
+        let data = match (rtype, rdlen) {
+            (1, 4) => Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]).to_string(),
+            (28, 16) => Ipv6Addr::from(<[u8; 16]>::try_from(rdata).expect("16 bytes")).to_string(),
+            (2 | 5 | 12, _) => r.name(start)?.0,
+            _ => hex::encode(rdata),
+        };
+        answers.push(Answer {
+            name,
+            rtype,
+            ttl,
+            data,
+        });
+        at = start + rdlen;
+    }
+    Ok(Dns {
+        id,
+        flags,
+        questions,
+        answers,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A response for example.com A, with the answer's name compressed to the question's.
+    fn response() -> Vec<u8> {
+        let mut m = vec![0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0];
+        m.extend(b"\x07example\x03com\x00");
+        m.extend([0, 1, 0, 1]);
+        m.extend([
+            0xc0, 12, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 93, 184, 216, 34,
+        ]);
+        m
+    }
+
+    #[test]
+    fn a_response_with_compression() {
+        let d = parse(&response()).unwrap();
+        assert_eq!((d.id, d.is_response(), d.rcode()), (0x1234, true, 0));
+        assert_eq!(
+            d.questions,
+            [Question {
+                name: "example.com".into(),
+                qtype: 1,
+                class: 1
+            }]
+        );
+        assert_eq!(
+            d.answers,
+            [Answer {
+                name: "example.com".into(),
+                rtype: 1,
+                ttl: 3600,
+                data: "93.184.216.34".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn every_truncation_is_an_error_and_loops_are_refused() {
+        let m = response();
+        for len in 0..m.len() {
+            assert!(parse(&m[..len]).is_err(), "len {len}");
+        }
+        let mut looped = vec![0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+        looped.extend([0xc0, 12, 0, 1, 0, 1]);
+        assert_eq!(
+            parse(&looped).unwrap_err().expected,
+            "a pointer to an earlier name"
+        );
+        assert!(parse(b"hi").is_err());
+    }
+}
