@@ -45,11 +45,81 @@ pub enum ColorChoice {
 }
 
 /// The commands.
+// Parsed once per run: the size of the largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build one frame top-down and show every layer's part of it
     #[command(after_help = ENCODE_EXAMPLES)]
     Encode(EncodeArgs),
+    /// Dissect frames bottom-up from a pcap, pcapng, hex text or raw frame
+    #[command(after_help = DECODE_EXAMPLES)]
+    Decode(DecodeArgs),
+}
+
+const DECODE_EXAMPLES: &str = "\
+Examples / 示例:
+  layers decode fixtures/loopback-tcp-hello.pcap
+      every frame, layer by layer, bottom-up / 逐帧、逐层解析
+  layers decode capture.pcapng --oneline
+      one line per frame, like tcpdump / 每帧一行
+  tcpdump -i any -w - | layers decode - --json
+      JSON Lines from a live capture / 实时抓包输出 JSON
+  xxd frame.bin | layers decode -
+      hex text in any common layout / 常见格式的十六进制文本
+  layers decode capture.pcap --stats
+      protocol hierarchy and problems / 协议分层统计与问题汇总
+  layers decode capture.pcap --frame 3 --diagram
+      frame 3's headers as RFC diagrams / 第 3 帧的首部结构图";
+
+/// How `decode` shows each frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// One frame, its bytes
+    Raw,
+    /// Hex text
+    Hex,
+    /// Classic pcap
+    Pcap,
+    /// pcapng
+    Pcapng,
+}
+
+/// `layers decode`.
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// The input: a pcap, pcapng, hex text or raw frame file; - for standard input
+    #[arg(value_name = "FILE|-", default_value = "-")]
+    pub input: String,
+    /// The input's format, instead of detecting it
+    #[arg(long, value_enum)]
+    pub format: Option<InputFormatArg>,
+
+    /// One line per frame, like tcpdump
+    #[arg(long, help_heading = "Views", conflicts_with_all = ["json", "hex", "diagram", "stats"])]
+    pub oneline: bool,
+    /// One JSON object per frame (JSON Lines), as DESIGN.md specifies
+    #[arg(long, help_heading = "Views", conflicts_with_all = ["hex", "diagram", "stats"])]
+    pub json: bool,
+    /// The bytes of each frame, coloured (or lettered) by layer
+    #[arg(long, help_heading = "Views", conflicts_with_all = ["diagram", "stats"])]
+    pub hex: bool,
+    /// Each header as its RFC diagram, filled with this frame's values
+    #[arg(long, help_heading = "Views", conflicts_with = "stats")]
+    pub diagram: bool,
+    /// Protocol hierarchy with frame and byte counts, checksum and malformed counts
+    #[arg(long, help_heading = "Views")]
+    pub stats: bool,
+
+    /// Only frame N (counting from 1)
+    #[arg(long, value_name = "N", help_heading = "Frames")]
+    pub frame: Option<u64>,
+    /// At most N frames
+    #[arg(long, value_name = "N", help_heading = "Frames")]
+    pub count: Option<u64>,
+    /// Skip the first N frames
+    #[arg(long, value_name = "N", help_heading = "Frames")]
+    pub skip: Option<u64>,
 }
 
 const ENCODE_EXAMPLES: &str = "\

@@ -159,6 +159,18 @@ messages! {
     GapNote => "idle line before the next frame", "下一帧之前线路空闲";
     WireTotal => "on the wire: {} bytes = {} bits, {} at {}; with the {}-bit gap the line is busy {}: {} such frames per second", "线路上:{0} 字节 = {1} 比特,在 {3} 下需 {2};加上 {4} 比特时间的帧间间隙,线路占用 {5}:每秒可发送 {6} 个这样的帧";
     BinaryByPort => "note: port {} belongs to {}, so Wireshark dissects these {} bytes as a {} message and will call them malformed unless they are one", "注意:端口 {} 属于 {},Wireshark 会把这 {} 字节当作 {} 报文解析,若不是该格式就会标为畸形包";
+    NoInput => "no input: give a FILE, or pipe a capture or hex text into layers decode -", "没有输入:请给出文件,或把抓包文件、十六进制文本通过管道交给 layers decode -";
+    ReadInput => "cannot read {}: {}", "无法读取 {}:{}";
+    ExpFrameNumber => "frames are numbered from 1", "帧从 1 开始编号";
+    FrameHeader => "Frame {}: {} bytes on the wire, {} captured, {}, link type {} ({})", "第 {} 帧:线路上 {} 字节,抓到 {} 字节,{},链路类型 {}({})";
+    FrameShort => "Frame {} ({} bytes)", "第 {} 帧({} 字节)";
+    LayerLine => "OSI {} {} · {} {} · {} · bytes {}{}", "OSI 第 {} 层 {} · {} {} · {} · 字节 {}{}";
+    QuotedMark => " (quoted by ICMP)", "(ICMP 引用的)";
+    BytesWord => "bytes", "字节";
+    FramesWord => "frames", "帧数";
+    DiagramRest => "options and the rest: {} bytes", "选项及其余部分:{} 字节";
+    StatsHeading => "Protocol hierarchy: {} frames, {} bytes", "协议分层:{} 帧,{} 字节";
+    StatsProblems => "malformed frames: {}; bad checksums: {}; checksum offload (not errors): {}", "畸形帧:{};校验和错误:{};校验和卸载(不算错误):{}";
     HexHeading => "Bytes, coloured by layer:", "字节,按层着色:";
     PaddingWord => "padding", "填充";
     FaultsHeading => "What is wrong with this frame (a receiver will see it):", "这个帧的问题(接收方会发现):";

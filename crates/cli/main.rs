@@ -5,9 +5,11 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod decode;
 mod encode;
 mod i18n;
 mod render;
+mod render_decode;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -83,6 +85,7 @@ fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match &cli.command {
         Command::Encode(args) => encode::run(args, ui, &mut out),
+        Command::Decode(args) => decode::run(args, ui, &mut out),
     };
     // Whatever was printed before an error still reaches the reader.
     let flushed = out.flush();

@@ -892,7 +892,9 @@ impl Walker<'_> {
         let t = UDP_FIELDS;
         let length = usize::from(u16::from_be_bytes([data[4], data[5]]));
         let ip_payload = ip.declared_end - off;
-        if (length < UDP_LEN || length > ip_payload) && !self.quoted {
+        // The first fragment of a datagram carries the whole datagram's length.
+        let too_long = length > ip_payload && !ip.fragmented;
+        if (length < UDP_LEN || too_long) && !self.quoted {
             let expected = Text::new(
                 "between 8 and the IP payload length",
                 "介于 8 与 IP 载荷长度之间",
@@ -927,7 +929,7 @@ impl Walker<'_> {
         let offload = ip.addrs.offload_sum(17, length);
         self.l4_checksum(&mut rec, t, off, h.checksum, computed, Some(offload));
         self.push(rec);
-        if length < ip_payload && !self.quoted {
+        if length < ip_payload && !self.quoted && !ip.fragmented {
             let expected = Text::new("the IP payload length", "等于 IP 载荷长度");
             let value = format!("{length} (IP payload {ip_payload})");
             self.stop(
@@ -943,7 +945,13 @@ impl Walker<'_> {
         }
         if length > UDP_LEN && !self.quoted {
             let ports = (h.source_port, h.destination_port);
-            self.application(off + UDP_LEN, udp_end, length - UDP_LEN, ports, false);
+            // In a first fragment only this fragment's bytes are here to show.
+            let declared = if ip.fragmented {
+                udp_end - off - UDP_LEN
+            } else {
+                length - UDP_LEN
+            };
+            self.application(off + UDP_LEN, udp_end, declared, ports, false);
         }
     }
 

@@ -1,0 +1,532 @@
+//! Rendering dissected frames: the layer tree, one line per frame, the hex view, the RFC
+//! diagrams and the statistics.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use layers_capture::LinkType;
+use layers_osi::{LayerRecord, OsiLayer, StopKind};
+use layers_stack::{field_table, Dissection, Frame};
+use owo_colors::Style;
+use serde_json::Value;
+
+use crate::i18n::Msg;
+use crate::render::{devices_text, hex_dump, value_text};
+use crate::Ui;
+
+fn paint(ui: &Ui, text: &str, style: Style) -> String {
+    if ui.color {
+        use owo_colors::OwoColorize;
+        text.style(style).to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// Seconds since the epoch as `YYYY-MM-DD HH:MM:SS.ffffff` (UTC).
+pub fn utc(t: f64) -> String {
+    let micros = (t * 1e6).round() as i64;
+    let secs = micros.div_euclid(1_000_000);
+    let frac = micros.rem_euclid(1_000_000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Days to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{frac:06}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn dissection(frame: &Frame) -> Dissection {
+    Dissection {
+        layers: frame.layers.clone(),
+        errors: frame.errors.clone(),
+    }
+}
+
+/// The default view: each layer bottom-up with its place in the model and its fields.
+pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::Result<()> {
+    let lang = ui.lang;
+    let time = frame
+        .time
+        .map(|t| format!("{} UTC", utc(t)))
+        .unwrap_or_else(|| "-".into());
+    let head = Msg::FrameHeader.fill(
+        lang,
+        &[
+            &frame.frame,
+            &frame.original_length,
+            &frame.captured_length,
+            &time,
+            &link.name(),
+            &link.number(),
+        ],
+    );
+    writeln!(out, "{}", paint(ui, &head, Style::new().bold()))?;
+    for rec in &frame.layers {
+        let layer = rec.layer();
+        let quoted = if rec.quoted {
+            Msg::QuotedMark.get(lang)
+        } else {
+            ""
+        };
+        let bytes = if rec.span.is_empty() {
+            "-".to_string()
+        } else {
+            format!("{}-{}", rec.span.start, rec.span.end - 1)
+        };
+        let line = Msg::LayerLine.fill(
+            lang,
+            &[
+                &layer.number(),
+                &layer.name().get(lang),
+                &rec.protocol.name,
+                &rec.protocol.pdu().get(lang),
+                &devices_text(layer, lang),
+                &bytes,
+                &quoted,
+            ],
+        );
+        writeln!(out, "  {}", paint(ui, &line, Style::new().cyan()))?;
+        let width = rec.fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+        for f in &rec.fields {
+            writeln!(out, "      {:<width$}  {}", f.name, field_value(&f.value))?;
+        }
+    }
+    errors(out, ui, frame)?;
+    writeln!(out)
+}
+
+fn field_value(v: &Value) -> String {
+    match v {
+        Value::Array(items) if items.iter().any(Value::is_object) => {
+            items.iter().map(compact).collect::<Vec<_>>().join(", ")
+        }
+        Value::Object(_) => compact(v),
+        other => value_text(other),
+    }
+}
+
+fn compact(v: &Value) -> String {
+    match v {
+        Value::Object(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}={}", value_text(v)))
+                .collect();
+            format!("{{{}}}", parts.join(" "))
+        }
+        other => value_text(other),
+    }
+}
+
+fn errors(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
+    for e in &frame.errors {
+        let line = Msg::StopLine.fill(
+            ui.lang,
+            &[
+                &e.protocol,
+                &e.layer.number(),
+                &e.offset,
+                &e.message(ui.lang),
+            ],
+        );
+        writeln!(out, "  ! {}", paint(ui, &line, Style::new().red()))?;
+    }
+    Ok(())
+}
+
+fn field<'a>(rec: &'a LayerRecord, name: &str) -> Option<&'a Value> {
+    rec.field(name).map(|f| &f.value)
+}
+
+fn text(rec: &LayerRecord, name: &str) -> String {
+    field(rec, name).map(value_text).unwrap_or_default()
+}
+
+/// One line per frame, tcpdump-like: number, time, addresses, what it is, length.
+pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
+    let own: Vec<&LayerRecord> = frame.layers.iter().filter(|l| !l.quoted).collect();
+    let find = |name: &str| own.iter().copied().find(|l| l.protocol.name == name);
+    let time = frame
+        .time
+        .map(|t| utc(t)[11..].to_string())
+        .unwrap_or_else(|| "-".into());
+    let ip = find("IPv4").or_else(|| find("IPv6"));
+    let l4 = find("TCP").or_else(|| find("UDP"));
+    let endpoint = |ip: &LayerRecord, side: &str, port: Option<String>| {
+        let addr = text(ip, side);
+        match port {
+            Some(p) if ip.protocol.name == "IPv6" => format!("[{addr}]:{p}"),
+            Some(p) => format!("{addr}:{p}"),
+            None => addr,
+        }
+    };
+    let mut line = format!("{} {} ", frame.frame, time);
+    if let Some(arp) = find("ARP") {
+        line += &match field(arp, "operation").and_then(Value::as_u64) {
+            Some(2) => format!(
+                "ARP {} is at {}",
+                text(arp, "sender_ip"),
+                text(arp, "sender_mac")
+            ),
+            _ => format!(
+                "ARP who has {}? tell {}",
+                text(arp, "target_ip"),
+                text(arp, "sender_ip")
+            ),
+        };
+    } else if let Some(ip) = ip {
+        let ports = l4.map(|t| (text(t, "source_port"), text(t, "destination_port")));
+        let (sp, dp) = match ports {
+            Some((s, d)) => (Some(s), Some(d)),
+            None => (None, None),
+        };
+        line += &format!(
+            "{} > {}",
+            endpoint(ip, "source", sp),
+            endpoint(ip, "destination", dp)
+        );
+        if let Some(t) = l4 {
+            if t.protocol.name == "TCP" {
+                line += &format!(
+                    " TCP [{}] seq={} ack={} win={} len={}",
+                    text(t, "flags"),
+                    text(t, "sequence"),
+                    text(t, "acknowledgment"),
+                    text(t, "window"),
+                    text(t, "payload_length")
+                );
+            } else {
+                let len = field(t, "length")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(8)
+                    .saturating_sub(8);
+                line += &format!(" UDP len={len}");
+            }
+        } else if let Some(icmp) = find("ICMP").or_else(|| find("ICMPv6")) {
+            line += &format!(
+                " {} type={} code={}",
+                icmp.protocol.name,
+                text(icmp, "type"),
+                text(icmp, "code")
+            );
+        } else if let Some(frag) = find("IP fragment") {
+            line += &format!(
+                " fragment offset={} len={}",
+                text(frag, "fragment_offset"),
+                text(frag, "length")
+            );
+        }
+        if let Some(app) = own.last().filter(|l| l.layer() == OsiLayer::Application) {
+            line += &format!(" · {}", app_summary(app));
+        }
+    } else if let Some(top) = own.last() {
+        line += top.protocol.name;
+    }
+    line += &format!(" ({} B)", frame.captured_length);
+    // Checksum offload is how the sending host captures its own traffic, not a fault.
+    let shown = frame
+        .errors
+        .iter()
+        .find(|e| !matches!(e.kind, StopKind::BadChecksum { offload: true, .. }));
+    if let Some(e) = shown {
+        line += &paint(
+            ui,
+            &format!(" [{}: {}]", e.protocol, e.message(ui.lang)),
+            Style::new().red(),
+        );
+    }
+    writeln!(out, "{line}")
+}
+
+fn app_summary(app: &LayerRecord) -> String {
+    let name = app.protocol.name;
+    if let Some(method) = field(app, "method") {
+        return format!("{name} {} {}", value_text(method), text(app, "uri"));
+    }
+    if let Some(status) = field(app, "status") {
+        return format!("{name} {} {}", value_text(status), text(app, "reason"));
+    }
+    if let Some(Value::Array(qs)) = field(app, "questions") {
+        let kind = if field(app, "response") == Some(&Value::Bool(true)) {
+            "response"
+        } else {
+            "query"
+        };
+        let q = qs
+            .first()
+            .map(|q| format!(" {} {}", value_text(&q["name"]), value_text(&q["type"])))
+            .unwrap_or_default();
+        let answers = match field(app, "answers") {
+            Some(Value::Array(a)) if !a.is_empty() => {
+                format!(
+                    " -> {}",
+                    a.iter()
+                        .map(|x| value_text(&x["data"]))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
+            }
+            _ => String::new(),
+        };
+        return format!("{name} {kind} id={}{q}{answers}", text(app, "id"));
+    }
+    format!("{name} \"{}\"", text(app, "text"))
+}
+
+/// The hex view: the frame's bytes coloured, or lettered, by layer.
+pub fn hex(out: &mut dyn Write, ui: &Ui, frame: &Frame, data: &[u8]) -> io::Result<()> {
+    let head = Msg::FrameShort.fill(ui.lang, &[&frame.frame, &frame.captured_length]);
+    writeln!(out, "{}", paint(ui, &head, Style::new().bold()))?;
+    hex_dump(out, ui, data, &dissection(frame))?;
+    errors(out, ui, frame)?;
+    writeln!(out)
+}
+
+/// Bit range `[start, end)` of a field within its header.
+fn bit_range(offset: usize, len: usize, mask: Option<u32>) -> (usize, usize) {
+    match mask {
+        None => (offset * 8, (offset + len) * 8),
+        Some(m) => {
+            let width = len * 8;
+            let high = 31 - m.leading_zeros() as usize;
+            let low = m.trailing_zeros() as usize;
+            (offset * 8 + (width - 1 - high), offset * 8 + (width - low))
+        }
+    }
+}
+
+fn fit(text: &str, width: usize) -> String {
+    let t: String = text.chars().take(width).collect();
+    format!("{t:^width$}")
+}
+
+/// Each header as its RFC diagram (32 bits a row), names above, this frame's values below.
+pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame, _data: &[u8]) -> io::Result<()> {
+    let head = Msg::FrameShort.fill(ui.lang, &[&frame.frame, &frame.captured_length]);
+    writeln!(out, "{}", paint(ui, &head, Style::new().bold()))?;
+    for rec in &frame.layers {
+        let Some(table) = field_table(rec.protocol.name) else {
+            continue;
+        };
+        let hlen = rec.header.len();
+        let mut cells: Vec<(usize, usize, &str, String)> = table
+            .iter()
+            .filter(|f| f.offset + f.len <= hlen)
+            .filter_map(|f| {
+                let value = rec.field(f.name).map(|x| match x.value {
+                    // One bit reads best as the bit.
+                    Value::Bool(b) => u8::from(b).to_string(),
+                    ref v => field_value(v),
+                })?;
+                let (s, e) = bit_range(f.offset, f.len, f.mask);
+                Some((s, e, f.name, value))
+            })
+            .collect();
+        cells.sort_by_key(|c| c.0);
+        let fixed_bits = cells.iter().map(|c| c.1).max().unwrap_or(0);
+        if fixed_bits == 0 {
+            continue;
+        }
+        let quoted = if rec.quoted {
+            Msg::QuotedMark.get(ui.lang)
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{} ({}), {} {}-{}{}",
+            rec.protocol.name,
+            rec.protocol.spec,
+            Msg::BytesWord.get(ui.lang),
+            rec.header.start,
+            rec.header.end.saturating_sub(1),
+            quoted
+        )?;
+        writeln!(
+            out,
+            " 0                   1                   2                   3"
+        )?;
+        writeln!(
+            out,
+            " 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1"
+        )?;
+        let rule = format!("+{}", "-+".repeat(32));
+        writeln!(out, "{rule}")?;
+        let rows = fixed_bits.div_ceil(32);
+        for row in 0..rows {
+            let (lo, hi) = (row * 32, row * 32 + 32);
+            let mut names = String::from("|");
+            let mut values = String::from("|");
+            let mut bit = lo;
+            for (s, e, name, value) in &cells {
+                let (a, b) = ((*s).max(lo), (*e).min(hi));
+                if a >= b {
+                    continue;
+                }
+                if a > bit {
+                    let w = (a - bit) * 2 - 1;
+                    names += &format!("{}|", " ".repeat(w));
+                    values += &format!("{}|", " ".repeat(w));
+                }
+                let w = (b - a) * 2 - 1;
+                let first = a == *s;
+                names += &format!("{}|", fit(if first { name } else { "..." }, w));
+                values += &format!("{}|", fit(if first { value } else { "" }, w));
+                bit = b;
+            }
+            if bit < hi && bit > lo {
+                // The header ends inside this row (Ethernet's 14 bytes).
+                writeln!(out, "{names}")?;
+                writeln!(out, "{values}")?;
+                writeln!(out, "+{}", "-+".repeat(bit - lo))?;
+                continue;
+            }
+            writeln!(out, "{names}")?;
+            writeln!(out, "{values}")?;
+            writeln!(out, "{rule}")?;
+        }
+        if hlen * 8 > fixed_bits {
+            let extra = hlen - fixed_bits / 8;
+            let label = Msg::DiagramRest.fill(ui.lang, &[&extra]);
+            writeln!(out, "|{}|", fit(&label, 63))?;
+            writeln!(out, "{rule}")?;
+        }
+        writeln!(out)?;
+    }
+    errors(out, ui, frame)?;
+    Ok(())
+}
+
+/// Counts for `--stats`.
+#[derive(Default)]
+pub struct Stats {
+    frames: u64,
+    bytes: u64,
+    /// Protocol path ("Ethernet II/IPv4/TCP") -> (frames, bytes).
+    hierarchy: BTreeMap<Vec<&'static str>, (u64, u64)>,
+    /// Problem kind -> count.
+    problems: BTreeMap<String, u64>,
+    malformed: u64,
+    bad_checksums: u64,
+    offload: u64,
+}
+
+impl Stats {
+    /// Counts one frame.
+    pub fn add(&mut self, frame: &Frame) {
+        self.frames += 1;
+        let len = frame.captured_length as u64;
+        self.bytes += len;
+        let path: Vec<&'static str> = frame
+            .layers
+            .iter()
+            .filter(|l| !l.quoted && l.layer() != OsiLayer::Physical)
+            .map(|l| l.protocol.name)
+            .collect();
+        for depth in 1..=path.len() {
+            let e = self.hierarchy.entry(path[..depth].to_vec()).or_default();
+            e.0 += 1;
+            e.1 += len;
+        }
+        if frame.errors.iter().any(|e| {
+            matches!(
+                e.kind,
+                StopKind::Truncated { .. } | StopKind::Invalid { .. }
+            )
+        }) {
+            self.malformed += 1;
+        }
+        for e in &frame.errors {
+            let kind = match &e.kind {
+                StopKind::BadChecksum { offload: true, .. } => {
+                    self.offload += 1;
+                    "bad checksum (offload)".to_string()
+                }
+                StopKind::BadChecksum { .. } => {
+                    self.bad_checksums += 1;
+                    "bad checksum".to_string()
+                }
+                StopKind::Truncated { .. } => "truncated".to_string(),
+                StopKind::Invalid { field, .. } => format!("invalid {field}"),
+                StopKind::SnapLength { .. } => "cut by the snap length".to_string(),
+                StopKind::Unsupported { what, .. } => format!("not dissected: {}", what.en),
+            };
+            *self
+                .problems
+                .entry(format!("{} {kind}", e.protocol))
+                .or_default() += 1;
+        }
+    }
+}
+
+/// Prints the statistics.
+pub fn stats(out: &mut dyn Write, ui: &Ui, s: &Stats) -> io::Result<()> {
+    let lang = ui.lang;
+    writeln!(
+        out,
+        "{}",
+        paint(
+            ui,
+            &Msg::StatsHeading.fill(lang, &[&s.frames, &s.bytes]),
+            Style::new().bold()
+        )
+    )?;
+    writeln!(
+        out,
+        "{:<40} {:>8} {:>10}",
+        Msg::ColProtocol.get(lang),
+        Msg::FramesWord.get(lang),
+        Msg::BytesWord.get(lang)
+    )?;
+    for (path, (frames, bytes)) in &s.hierarchy {
+        let name = format!(
+            "{}{}",
+            "  ".repeat(path.len() - 1),
+            path.last().copied().unwrap_or_default()
+        );
+        writeln!(out, "{name:<40} {frames:>8} {bytes:>10}")?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        Msg::StatsProblems.fill(lang, &[&s.malformed, &s.bad_checksums, &s.offload])
+    )?;
+    for (kind, n) in &s.problems {
+        writeln!(out, "  {n:>6}  {kind}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_print_as_utc() {
+        assert_eq!(utc(0.0), "1970-01-01 00:00:00.000000");
+        assert_eq!(utc(1_732_500_000.123456), "2024-11-25 02:00:00.123456");
+        assert_eq!(utc(951_782_400.5), "2000-02-29 00:00:00.500000");
+    }
+
+    #[test]
+    fn bit_ranges_of_masked_fields() {
+        assert_eq!(bit_range(0, 1, Some(0xf0)), (0, 4));
+        assert_eq!(bit_range(0, 1, Some(0x0f)), (4, 8));
+        assert_eq!(bit_range(6, 2, Some(0x1fff)), (51, 64));
+        assert_eq!(bit_range(12, 4, None), (96, 128));
+    }
+}
