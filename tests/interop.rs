@@ -9,7 +9,7 @@ use crate::util::{run, stderr, temp_dir};
 
 /// tshark, or `None` after saying on the terminal why the test is skipped. In CI (where
 /// `.ci/run` installs it) a missing tshark is a failure, not a skip.
-fn tshark() -> Option<&'static str> {
+pub fn tshark() -> Option<&'static str> {
     let found = Command::new("tshark")
         .arg("--version")
         .output()

@@ -3,8 +3,10 @@
 //! - `util`: running the binary with a clean environment (no locale, no colour).
 //! - `encode`: `layers encode`, every flag, every view, every output format, every refusal.
 //! - `interop`: what `encode` writes, read by tshark (skipped, saying so, without tshark).
+//! - `differential`: `decode` and tshark on every fixture frame, field by field.
 //! - `readme`: the README's console sessions, run and compared line by line.
 
+mod differential;
 mod encode;
 mod interop;
 mod readme;

@@ -58,10 +58,9 @@ pub fn recognise(payload: &[u8], source_port: u16, destination_port: u16) -> Rec
         161 | 162 => Some("SNMP"),
         _ => None,
     };
+    // By content first; else by port, even for bytes a capture cut away.
     let name = if is_http {
         Some("HTTP")
-    } else if payload.is_empty() {
-        None
     } else {
         by_port(destination_port).or_else(|| by_port(source_port))
     };
@@ -257,6 +256,7 @@ mod tests {
             "DNS"
         );
         assert_eq!(recognise(b"hello!", 51000, 9999).protocol.name, "data");
-        assert_eq!(recognise(b"", 51000, 80).protocol.name, "data");
+        assert_eq!(recognise(b"", 51000, 80).protocol.name, "HTTP");
+        assert_eq!(recognise(b"", 51000, 9999).protocol.name, "data");
     }
 }

@@ -78,7 +78,9 @@ pub fn dissect(link: Link, frame: &[u8], original_length: usize) -> Dissection {
     };
     match link {
         Link::Ethernet => w.ethernet(),
-        Link::RawIp | Link::Ipv4 | Link::Ipv6 => w.ip(0, 0),
+        Link::RawIp => w.ip(0, None),
+        Link::Ipv4 => w.ip(0, Some(4)),
+        Link::Ipv6 => w.ip(0, Some(6)),
         Link::LinuxSll => w.sll(false),
         Link::LinuxSll2 => w.sll(true),
         Link::Other(n) => w.stop(
@@ -224,18 +226,23 @@ impl Walker<'_> {
             rec.push(spec(t, "length"), 0, type_or_length);
             self.push(rec);
             let end = ETHERNET2_LEN + usize::from(type_or_length);
-            if end > frame.len() {
-                let what = Text::new("802.3 payload", "802.3 载荷");
+            self.set_packet_end(end.min(frame.len()));
+            let before = self.out.errors.len();
+            self.llc(ETHERNET2_LEN, end.min(frame.len()));
+            let inner_cut = self.out.errors[before..]
+                .iter()
+                .any(|e| matches!(e.kind, StopKind::Truncated { .. }));
+            if end > frame.len() && !inner_cut {
+                // The LLC header is whole; what it carries is cut.
+                let what = Text::new("LLC payload", "LLC 载荷");
                 let kind = truncated(
                     what,
                     usize::from(type_or_length),
                     frame.len() - ETHERNET2_LEN,
-                    Some("length"),
+                    Some("802.3 length"),
                 );
-                self.stop(OsiLayer::DataLink, "IEEE 802.3", 0, kind);
+                self.stop(OsiLayer::DataLink, "LLC", ETHERNET2_LEN, kind);
             }
-            self.set_packet_end(end.min(frame.len()));
-            self.llc(ETHERNET2_LEN, end.min(frame.len()));
             return;
         }
         let mut rec = record(
@@ -287,7 +294,8 @@ impl Walker<'_> {
             owner = "802.1Q";
         }
         match ethertype {
-            0x0800 | 0x86dd => self.ip(off, off - 2),
+            0x0800 => self.ip(off, Some(4)),
+            0x86dd => self.ip(off, Some(6)),
             0x0806 => self.arp(off),
             other => self.stop(
                 OsiLayer::DataLink,
@@ -391,9 +399,7 @@ impl Walker<'_> {
         let proto_at = spec(table, "protocol").offset;
         let protocol = u16::from_be_bytes([frame[proto_at], frame[proto_at + 1]]);
         match protocol {
-            0x0800 | 0x86dd | 0x0806 | 0x8100 | 0x88a8 => {
-                self.ethertype_at(hlen, protocol, proto_at, name)
-            }
+            0x0800 | 0x86dd | 0x0806 | 0x8100 | 0x88a8 => self.ethertype_at(hlen, protocol, name),
             other => self.stop(
                 OsiLayer::DataLink,
                 name,
@@ -407,9 +413,10 @@ impl Walker<'_> {
     }
 
     /// Like [`Walker::ethertype`] where the type field is not right before the payload.
-    fn ethertype_at(&mut self, off: usize, ethertype: u16, field_at: usize, owner: &'static str) {
+    fn ethertype_at(&mut self, off: usize, ethertype: u16, owner: &'static str) {
         match ethertype {
-            0x0800 | 0x86dd => self.ip(off, field_at),
+            0x0800 => self.ip(off, Some(4)),
+            0x86dd => self.ip(off, Some(6)),
             _ => self.ethertype(off, ethertype, owner),
         }
     }
@@ -467,24 +474,40 @@ impl Walker<'_> {
     }
 
     /// An IP packet at `off`, IPv4 or IPv6 by its version nibble.
-    fn ip(&mut self, off: usize, _type_field_at: usize) {
+    fn ip(&mut self, off: usize, expect: Option<u8>) {
         let data = &self.frame[off..];
+        let named = |v: Option<u8>| if v == Some(6) { "IPv6" } else { "IPv4" };
         let Some(first) = data.first() else {
-            let what = Text::new("IP header", "IP 首部");
-            self.stop(OsiLayer::Network, "IPv4", off, truncated(what, 20, 0, None));
+            let (what, needed) = match expect {
+                Some(6) => (Text::new("IPv6 header", "IPv6 首部"), layers_ipv4::IPV6_LEN),
+                _ => (
+                    Text::new("IPv4 header", "IPv4 首部"),
+                    layers_ipv4::IPV4_MIN_LEN,
+                ),
+            };
+            self.stop(
+                OsiLayer::Network,
+                named(expect),
+                off,
+                truncated(what, needed, 0, None),
+            );
             return;
         };
-        match first >> 4 {
-            4 => self.ipv4(off),
-            6 => self.ipv6(off),
-            v => {
-                let expected = Text::new("4 (IPv4) or 6 (IPv6)", "4(IPv4)或 6(IPv6)");
+        match (first >> 4, expect) {
+            (4, None | Some(4)) => self.ipv4(off),
+            (6, None | Some(6)) => self.ipv6(off),
+            (v, _) => {
+                let expected = match expect {
+                    Some(4) => Text::new("4 (the type field says IPv4)", "4(类型字段表示 IPv4)"),
+                    Some(6) => Text::new("6 (the type field says IPv6)", "6(类型字段表示 IPv6)"),
+                    _ => Text::new("4 (IPv4) or 6 (IPv6)", "4(IPv4)或 6(IPv6)"),
+                };
                 let kind = StopKind::Invalid {
                     field: "version",
                     value: v.to_string(),
                     expected,
                 };
-                self.stop(OsiLayer::Network, "IPv4", off, kind);
+                self.stop(OsiLayer::Network, named(expect), off, kind);
             }
         }
     }
@@ -622,7 +645,7 @@ impl Walker<'_> {
         self.set_packet_end(end);
 
         if frag_bytes != 0 {
-            self.fragment(off + ihl, end, frag_bytes);
+            self.fragment(off + ihl, end, declared_end, frag_bytes);
             return;
         }
         let ip = IpContext {
@@ -635,11 +658,16 @@ impl Walker<'_> {
     }
 
     /// A later fragment: its bytes continue the first fragment's data; no transport header.
-    fn fragment(&mut self, off: usize, end: usize, offset_bytes: usize) {
+    fn fragment(&mut self, off: usize, end: usize, declared_end: usize, offset_bytes: usize) {
         let mut rec = record("IP fragment", Span::new(off, end), Span::new(off, end));
-        rec.push_at("length", Span::new(off, end), end - off);
+        rec.push_at("length", Span::new(off, end), declared_end - off);
         rec.push_at("fragment_offset", Span::new(off, end), offset_bytes);
         self.push(rec);
+        if end < declared_end {
+            let what = Text::new("fragment data", "分片数据");
+            let kind = truncated(what, declared_end - off, end - off, Some("IP length"));
+            self.stop(OsiLayer::Network, "IP fragment", off, kind);
+        }
     }
 
     fn ipv6(&mut self, off: usize) {
@@ -703,18 +731,29 @@ impl Walker<'_> {
         self.push(rec);
         self.set_packet_end(end);
         let Some(next) = next else {
-            let e = parsed.err().map(|e| e.to_string()).unwrap_or_default();
-            let expected = Text::new("well-formed extension headers", "格式正确的扩展首部");
-            let kind = StopKind::Invalid {
-                field: "extension headers",
-                value: e,
-                expected,
+            let kind = match parsed.err() {
+                Some(etherparse::err::ipv6_exts::HeaderSliceError::Len(e)) => {
+                    let what = Text::new(
+                        "IPv6 header with its extension headers",
+                        "IPv6 首部及其扩展首部",
+                    );
+                    let (needed, present) = (
+                        layers_ipv4::IPV6_LEN + e.required_len,
+                        layers_ipv4::IPV6_LEN + e.len,
+                    );
+                    truncated(what, needed, present, Some("next_header"))
+                }
+                other => StopKind::Invalid {
+                    field: "extension headers",
+                    value: other.map(|e| e.to_string()).unwrap_or_default(),
+                    expected: Text::new("well-formed extension headers", "格式正确的扩展首部"),
+                },
             };
-            self.stop(net, P, off + layers_ipv4::IPV6_LEN, kind);
+            self.stop(net, P, off, kind);
             return;
         };
         if let Some((offset_bytes, _)) = fragment.filter(|(o, _)| *o != 0) {
-            self.fragment(off + hlen, end, offset_bytes);
+            self.fragment(off + hlen, end, declared_end, offset_bytes);
             return;
         }
         let ip = IpContext {
@@ -947,7 +986,7 @@ impl Walker<'_> {
             let ports = (h.source_port, h.destination_port);
             // In a first fragment only this fragment's bytes are here to show.
             let declared = if ip.fragmented {
-                udp_end - off - UDP_LEN
+                (off + length).min(ip.declared_end) - off - UDP_LEN
             } else {
                 length - UDP_LEN
             };
@@ -1023,7 +1062,7 @@ impl Walker<'_> {
             let saved = self.frame;
             self.frame = &saved[..end];
             self.quoted = true;
-            self.ip(start, start);
+            self.ip(start, None);
             self.quoted = false;
             self.frame = saved;
         }
@@ -1078,6 +1117,16 @@ impl Walker<'_> {
             );
         }
         self.push(rec);
+        if !ip.complete {
+            let what = Text::new("ICMPv6 message", "ICMPv6 报文");
+            let kind = truncated(
+                what,
+                ip.declared_end - off,
+                data.len(),
+                Some("IPv6 payload_length"),
+            );
+            self.stop(OsiLayer::Network, P, off, kind);
+        }
         self.quote(quotes, off + 8, end);
     }
 
