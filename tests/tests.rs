@@ -1,11 +1,13 @@
 //! End-to-end tests of the `layers` binary: one integration-test binary, its modules:
 //!
 //! - `util`: running the binary with a clean environment (no locale, no colour).
+//! - `decode`: `layers decode`, every input layout and container, every view, every error.
 //! - `encode`: `layers encode`, every flag, every view, every output format, every refusal.
 //! - `interop`: what `encode` writes, read by tshark (skipped, saying so, without tshark).
 //! - `differential`: `decode` and tshark on every fixture frame, field by field.
 //! - `readme`: the README's console sessions, run and compared line by line.
 
+mod decode;
 mod differential;
 mod encode;
 mod interop;

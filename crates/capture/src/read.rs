@@ -54,9 +54,19 @@ impl InputFormat {
             Some([0x0a, 0x0d, 0x0d, 0x0a]) => return InputFormat::Pcapng,
             _ => {}
         }
-        let text = head
-            .iter()
-            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+        // Text (UTF-8 without control characters) is read as hex, and refused if it is not;
+        // a frame's bytes are almost never valid text. The head may end inside a character.
+        let valid = match std::str::from_utf8(head) {
+            Ok(t) => t,
+            Err(e) if e.error_len().is_none() => {
+                std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or("")
+            }
+            Err(_) => "",
+        };
+        let text = !valid.is_empty()
+            && valid
+                .chars()
+                .all(|c| !c.is_control() || c.is_ascii_whitespace());
         if text && !head.is_empty() && head.iter().any(u8::is_ascii_hexdigit) {
             InputFormat::Hex
         } else {
@@ -113,14 +123,9 @@ impl LinkType {
 
     /// Its name as tcpdump.org lists it.
     pub fn name(self) -> String {
-        match self {
-            LinkType::Ethernet => "ETHERNET".into(),
-            LinkType::RawIp => "RAW".into(),
-            LinkType::Ipv4 => "IPV4".into(),
-            LinkType::Ipv6 => "IPV6".into(),
-            LinkType::LinuxSll => "LINUX_SLL".into(),
-            LinkType::LinuxSll2 => "LINUX_SLL2".into(),
-            LinkType::Other(n) => pcap_parser::Linktype(n as i32).to_string(),
+        match layers_osi::link_type_name(self.number()) {
+            Some(name) => name.to_string(),
+            None => format!("LINKTYPE_{}", self.number()),
         }
     }
 }

@@ -86,3 +86,36 @@ impl Text {
         }
     }
 }
+
+/// The tcpdump.org name of a pcap link type (`LINKTYPE_` left off), for the common ones.
+pub fn link_type_name(n: u32) -> Option<&'static str> {
+    Some(match n {
+        0 => "NULL",
+        1 => "ETHERNET",
+        6 => "IEEE802_5",
+        9 => "PPP",
+        10 => "FDDI",
+        50 => "PPP_HDLC",
+        101 => "RAW",
+        104 => "C_HDLC",
+        105 => "IEEE802_11",
+        108 => "LOOP",
+        113 => "LINUX_SLL",
+        119 => "IEEE802_11_PRISM",
+        127 => "IEEE802_11_RADIOTAP",
+        143 => "DOCSIS",
+        187 => "BLUETOOTH_HCI_H4",
+        189 => "USB_LINUX",
+        192 => "PPI",
+        195 => "IEEE802_15_4_WITHFCS",
+        215 => "IEEE802_15_4_NOFCS",
+        220 => "USB_LINUX_MMAPPED",
+        227 => "CAN_SOCKETCAN",
+        228 => "IPV4",
+        229 => "IPV6",
+        231 => "NETLINK",
+        249 => "USBPCAP",
+        276 => "LINUX_SLL2",
+        _ => return None,
+    })
+}

@@ -85,11 +85,14 @@ pub fn dissect(link: Link, frame: &[u8], original_length: usize) -> Dissection {
         Link::LinuxSll2 => w.sll(true),
         Link::Other(n) => w.stop(
             OsiLayer::DataLink,
-            "Ethernet II",
+            "link layer",
             0,
             StopKind::Unsupported {
                 what: Text::new("link type", "链路类型"),
-                value: n.to_string(),
+                value: match layers_osi::link_type_name(n) {
+                    Some(name) => format!("{n} ({name})"),
+                    None => n.to_string(),
+                },
             },
         ),
     }

@@ -1,0 +1,438 @@
+//! `layers decode`: every input layout, every view, every error path.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+use crate::util::{layer, layers, run, stderr, stdout, temp_dir};
+
+fn fixture(name: &str) -> String {
+    format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `layers decode ARGS... --json`, parsed.
+fn frames(args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["decode", "--json"];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect()
+}
+
+/// `layers decode - ARGS...` with `input` on stdin.
+fn piped(input: &[u8], args: &[&str]) -> std::process::Output {
+    let mut child = layers()
+        .arg("decode")
+        .arg("-")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn protocols(frame: &Value) -> Vec<String> {
+    frame["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["protocol"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_seed_socket_capture_decodes_with_times_options_and_chinese() {
+    let fs = frames(&[&fixture("loopback-tcp-hello.pcap")]);
+    assert_eq!(fs.len(), 10);
+    assert!(fs[0]["time"].as_f64().unwrap() > 1.7e9);
+    let syn = layer(&fs[0], "TCP");
+    assert_eq!(syn["fields"]["flags"], json!(["SYN"]));
+    assert_eq!(
+        syn["fields"]["options"][0],
+        json!({"kind": "MSS", "value": 65495})
+    );
+    assert_eq!(syn["fields"]["checksum_valid"], false);
+    assert!(fs[0]["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("checksum offload"));
+    assert_eq!(layer(&fs[3], "data")["fields"]["text"], "你好");
+    assert_eq!(layer(&fs[5], "data")["fields"]["text"], "你也好");
+}
+
+#[test]
+fn encode_then_decode_gives_back_what_was_encoded() {
+    let dir = temp_dir("roundtrip");
+    let file = dir.join("x.pcap");
+    let args = [
+        "encode",
+        "--proto",
+        "udp",
+        "--to",
+        "192.168.11.53:dns",
+        "--payload",
+        "hi",
+        "-o",
+        file.to_str().unwrap(),
+    ];
+    assert!(run(&args).status.success());
+    let fs = frames(&[file.to_str().unwrap()]);
+    let udp = &layer(&fs[0], "UDP")["fields"];
+    assert_eq!(
+        (
+            udp["destination_port"].clone(),
+            udp["checksum_valid"].clone()
+        ),
+        (json!(53), json!(true))
+    );
+    assert_eq!(layer(&fs[0], "IPv4")["fields"]["source"], "192.168.11.34");
+    let encoded = crate::util::encode_json(&[
+        "--proto",
+        "udp",
+        "--to",
+        "192.168.11.53:dns",
+        "--payload",
+        "hi",
+    ]);
+    assert_eq!(
+        fs[0]["layers"], encoded["layers"],
+        "the same frame model both ways"
+    );
+}
+
+#[test]
+fn every_hex_layout_decodes_to_the_same_frame() {
+    let dir = temp_dir("hex");
+    let raw = dir.join("f.bin");
+    assert!(
+        run(&["encode", "--payload", "你好", "-o", raw.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let bytes = std::fs::read(&raw).unwrap();
+    let want = frames(&[raw.to_str().unwrap()]);
+    let plain = hex::encode(&bytes);
+    let spaced: Vec<String> = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    let c_array = format!(
+        "unsigned char pkt[] = {{\n{}\n}};\n",
+        bytes
+            .iter()
+            .map(|b| format!("0x{b:02x},"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let mut layouts = vec![plain.clone(), spaced.join(" "), spaced.join(":"), c_array];
+    for tool in [&["xxd"][..], &["hexdump", "-C"]] {
+        if let Ok(o) = Command::new(tool[0]).args(&tool[1..]).arg(&raw).output() {
+            layouts.push(String::from_utf8(o.stdout).unwrap());
+        }
+    }
+    // tshark -x / Wireshark "hex dump": offset, two spaces, bytes, three spaces, ASCII.
+    let tshark_x: String = bytes
+        .chunks(16)
+        .enumerate()
+        .map(|(i, c)| {
+            let hex: Vec<String> = c.iter().map(|b| format!("{b:02x}")).collect();
+            format!(
+                "{:04x}  {:<47}   {}\n",
+                i * 16,
+                hex.join(" "),
+                ".".repeat(c.len())
+            )
+        })
+        .collect();
+    layouts.push(tshark_x);
+    for text in layouts {
+        let o = piped(text.as_bytes(), &["--json"]);
+        assert!(o.status.success(), "{text}: {}", stderr(&o));
+        let got: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        assert_eq!(got["layers"], want[0]["layers"], "{text}");
+    }
+    // Two frames, one per line.
+    let o = piped(format!("{plain}\n{plain}\n").as_bytes(), &["--oneline"]);
+    assert_eq!(stdout(&o).lines().count(), 2);
+}
+
+#[test]
+fn every_container_layout_reads() {
+    let big = frames(&[&fixture("crafted-bigendian.pcap")]);
+    let little = frames(&[&fixture("crafted.pcap")]);
+    assert_eq!(big.len(), little.len());
+    assert_eq!(big[0]["layers"], little[0]["layers"]);
+    assert!(
+        (big[1]["time"].as_f64().unwrap() - 1_732_500_002.000002).abs() < 1e-6,
+        "nanoseconds"
+    );
+    let nano = frames(&[&fixture("loopback-nano.pcap")]);
+    assert_eq!(layer(&nano[0], "data")["fields"]["text"], "你好");
+    let multi = frames(&[&fixture("crafted-multi.pcapng")]);
+    assert_eq!(multi.len(), 4);
+    assert_eq!(
+        protocols(&multi[1])[1],
+        "IPv4",
+        "raw IP interface: no link header"
+    );
+    assert_eq!(
+        multi[3]["time"],
+        json!(null),
+        "a simple packet block has no time"
+    );
+    assert_eq!(layer(&multi[3], "ARP")["fields"]["operation"], 2);
+    let ng = frames(&[&fixture("loopback-udp.pcapng")]);
+    assert_eq!(layer(&ng[1], "data")["fields"]["text"], "你也好");
+    let sll2 = frames(&[&fixture("loopback-any-sll2.pcap")]);
+    assert_eq!(protocols(&sll2[0])[1], "Linux SLL2");
+    assert_eq!(
+        layer(&sll2[0], "Linux SLL2")["fields"]["protocol"],
+        "0x0800"
+    );
+    // A capture piped in is read from stdin.
+    let o = piped(
+        &std::fs::read(fixture("netns-arp-ping.pcap")).unwrap(),
+        &["--oneline"],
+    );
+    assert_eq!(stdout(&o).lines().count(), 4);
+}
+
+#[test]
+fn crafted_layers_decode_as_the_standards_say() {
+    let fs = frames(&[&fixture("crafted.pcap")]);
+    let options = layer(&fs[0], "IPv4");
+    assert_eq!(options["fields"]["header_length"], 32);
+    let kinds: Vec<&str> = options["fields"]["option_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["NOP", "Record Route"]);
+    assert_eq!(
+        layer(&fs[1], "IPv4")["fields"]["option_list"][0]["kind"],
+        "Router Alert"
+    );
+    assert_eq!(
+        layer(&fs[3], "IP fragment")["fields"]["fragment_offset"],
+        1000
+    );
+    assert!(
+        fs[3]["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["protocol"] != "UDP"),
+        "no ports in a later fragment"
+    );
+    assert_eq!(protocols(&fs[5])[1..], ["IEEE 802.3", "LLC"]);
+    assert_eq!(layer(&fs[6], "LLC")["fields"]["pid"], "0x0800");
+    let tags: Vec<&Value> = fs[7]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["protocol"] == "802.1Q")
+        .collect();
+    assert_eq!(
+        (
+            tags[0]["fields"]["id"].clone(),
+            tags[1]["fields"]["id"].clone()
+        ),
+        (json!(100), json!(10))
+    );
+    let quoted: Vec<&Value> = fs[8]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["quoted"] == true)
+        .collect();
+    assert_eq!(quoted.len(), 2, "the quoted IPv4 and UDP headers");
+    assert_eq!(quoted[0]["fields"]["destination"], "8.8.8.8");
+    assert_eq!(quoted[1]["fields"]["destination_port"], 33434);
+    assert_eq!(
+        fs[8]["errors"],
+        json!([]),
+        "a quote being short is no error"
+    );
+    assert_eq!(
+        layer(&fs[10], "IPv6")["fields"]["extension_headers"],
+        json!(["Hop-by-Hop Options"])
+    );
+    assert_eq!(layer(&fs[11], "ICMPv6")["fields"]["checksum_valid"], true);
+    let sack = layer(&fs[15], "TCP")["fields"]["options"].clone();
+    assert_eq!(sack[2], json!({"kind": "SACK", "value": [[200, 300]]}));
+    let http = layer(&fs[16], "HTTP");
+    assert_eq!(http["fields"]["headers"]["Host"], "layers.test");
+    let dns = &layer(&fs[17], "DNS")["fields"];
+    assert_eq!(
+        dns["questions"],
+        json!([{"name": "layers.test", "type": "AAAA", "class": 1}])
+    );
+    assert_eq!(dns["id"], 0x1234);
+    for (i, needle) in [
+        (21, "invalid header_length 16 bytes"),
+        (22, "invalid header_length 12 bytes"),
+        (23, "invalid length 200"),
+    ] {
+        let msg = fs[i]["errors"][0]["message"].as_str().unwrap();
+        assert!(msg.contains(needle), "frame {}: {msg}", i + 1);
+    }
+    let cut = &fs[24];
+    assert_eq!(
+        (
+            cut["captured_length"].clone(),
+            cut["original_length"].clone()
+        ),
+        (json!(96), json!(1514))
+    );
+    assert!(cut["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["message"].as_str().unwrap().contains("snap length")));
+}
+
+#[test]
+fn views_tree_oneline_hex_diagram_and_stats() {
+    let tree = stdout(&run(&[
+        "decode",
+        &fixture("netns-arp-ping.pcap"),
+        "--frame",
+        "3",
+    ]));
+    assert!(tree.starts_with("Frame 3: 98 bytes on the wire, 98 captured, "));
+    assert!(tree.contains("  OSI 3 network · ICMP message · router, layer-3 switch · bytes 34-97"));
+    let zh = stdout(&run(&[
+        "--lang",
+        "zh",
+        "decode",
+        &fixture("netns-arp-ping.pcap"),
+        "--count",
+        "1",
+    ]));
+    assert!(zh.contains("OSI 第 2 层 数据链路层 · ARP 数据包"), "{zh}");
+
+    let one = stdout(&run(&[
+        "decode",
+        &fixture("netns-arp-ping.pcap"),
+        "--oneline",
+    ]));
+    let lines: Vec<&str> = one.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0].ends_with("ARP who has 10.99.0.2? tell 10.99.0.1 (42 B)"));
+    assert!(lines[1].ends_with("ARP 10.99.0.2 is at 02:00:0a:63:00:02 (42 B)"));
+    assert!(lines[2].ends_with("10.99.0.1 > 10.99.0.2 ICMP type=8 code=0 (98 B)"));
+
+    let hex = stdout(&run(&[
+        "decode",
+        &fixture("netns-arp-ping.pcap"),
+        "--hex",
+        "--count",
+        "1",
+    ]));
+    assert!(hex.contains("E Ethernet II 0-13  A ARP 14-41"), "{hex}");
+
+    let dir = temp_dir("diagram");
+    let file = dir.join("seed.pcap");
+    assert!(run(&["encode", "-o", file.to_str().unwrap()])
+        .status
+        .success());
+    let diagram = stdout(&run(&["decode", file.to_str().unwrap(), "--diagram"]));
+    for row in [
+        "IPv4 (RFC 791), bytes 14-33",
+        "|version|header_|   dscp    |ecn|         total_length          |",
+        "|   4   |  20   |     0     | 0 |              46               |",
+        "|  source_port  |        destination_port       |",
+    ] {
+        assert!(
+            diagram.contains(row) || row.starts_with("|  source"),
+            "missing {row:?} in\n{diagram}"
+        );
+    }
+    assert!(
+        diagram.contains("|          source_port          |       destination_port        |"),
+        "{diagram}"
+    );
+    assert!(
+        diagram.contains("|             51000             |             9999              |"),
+        "{diagram}"
+    );
+
+    let stats = stdout(&run(&[
+        "decode",
+        &fixture("loopback-tcp-hello.pcap"),
+        "--stats",
+    ]));
+    assert!(
+        stats.starts_with("Protocol hierarchy: 10 frames, 691 bytes"),
+        "{stats}"
+    );
+    assert!(stats.contains("Ethernet II                                    10        691"));
+    assert!(stats.contains("      data                                      2        147"));
+    assert!(stats.contains("checksum offload (not errors): 10"));
+    assert!(stats.contains("      10  TCP bad checksum (offload)"));
+}
+
+#[test]
+fn frame_selection() {
+    let file = fixture("loopback-tcp-hello.pcap");
+    let numbers = |args: &[&str]| -> Vec<u64> {
+        let mut all = vec![file.as_str()];
+        all.extend_from_slice(args);
+        frames(&all)
+            .iter()
+            .map(|f| f["frame"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(numbers(&["--frame", "4"]), [4]);
+    assert_eq!(numbers(&["--count", "2"]), [1, 2]);
+    assert_eq!(numbers(&["--skip", "8"]), [9, 10]);
+    assert_eq!(numbers(&["--skip", "2", "--count", "3"]), [3, 4, 5]);
+    assert_eq!(numbers(&["--frame", "99"]), Vec::<u64>::new());
+    let o = run(&["decode", &file, "--frame", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn broken_and_unknown_inputs() {
+    // A file cut short: every whole frame first, then the broken record's offset, exit 1.
+    let o = run(&["decode", &fixture("crafted-cut-short.pcap"), "--oneline"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().count(), 24);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {}: pcap record at byte 5189 is cut short: the file ends inside it\n",
+            fixture("crafted-cut-short.pcap")
+        )
+    );
+    // An empty capture: no frame, success.
+    let o = run(&["decode", &fixture("crafted-empty.pcap")]);
+    assert_eq!((o.status.code(), o.stdout.len()), (Some(0), 0));
+    // A link type layers does not dissect is named, not taken for Ethernet.
+    let o = run(&["decode", &fixture("crafted-80211.pcap")]);
+    let out = stdout(&o);
+    assert!(out.contains("link type IEEE802_11 (105)"), "{out}");
+    assert!(out.contains("not dissected: link type 105 (IEEE802_11)"));
+    assert!(!out.contains("Ethernet II"));
+    // Text that is not hex, a missing file, an empty stdin.
+    let o = piped(b"hello world\n", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: <stdin>: hex text line 1 (byte 0): \"hello\" is not hex: expected pairs of hex digits\n");
+    let o = run(&["decode", "/nonexistent/capture.pcap"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: cannot read /nonexistent/capture.pcap: "));
+    let o = piped(b"", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("empty input: expected a pcap or pcapng file, hex text or a raw frame")
+    );
+    // Garbage that claims to be pcap.
+    let o = piped(b"\xd4\xc3\xb2\xa1garbage", &["--oneline"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stderr(&o).contains("panicked"));
+}
