@@ -325,7 +325,7 @@ fn views_tree_oneline_hex_diagram_and_stats() {
     assert_eq!(lines.len(), 4);
     assert!(lines[0].ends_with("ARP who has 10.99.0.2? tell 10.99.0.1 (42 B)"));
     assert!(lines[1].ends_with("ARP 10.99.0.2 is at 02:00:0a:63:00:02 (42 B)"));
-    assert!(lines[2].ends_with("10.99.0.1 > 10.99.0.2 ICMP type=8 code=0 (98 B)"));
+    assert!(lines[2].ends_with("10.99.0.1 > 10.99.0.2 ICMP echo request (8/0) (98 B)"));
 
     let hex = stdout(&run(&[
         "decode",

@@ -216,8 +216,14 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
                 line += &format!(" UDP len={len}");
             }
         } else if let Some(icmp) = find("ICMP").or_else(|| find("ICMPv6")) {
+            let kind = field(icmp, "type").and_then(Value::as_u64).unwrap_or(255) as u8;
+            let name = match icmp.protocol.name {
+                "ICMP" => layers_ipv4::icmp_type_name(kind),
+                _ => layers_ipv4::icmpv6_type_name(kind),
+            }
+            .get(ui.lang);
             line += &format!(
-                " {} type={} code={}",
+                " {} {name} ({}/{})",
                 icmp.protocol.name,
                 text(icmp, "type"),
                 text(icmp, "code")

@@ -335,6 +335,23 @@ pub fn icmp_type_name(icmp_type: u8) -> Text {
     }
 }
 
+/// What an ICMPv6 type means (RFC 4443, RFC 4861).
+pub fn icmpv6_type_name(icmp_type: u8) -> Text {
+    match icmp_type {
+        1 => Text::new("destination unreachable", "目的不可达"),
+        2 => Text::new("packet too big", "数据包过大"),
+        3 => Text::new("time exceeded", "超时"),
+        4 => Text::new("parameter problem", "参数问题"),
+        128 => Text::new("echo request", "回显请求"),
+        129 => Text::new("echo reply", "回显应答"),
+        133 => Text::new("router solicitation", "路由器请求"),
+        134 => Text::new("router advertisement", "路由器通告"),
+        135 => Text::new("neighbour solicitation", "邻居请求"),
+        136 => Text::new("neighbour advertisement", "邻居通告"),
+        _ => Text::new("other", "其他"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
