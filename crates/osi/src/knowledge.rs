@@ -570,7 +570,7 @@ static OSI7: [ModelLayer; 7] = [
     ModelLayer {
         name: Text::new("presentation", "表示层"),
         osi: &[OsiLayer::Presentation],
-        protocols: &["TLS", "MIME", "ASCII/UTF-8"],
+        protocols: &["TLS", "MIME", "UTF-8"],
         devices: &[],
     },
     ModelLayer {
