@@ -5,11 +5,13 @@
 //! - `encode`: `layers encode`, every flag, every view, every output format, every refusal.
 //! - `interop`: what `encode` writes, read by tshark (skipped, saying so, without tshark).
 //! - `differential`: `decode` and tshark on every fixture frame, field by field.
+//! - `quiz`: `layers table` and `layers quiz`: the dictation, matching, seeds, progress, Anki.
 //! - `readme`: the README's console sessions, run and compared line by line.
 
 mod decode;
 mod differential;
 mod encode;
 mod interop;
+mod quiz;
 mod readme;
 mod util;

@@ -55,6 +55,117 @@ pub enum Command {
     /// Dissect frames bottom-up from a pcap, pcapng, hex text or raw frame
     #[command(after_help = DECODE_EXAMPLES)]
     Decode(DecodeArgs),
+    /// Print the memorisation table: each layer's protocols and devices
+    #[command(after_help = TABLE_EXAMPLES)]
+    Table(TableArgs),
+    /// Drill the table, layers, devices, PDUs, ports, subnets and TCP states
+    #[command(after_help = QUIZ_EXAMPLES)]
+    Quiz(QuizArgs),
+}
+
+const TABLE_EXAMPLES: &str = "\
+Examples / 示例:
+  layers table                      the course's TCP/IP five-layer table / 课程的五层表
+  layers table --model osi7 --pdu   OSI's seven layers with PDU names / OSI 七层及 PDU
+  layers table --lang zh --json     as JSON / JSON 输出";
+
+const QUIZ_EXAMPLES: &str = "\
+Examples / 示例:
+  layers quiz                                   the dictation (明日默写): 10 prompts, top-down
+  layers quiz --topic all --count 20 --seed 7   twenty mixed questions, the same ones each time
+  layers quiz --topic ports --mode choice       multiple choice / 选择题
+  layers quiz --review                          what you missed before comes first / 先复习错题
+  layers quiz --from capture.pcap               questions about a real frame / 基于真实帧出题
+  layers quiz --export-anki layers.apkg         the whole bank as an Anki deck / 导出 Anki 卡组
+  printf '无\\n无\\n...' | layers quiz            answers from a script, one per line / 脚本作答";
+
+/// A layer model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    /// TCP/IP in five layers (the course's table)
+    Tcpip5,
+    /// OSI's seven layers
+    Osi7,
+    /// TCP/IP in four layers
+    Tcpip4,
+}
+
+/// `layers table`.
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// The layer model
+    #[arg(long, value_enum, default_value_t = ModelArg::Tcpip5)]
+    pub model: ModelArg,
+    /// Add each layer's PDU name
+    #[arg(long)]
+    pub pdu: bool,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A quiz topic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TopicArg {
+    /// The memorisation table, as dictation
+    Table,
+    /// Which layer a protocol or device belongs to
+    LayerOf,
+    /// Which devices work at a layer
+    Devices,
+    /// PDU names
+    Pdu,
+    /// Well-known ports and port ranges
+    Ports,
+    /// Network addresses, same subnet, private ranges
+    Subnet,
+    /// TCP states, TIME_WAIT, the four-way close
+    Tcp,
+    /// Which services run over TCP or UDP
+    TcpUdp,
+    /// A mix of everything
+    All,
+}
+
+/// Typed answers or multiple choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// Type the answer
+    Typed,
+    /// Pick from four (where a question has options)
+    Choice,
+}
+
+/// `layers quiz`.
+#[derive(Debug, Args)]
+pub struct QuizArgs {
+    /// What to drill
+    #[arg(long, value_enum, default_value_t = TopicArg::Table)]
+    pub topic: TopicArg,
+    /// The layer model the questions use
+    #[arg(long, value_enum, default_value_t = ModelArg::Tcpip5)]
+    pub model: ModelArg,
+    /// How many questions (the dictation always asks all of its prompts)
+    #[arg(long, default_value_t = 10)]
+    pub count: usize,
+    /// Seed for which questions and in what order (the same seed asks the same)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Typed answers or multiple choice
+    #[arg(long, value_enum, default_value_t = ModeArg::Typed)]
+    pub mode: ModeArg,
+    /// Ask first what was missed in earlier sessions
+    #[arg(long)]
+    pub review: bool,
+    /// Ask about the layers of a frame from this capture, hex dump or raw file
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<String>,
+    /// With --from: which frame (from 1)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub frame: u64,
+    /// Write the question bank as an Anki deck (.apkg) instead of asking
+    #[arg(long, value_name = "FILE")]
+    pub export_anki: Option<std::path::PathBuf>,
 }
 
 const DECODE_EXAMPLES: &str = "\

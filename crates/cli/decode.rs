@@ -11,7 +11,8 @@ use crate::i18n::Msg;
 use crate::render_decode::{self as view, Stats};
 use crate::{CliError, Ui};
 
-fn link_of(link: LinkType) -> Link {
+/// The stack's link type for a capture's.
+pub fn link_of(link: LinkType) -> Link {
     match link {
         LinkType::Ethernet => Link::Ethernet,
         LinkType::RawIp => Link::RawIp,

@@ -8,8 +8,10 @@ mod args;
 mod decode;
 mod encode;
 mod i18n;
+mod quiz;
 mod render;
 mod render_decode;
+mod table;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -86,6 +88,8 @@ fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
     let result = match &cli.command {
         Command::Encode(args) => encode::run(args, ui, &mut out),
         Command::Decode(args) => decode::run(args, ui, &mut out),
+        Command::Table(args) => table::run(args, ui, &mut out),
+        Command::Quiz(args) => quiz::run(args, ui, &mut out),
     };
     // Whatever was printed before an error still reaches the reader.
     let flushed = out.flush();

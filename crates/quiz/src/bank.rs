@@ -937,6 +937,28 @@ mod tests {
     }
 
     #[test]
+    fn every_alias_of_every_device_and_protocol_is_accepted() {
+        for d in layers_osi::DEVICES {
+            let item = device_item(d.name.en);
+            for spelling in [d.name.en, d.name.zh].iter().chain(d.aliases) {
+                assert!(item.matches(spelling), "{spelling}");
+                assert!(item.matches(&spelling.to_uppercase()), "{spelling} upper");
+            }
+        }
+        for p in layers_osi::PROTOCOLS {
+            let item = protocol_item(p.name);
+            for spelling in std::iter::once(&p.name).chain(p.aliases) {
+                assert!(item.matches(spelling), "{spelling}");
+            }
+        }
+        // The course's own words and the none answers.
+        let t = table(Model::TcpIp5);
+        for (i, given) in [(4, "IP协议"), (6, "arp协议"), (9, "中继器,集线器,双绞线"), (1, "无"), (8, "none")] {
+            assert!(grade(&t[i].answer, given, Lang::Zh).is_right(), "{given}");
+        }
+    }
+
+    #[test]
     fn arp_may_be_placed_either_way() {
         let qs = layer_of(Model::TcpIp5);
         let arp = qs.iter().find(|q| q.id.ends_with(":ARP")).unwrap();

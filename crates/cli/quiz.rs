@@ -1,0 +1,277 @@
+//! `layers quiz`: asks, reads answers (a terminal, or one line each from a script), marks
+//! them, and ends with every mistake and the line `score: X/N`.
+
+use std::fs::File;
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+
+use layers_capture::open;
+use layers_osi::Lang;
+use layers_quiz::progress::{self, Loaded, Progress};
+use layers_quiz::{anki, bank, grade, Question, Topic};
+use layers_stack::dissect;
+use owo_colors::{OwoColorize, Style};
+
+use crate::args::{ModeArg, QuizArgs, TopicArg};
+use crate::decode::link_of;
+use crate::i18n::Msg;
+use crate::table::model_of;
+use crate::{CliError, Ui};
+
+fn topic_of(t: TopicArg) -> Option<Topic> {
+    Some(match t {
+        TopicArg::Table => Topic::Table,
+        TopicArg::LayerOf => Topic::LayerOf,
+        TopicArg::Devices => Topic::Devices,
+        TopicArg::Pdu => Topic::Pdu,
+        TopicArg::Ports => Topic::Ports,
+        TopicArg::Subnet => Topic::Subnet,
+        TopicArg::Tcp => Topic::Tcp,
+        TopicArg::TcpUdp => Topic::TcpUdp,
+        TopicArg::All => return None,
+    })
+}
+
+fn paint(ui: &Ui, text: &str, style: Style) -> String {
+    if ui.color {
+        text.style(style).to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// The questions about frame `n` of `path`.
+fn frame_questions(
+    path: &str,
+    n: u64,
+    args: &QuizArgs,
+    lang: Lang,
+) -> Result<Vec<Question>, CliError> {
+    let file =
+        File::open(path).map_err(|e| CliError::Input(Msg::ReadInput.fill(lang, &[&path, &e])))?;
+    let frames = open(Box::new(file) as Box<dyn Read + Send>, None)
+        .map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
+    for item in frames {
+        let raw =
+            item.map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
+        if raw.number == n {
+            let d = dissect(link_of(raw.link), &raw.data, raw.original_length);
+            return Ok(bank::frame(&d.layers, model_of(args.model)));
+        }
+    }
+    Err(CliError::Input(
+        Msg::QuizFromNoFrame.fill(lang, &[&path, &n]),
+    ))
+}
+
+fn score_text(x: f64) -> String {
+    let rounded = (x * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+/// Runs `layers quiz`.
+pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
+    let lang = ui.lang;
+    let model = model_of(args.model);
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
+    });
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let topic = topic_of(args.topic);
+    let mut pool: Vec<Question> = match (&args.from, topic) {
+        (Some(path), _) => frame_questions(path, args.frame, args, lang)?,
+        (None, Some(t)) => bank::questions(t, model, &mut rng),
+        (None, None) => Topic::ALL
+            .iter()
+            .flat_map(|t| bank::questions(*t, model, &mut rng))
+            .collect(),
+    };
+    if let Some(path) = &args.export_anki {
+        let n = anki::export(&pool, lang, &path.to_string_lossy())
+            .map_err(|e| CliError::Input(Msg::WriteFile.fill(lang, &[&path.display(), &e])))?;
+        writeln!(out, "{}", Msg::QuizAnki.fill(lang, &[&path.display(), &n]))?;
+        return Ok(());
+    }
+    if pool.is_empty() {
+        return Err(CliError::Usage(Msg::QuizNoQuestions.get(lang).to_string()));
+    }
+
+    let progress_path = progress::default_path();
+    let mut progress = match &progress_path {
+        Some(path) => {
+            let (p, how) = Progress::load(path);
+            if let Loaded::SetAside(aside) = how {
+                eprintln!(
+                    "{}",
+                    Msg::QuizAside.fill(lang, &[&path.display(), &aside.display()])
+                );
+            }
+            p
+        }
+        None => Progress::default(),
+    };
+
+    // The dictation keeps the course's order; everything else is shuffled by the seed.
+    let dictation = topic == Some(Topic::Table) && args.from.is_none();
+    if !dictation {
+        rng.shuffle(&mut pool);
+    }
+    if args.review {
+        // Missed before, then the lowest boxes; stable, so the seed still orders ties.
+        pool.sort_by_key(|q| (!progress.missed(&q.id), progress.box_of(&q.id)));
+    }
+    if !dictation || args.review {
+        pool.truncate(args.count.max(1));
+    }
+
+    let interactive = io::stdin().is_terminal();
+    let stdin = io::stdin();
+    let mut lines = stdin.lock().lines();
+    let total = pool.len();
+    let mut score = 0.0;
+    let mut mistakes: Vec<(&Question, String)> = Vec::new();
+    if interactive {
+        writeln!(
+            out,
+            "{}",
+            paint(ui, Msg::QuizHelp.get(lang), Style::new().dimmed())
+        )?;
+    }
+    'questions: for (i, q) in pool.iter().enumerate() {
+        let counter = paint(
+            ui,
+            &format!("{}/{total}", i + 1),
+            Style::new().bold().cyan(),
+        );
+        writeln!(out, "{counter} {}", q.prompt(lang))?;
+        let choices = if args.mode == ModeArg::Choice {
+            q.choices(&mut rng)
+        } else {
+            None
+        };
+        if let Some(options) = &choices {
+            for (k, o) in options.iter().enumerate() {
+                writeln!(out, "   {}) {}", (b'A' + k as u8) as char, o.name(lang))?;
+            }
+            writeln!(out, "   ({})", Msg::QuizChoose.get(lang))?;
+        }
+        let given = loop {
+            if interactive {
+                write!(out, "{} ", paint(ui, ">", Style::new().bold().green()))?;
+            }
+            out.flush()?;
+            let Some(line) = lines.next() else { break None };
+            let line = line?;
+            match line.trim() {
+                "q" | "Q" => break 'questions,
+                ":hint" => writeln!(out, "  {}", Msg::QuizHint.fill(lang, &[&q.hint(lang)]))?,
+                ":skip" => break None,
+                _ => break Some(line),
+            }
+        };
+        let Some(mut given) = given else {
+            writeln!(
+                out,
+                "  {}",
+                paint(
+                    ui,
+                    &Msg::QuizSkipped.fill(lang, &[&q.answer.show(lang)]),
+                    Style::new().yellow()
+                )
+            )?;
+            progress.record(&q.id, false);
+            mistakes.push((q, String::new()));
+            continue;
+        };
+        if let Some(options) = &choices {
+            let t = given.trim();
+            if t.len() == 1 {
+                let k = t.to_ascii_uppercase().as_bytes()[0].wrapping_sub(b'A') as usize;
+                if let Some(o) = options.get(k) {
+                    given = o.en.clone();
+                }
+            }
+        }
+        let g = grade(&q.answer, &given, lang);
+        score += g.credit;
+        progress.record(&q.id, g.is_right());
+        let sep = Msg::ListSep.get(lang);
+        let none = Msg::NoDevice.get(lang);
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                none.to_string()
+            } else {
+                v.join(sep)
+            }
+        };
+        let feedback = if g.is_right() {
+            paint(ui, Msg::QuizRight.get(lang), Style::new().green())
+        } else if g.credit > 0.0 {
+            let text = Msg::QuizPartial.fill(
+                lang,
+                &[
+                    &score_text(g.credit),
+                    &list(&g.right),
+                    &list(&g.missing),
+                    &list(&g.extra),
+                ],
+            );
+            paint(ui, &text, Style::new().yellow())
+        } else {
+            paint(
+                ui,
+                &Msg::QuizWrong.fill(lang, &[&q.answer.show(lang)]),
+                Style::new().red(),
+            )
+        };
+        writeln!(out, "  {feedback}")?;
+        if !g.is_right() {
+            mistakes.push((q, given.trim().to_string()));
+        }
+    }
+    if !mistakes.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            paint(ui, Msg::QuizMistakes.get(lang), Style::new().bold())
+        )?;
+        for (q, given) in &mistakes {
+            let given = if given.is_empty() { "-" } else { given };
+            writeln!(
+                out,
+                "- {} {} {}",
+                q.prompt(lang),
+                q.answer.show(lang),
+                Msg::QuizYou.fill(lang, &[&given])
+            )?;
+        }
+    }
+    // Asked questions left unanswered by a quit count as zero, out of all of them.
+    writeln!(out, "score: {}/{total}", score_text(score))?;
+    if let Some(path) = &progress_path {
+        if let Err(e) = progress.save(path) {
+            eprintln!("{}", Msg::QuizSaveFailed.fill(lang, &[&path.display(), &e]));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_print_whole_or_with_one_decimal() {
+        assert_eq!(score_text(10.0), "10");
+        assert_eq!(score_text(7.5), "7.5");
+        assert_eq!(score_text(0.0), "0");
+        assert_eq!(score_text(2.0 / 3.0), "0.7");
+    }
+}
