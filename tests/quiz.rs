@@ -80,7 +80,7 @@ fn partial_answers_get_partial_credit_and_named_feedback() {
     let o = quiz(&dir, &[], answers);
     let out = stdout(&o);
     assert!(
-        out.contains("partly right (0.3): right: HTTP; missing: SMTP, POP3; does not belong: none"),
+        out.contains("partly right (0.3): right: HTTP; missing: SMTP, POP3; does not belong: -"),
         "{out}"
     );
     assert!(

@@ -3,6 +3,7 @@
 //! of lines. Commands run in a fresh directory, with no locale and no colour.
 
 use std::path::Path;
+use std::process::Stdio;
 
 use crate::util::{layers, temp_dir};
 
@@ -91,11 +92,22 @@ fn the_readme_sessions_print_what_the_readme_says() {
     )
     .unwrap();
     for s in all {
-        let argv = words(&s.command);
+        let mut argv = words(&s.command);
         assert_eq!(argv[0], "layers", "{}", s.command);
+        // `< FILE` feeds the command's standard input, as a shell would.
+        let stdin = match argv.iter().position(|w| w == "<") {
+            Some(i) => {
+                let file = argv[i + 1].clone();
+                argv.truncate(i);
+                Stdio::from(std::fs::File::open(dir.join(file)).unwrap())
+            }
+            None => Stdio::null(),
+        };
         let o = layers()
             .args(&argv[1..])
             .current_dir(&dir)
+            .env("XDG_DATA_HOME", dir.join("data"))
+            .stdin(stdin)
             .output()
             .unwrap();
         let text = format!(

@@ -202,7 +202,8 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
         score += g.credit;
         progress.record(&q.id, g.is_right());
         let sep = Msg::ListSep.get(lang);
-        let none = Msg::NoDevice.get(lang);
+        // An empty list is a dash, not "none", which can be an answer itself.
+        let none = "-";
         let list = |v: &[String]| {
             if v.is_empty() {
                 none.to_string()

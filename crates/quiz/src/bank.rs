@@ -953,7 +953,13 @@ mod tests {
         }
         // The course's own words and the none answers.
         let t = table(Model::TcpIp5);
-        for (i, given) in [(4, "IP协议"), (6, "arp协议"), (9, "中继器,集线器,双绞线"), (1, "无"), (8, "none")] {
+        for (i, given) in [
+            (4, "IP协议"),
+            (6, "arp协议"),
+            (9, "中继器,集线器,双绞线"),
+            (1, "无"),
+            (8, "none"),
+        ] {
             assert!(grade(&t[i].answer, given, Lang::Zh).is_right(), "{given}");
         }
     }
