@@ -6,6 +6,7 @@
 //! - `interop`: what `encode` writes, read by tshark (skipped, saying so, without tshark).
 //! - `differential`: `decode` and tshark on every fixture frame, field by field.
 //! - `quiz`: `layers table` and `layers quiz`: the dictation, matching, seeds, progress, Anki.
+//! - `subnet`: `layers subnet` and `layers port`, against ipnet.
 //! - `readme`: the README's console sessions, run and compared line by line.
 
 mod decode;
@@ -14,4 +15,5 @@ mod encode;
 mod interop;
 mod quiz;
 mod readme;
+mod subnet;
 mod util;

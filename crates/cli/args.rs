@@ -61,6 +61,56 @@ pub enum Command {
     /// Drill the table, layers, devices, PDUs, ports, subnets and TCP states
     #[command(after_help = QUIZ_EXAMPLES)]
     Quiz(QuizArgs),
+    /// The AND of address and mask in binary, the network's numbers, where packets go
+    #[command(after_help = SUBNET_EXAMPLES)]
+    Subnet(SubnetArgs),
+    /// A port's IANA class and the services on it, or a service's port
+    #[command(after_help = PORT_EXAMPLES)]
+    Port(PortArgs),
+}
+
+const SUBNET_EXAMPLES: &str = "\
+Examples / 示例:
+  layers subnet 192.168.11.53/255.255.255.0 192.168.11.34 8.8.8.8
+      the AND, and for each other address: deliver directly or via the gateway
+  layers subnet 10.0.0.0/24 --split 4          four equal subnets / 等分为 4 个子网
+  layers subnet 192.168.1.0/24 --hosts 50,20,10   VLSM, largest first / 可变长子网划分";
+
+const PORT_EXAMPLES: &str = "\
+Examples / 示例:
+  layers port 80          class and services of port 80 / 端口 80 的类别与服务
+  layers port dns         the port of a service / 服务对应的端口
+  layers port             the ranges and every service layers knows / 端口范围与服务表";
+
+/// `layers subnet`.
+#[derive(Debug, Args)]
+pub struct SubnetArgs {
+    /// The address and its prefix or mask (without one, the historic class's mask)
+    #[arg(value_name = "ADDR[/PREFIX|/MASK]", allow_hyphen_values = true)]
+    pub address: String,
+    /// Other addresses: for each, same network or not, and so whom to ARP for
+    #[arg(value_name = "OTHER")]
+    pub others: Vec<String>,
+    /// Split the network into N equal subnets
+    #[arg(long, value_name = "N")]
+    pub split: Option<String>,
+    /// VLSM: subnets for these host counts, largest first (such as 50,20,10)
+    #[arg(long, value_name = "N,N,...")]
+    pub hosts: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `layers port`.
+#[derive(Debug, Args)]
+pub struct PortArgs {
+    /// A port number or a service name; without one, the ranges and every service
+    #[arg(value_name = "N|NAME", allow_hyphen_values = true)]
+    pub port: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 const TABLE_EXAMPLES: &str = "\

@@ -11,6 +11,7 @@ mod i18n;
 mod quiz;
 mod render;
 mod render_decode;
+mod subnet;
 mod table;
 
 use std::io::{self, IsTerminal, Write};
@@ -90,6 +91,8 @@ fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
         Command::Decode(args) => decode::run(args, ui, &mut out),
         Command::Table(args) => table::run(args, ui, &mut out),
         Command::Quiz(args) => quiz::run(args, ui, &mut out),
+        Command::Subnet(args) => subnet::run(args, ui, &mut out),
+        Command::Port(args) => subnet::port(args, ui, &mut out),
     };
     // Whatever was printed before an error still reaches the reader.
     let flushed = out.flush();

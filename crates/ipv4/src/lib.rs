@@ -40,8 +40,8 @@ mod subnet;
 pub use etherparse::{Icmpv4Header, Icmpv4Type, IpNumber, Ipv4Header};
 use layers_osi::{FieldSpec, Text};
 pub use subnet::{
-    mask_from_prefix, next_hop, parse_prefix_or_mask, prefix_from_mask, range_kind, Ipv4Net,
-    NextHop, OctetAnd, RangeKind, Route, SubnetError,
+    class_of, mask_from_prefix, next_hop, parse_prefix_or_mask, prefix_from_mask, range_kind,
+    Ipv4Net, NextHop, OctetAnd, RangeKind, Route, SplitError, SubnetError,
 };
 
 /// Length of an IPv4 header without options.

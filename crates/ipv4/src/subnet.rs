@@ -151,6 +151,136 @@ pub struct OctetAnd {
     pub network: u8,
 }
 
+impl Ipv4Net {
+    /// The last usable host (broadcast - 1; for /31 and /32 the last address itself).
+    pub fn last_host(&self) -> Ipv4Addr {
+        let last = u32::from(self.network()) | !u32::from(self.mask());
+        Ipv4Addr::from(if self.prefix >= 31 { last } else { last - 1 })
+    }
+
+    /// How many hosts it holds: 2^(32-prefix) - 2, but 2 for /31 (RFC 3021) and 1 for /32.
+    pub fn host_count(&self) -> u64 {
+        match self.prefix {
+            32 => 1,
+            31 => 2,
+            p => (1u64 << (32 - u32::from(p))) - 2,
+        }
+    }
+
+    /// The wildcard (inverse) mask, as ACLs write it.
+    pub fn wildcard(&self) -> Ipv4Addr {
+        Ipv4Addr::from(!u32::from(self.mask()))
+    }
+
+    /// The network itself, with host bits cleared.
+    pub fn trunc(&self) -> Ipv4Net {
+        Ipv4Net {
+            addr: self.network(),
+            prefix: self.prefix,
+        }
+    }
+
+    /// Splits the network into `n` equal subnets, rounded up to a power of two.
+    pub fn split(&self, n: u32) -> Result<Vec<Ipv4Net>, SplitError> {
+        if n == 0 {
+            return Err(SplitError::Zero);
+        }
+        let bits = n.next_power_of_two().trailing_zeros();
+        let prefix = u32::from(self.prefix) + bits;
+        if prefix > 32 {
+            return Err(SplitError::TooMany {
+                network: self.trunc(),
+                wanted: n,
+                most: 1u64 << (32 - u32::from(self.prefix)),
+            });
+        }
+        let size = 1u64 << (32 - prefix);
+        let base = u64::from(u32::from(self.network()));
+        Ok((0..(1u64 << bits))
+            .map(|i| Ipv4Net {
+                addr: Ipv4Addr::from((base + i * size) as u32),
+                prefix: prefix as u8,
+            })
+            .collect())
+    }
+
+    /// Variable-length subnets for the given host counts, largest first, each the
+    /// smallest block that holds its hosts plus network and broadcast, packed from the
+    /// network's start; returned as (hosts wanted, subnet), largest first.
+    pub fn vlsm(&self, hosts: &[u32]) -> Result<Vec<(u32, Ipv4Net)>, SplitError> {
+        let mut wanted: Vec<u32> = hosts.to_vec();
+        wanted.sort_by(|a, b| b.cmp(a));
+        let start = u64::from(u32::from(self.network()));
+        let end = start + (1u64 << (32 - u32::from(self.prefix)));
+        let mut next = start;
+        let mut out = Vec::new();
+        for h in wanted {
+            if h == 0 {
+                return Err(SplitError::Zero);
+            }
+            // Network and broadcast take two addresses (a /31 point-to-point link needs none,
+            // but VLSM plans for LANs).
+            let size = (u64::from(h) + 2).next_power_of_two();
+            let prefix = 32 - size.trailing_zeros();
+            if next + size > end {
+                return Err(SplitError::NoRoom {
+                    network: self.trunc(),
+                    hosts: h,
+                    at: Ipv4Addr::from(next.min(u64::from(u32::MAX)) as u32),
+                });
+            }
+            out.push((
+                h,
+                Ipv4Net {
+                    addr: Ipv4Addr::from(next as u32),
+                    prefix: prefix as u8,
+                },
+            ));
+            next += size;
+        }
+        Ok(out)
+    }
+}
+
+/// Why a network could not be split.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SplitError {
+    /// Zero subnets, or a subnet for zero hosts.
+    #[error("a split needs at least one subnet of at least one host")]
+    Zero,
+    /// More subnets than the network has addresses.
+    #[error("{network} cannot be split into {wanted} subnets: it has {most} addresses")]
+    TooMany {
+        /// The network.
+        network: Ipv4Net,
+        /// Subnets asked for.
+        wanted: u32,
+        /// The most it could be split into.
+        most: u64,
+    },
+    /// The host counts do not fit.
+    #[error("{network} has no room left for {hosts} hosts (next free address {at})")]
+    NoRoom {
+        /// The network.
+        network: Ipv4Net,
+        /// The host count that did not fit.
+        hosts: u32,
+        /// Where the free space began.
+        at: Ipv4Addr,
+    },
+}
+
+/// The historic class of an address (before CIDR): A to E by its leading bits.
+pub fn class_of(ip: Ipv4Addr) -> char {
+    match ip.octets()[0] {
+        0..=127 => 'A',
+        128..=191 => 'B',
+        192..=223 => 'C',
+        224..=239 => 'D',
+        _ => 'E',
+    }
+}
+
 /// Where a host sends a packet first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NextHop {
@@ -422,6 +552,81 @@ mod tests {
         for (addr, kind) in table {
             assert_eq!(range_kind(ip(addr)), kind, "{addr}");
         }
+    }
+
+    #[test]
+    fn hosts_wildcards_and_classes() {
+        let net: Ipv4Net = "192.168.11.53/24".parse().unwrap();
+        assert_eq!(
+            (net.first_host(), net.last_host(), net.host_count()),
+            (ip("192.168.11.1"), ip("192.168.11.254"), 254)
+        );
+        assert_eq!(net.wildcard(), ip("0.0.0.255"));
+        let p2p: Ipv4Net = "10.0.0.0/31".parse().unwrap();
+        assert_eq!(
+            (p2p.first_host(), p2p.last_host(), p2p.host_count()),
+            (ip("10.0.0.0"), ip("10.0.0.1"), 2)
+        );
+        let one: Ipv4Net = "10.0.0.7/32".parse().unwrap();
+        assert_eq!(one.host_count(), 1);
+        let all: Ipv4Net = "0.0.0.0/0".parse().unwrap();
+        assert_eq!(all.host_count(), (1u64 << 32) - 2);
+        for (addr, class) in [
+            ("10.0.0.1", 'A'),
+            ("172.16.0.1", 'B'),
+            ("192.168.1.1", 'C'),
+            ("224.0.0.1", 'D'),
+            ("250.0.0.1", 'E'),
+        ] {
+            assert_eq!(class_of(ip(addr)), class);
+        }
+    }
+
+    #[test]
+    fn splits_and_vlsm() {
+        let net: Ipv4Net = "192.168.11.0/24".parse().unwrap();
+        let four: Vec<String> = net
+            .split(4)
+            .unwrap()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(
+            four,
+            [
+                "192.168.11.0/26",
+                "192.168.11.64/26",
+                "192.168.11.128/26",
+                "192.168.11.192/26"
+            ]
+        );
+        assert_eq!(
+            net.split(3).unwrap().len(),
+            4,
+            "rounded up to a power of two"
+        );
+        assert!(matches!(net.split(512), Err(SplitError::TooMany { .. })));
+        let plan: Vec<(u32, String)> = net
+            .vlsm(&[20, 50, 10])
+            .unwrap()
+            .into_iter()
+            .map(|(h, n)| (h, n.to_string()))
+            .collect();
+        assert_eq!(
+            plan,
+            [
+                (50, "192.168.11.0/26".into()),
+                (20, "192.168.11.64/27".into()),
+                (10, "192.168.11.96/28".into())
+            ]
+        );
+        // 62 hosts fit a /26 exactly; 63 need a /25.
+        assert_eq!(net.vlsm(&[62]).unwrap()[0].1.prefix(), 26);
+        assert_eq!(net.vlsm(&[63]).unwrap()[0].1.prefix(), 25);
+        assert!(matches!(
+            net.vlsm(&[200, 100]),
+            Err(SplitError::NoRoom { hosts: 100, .. })
+        ));
     }
 
     proptest! {

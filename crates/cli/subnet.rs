@@ -1,0 +1,450 @@
+//! `layers subnet` and `layers port`: the network layer's arithmetic, shown.
+
+use std::io::Write;
+use std::net::Ipv4Addr;
+
+use comfy_table::{presets, ContentArrangement, Table};
+use layers_ipv4::{class_of, parse_prefix_or_mask, range_kind, Ipv4Net, SplitError, SubnetError};
+use layers_osi::Lang;
+use layers_transport::{port_by_name, port_services, PortClass, SERVICES};
+use owo_colors::{OwoColorize, Style};
+use serde_json::{json, Value};
+use unicode_width::UnicodeWidthStr;
+
+use crate::args::{PortArgs, SubnetArgs};
+use crate::i18n::Msg;
+use crate::{CliError, Ui};
+
+fn usage(lang: Lang, flag: &str, value: &str, expected: String) -> CliError {
+    CliError::Usage(Msg::BadValue.fill(lang, &[&flag, &value, &expected]))
+}
+
+fn subnet_error(lang: Lang, what: &str, value: &str, e: &SubnetError) -> CliError {
+    let expected = match e {
+        SubnetError::Address(_) => Msg::ExpIp.get(lang).to_string(),
+        SubnetError::Prefix(_) => Msg::ExpPrefix.get(lang).to_string(),
+        SubnetError::NonContiguous(m) => Msg::ExpMaskContiguous.fill(lang, &[m]),
+    };
+    usage(lang, what, value, expected)
+}
+
+/// `ADDR[/PREFIX|/MASK]`; without a prefix, the historic class's mask (and whether it was).
+fn parse_net(text: &str, lang: Lang) -> Result<(Ipv4Net, bool), CliError> {
+    let (addr, net) = match text.split_once('/') {
+        Some((a, n)) => (a, Some(n)),
+        None => (text, None),
+    };
+    let addr: Ipv4Addr = addr
+        .trim()
+        .parse()
+        .map_err(|_| usage(lang, "ADDR", text, Msg::ExpSubnetArg.get(lang).to_string()))?;
+    let (prefix, assumed) = match net {
+        Some(n) => (
+            parse_prefix_or_mask(n).map_err(|e| subnet_error(lang, "ADDR", text, &e))?,
+            false,
+        ),
+        None => (
+            match class_of(addr) {
+                'A' => 8,
+                'B' => 16,
+                _ => 24,
+            },
+            true,
+        ),
+    };
+    Ok((
+        Ipv4Net::new(addr, prefix).map_err(|e| subnet_error(lang, "ADDR", text, &e))?,
+        assumed,
+    ))
+}
+
+/// `label` padded to `width` terminal columns (a Chinese character takes two).
+fn pad(label: &str, width: usize) -> String {
+    let used = UnicodeWidthStr::width(label);
+    format!("{label}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+fn bits(octets: [u8; 4]) -> String {
+    octets
+        .iter()
+        .map(|o| format!("{o:08b}"))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn table(ui: &Ui) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = ui.width {
+        t.set_width(w);
+        t.force_no_tty();
+    }
+    t
+}
+
+fn broadcast_text(net: &Ipv4Net, lang: Lang) -> String {
+    match (net.broadcast(), net.prefix()) {
+        (Some(b), _) => b.to_string(),
+        (None, 31) => Msg::NoBroadcast31.get(lang).to_string(),
+        (None, _) => Msg::NoBroadcast32.get(lang).to_string(),
+    }
+}
+
+/// Runs `layers subnet`.
+pub fn run(args: &SubnetArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
+    let lang = ui.lang;
+    let (net, assumed) = parse_net(&args.address, lang)?;
+    let others: Vec<Ipv4Addr> = args
+        .others
+        .iter()
+        .map(|o| {
+            o.trim()
+                .parse()
+                .map_err(|_| usage(lang, "OTHER", o, Msg::ExpIp.get(lang).to_string()))
+        })
+        .collect::<Result<_, _>>()?;
+    let split = match &args.split {
+        Some(n) => {
+            let n: u32 = n.trim().parse().map_err(|_| {
+                usage(
+                    lang,
+                    "--split",
+                    n,
+                    Msg::ExpRange.fill(lang, &[&1, &u32::MAX]),
+                )
+            })?;
+            Some((
+                n,
+                net.split(n)
+                    .map_err(|e| split_error(lang, "--split", &n.to_string(), &e))?,
+            ))
+        }
+        None => None,
+    };
+    let vlsm = match &args.hosts {
+        Some(list) => {
+            let hosts: Vec<u32> = list
+                .split(',')
+                .map(|h| h.trim().parse::<u32>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| {
+                    usage(
+                        lang,
+                        "--hosts",
+                        list,
+                        Msg::ExpHostsList.get(lang).to_string(),
+                    )
+                })?;
+            Some(
+                net.vlsm(&hosts)
+                    .map_err(|e| split_error(lang, "--hosts", list, &e))?,
+            )
+        }
+        None => None,
+    };
+    let kind = range_kind(net.addr());
+    let ands = net.and_octets(net.addr());
+    let boundary = net.mask().octets().iter().position(|m| *m != 255);
+
+    if args.json {
+        let others_json: Vec<Value> = others
+            .iter()
+            .map(|o| {
+                let same = net.contains(*o);
+                json!({
+                    "address": o.to_string(),
+                    "network": Ipv4Addr::from(u32::from(*o) & u32::from(net.mask())).to_string(),
+                    "same_network": same,
+                    "next_hop": if same { "direct" } else { "gateway" },
+                    "arp_for": if same { o.to_string() } else { "gateway".to_string() },
+                })
+            })
+            .collect();
+        let subnet = |n: &Ipv4Net| {
+            json!({"network": n.to_string(), "first_host": n.first_host().to_string(), "last_host": n.last_host().to_string(),
+                   "broadcast": n.broadcast().map(|b| b.to_string()), "hosts": n.host_count()})
+        };
+        let doc = json!({
+            "address": net.addr().to_string(),
+            "prefix": net.prefix(),
+            "prefix_assumed": assumed,
+            "mask": net.mask().to_string(),
+            "wildcard": net.wildcard().to_string(),
+            "and": ands.iter().map(|a| json!({"address": a.address, "mask": a.mask, "network": a.network})).collect::<Vec<_>>(),
+            "network": net.network().to_string(),
+            "broadcast": net.broadcast().map(|b| b.to_string()),
+            "first_host": net.first_host().to_string(),
+            "last_host": net.last_host().to_string(),
+            "hosts": net.host_count(),
+            "class": class_of(net.addr()).to_string(),
+            "range": kind.describe().en,
+            "others": others_json,
+            "split": split.as_ref().map(|(_, s)| s.iter().map(subnet).collect::<Vec<_>>()),
+            "vlsm": vlsm.as_ref().map(|v| v.iter().map(|(h, n)| { let mut j = subnet(n); j["hosts_wanted"] = json!(h); j }).collect::<Vec<_>>()),
+        });
+        serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+
+    let bold = |s: &str| {
+        if ui.color {
+            s.style(Style::new().bold()).to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    writeln!(out, "{}", bold(&format!("{}/{}", net.addr(), net.prefix())))?;
+    if assumed {
+        writeln!(
+            out,
+            "{}",
+            Msg::SubnetClassMask.fill(lang, &[&class_of(net.addr()), &net.prefix()])
+        )?;
+    }
+    writeln!(out, "{}", Msg::SubnetAnd.get(lang))?;
+    let w = 10;
+    let addr_o = net.addr().octets();
+    writeln!(
+        out,
+        "  {}{}   {}",
+        pad(Msg::RowAddress.get(lang), w),
+        bits(addr_o),
+        net.addr()
+    )?;
+    writeln!(
+        out,
+        "  {}{}   {} (/{})",
+        pad(Msg::RowMask.get(lang), w),
+        bits(net.mask().octets()),
+        net.mask(),
+        net.prefix()
+    )?;
+    writeln!(out, "  {}{}", pad("AND", w), "-".repeat(35))?;
+    writeln!(
+        out,
+        "  {}{}   {}",
+        pad(Msg::RowNetwork.get(lang), w),
+        bits(net.network().octets()),
+        net.network()
+    )?;
+    if let Some(b) = boundary {
+        writeln!(
+            out,
+            "  {}{}{}",
+            pad("", w),
+            " ".repeat(b * 9),
+            "^".repeat(8)
+        )?;
+    }
+    let rows = [
+        (
+            Msg::RowNetwork,
+            format!("{}/{}", net.network(), net.prefix()),
+        ),
+        (Msg::RowBroadcast, broadcast_text(&net, lang)),
+        (
+            Msg::RowHosts,
+            Msg::HostRange.fill(
+                lang,
+                &[&net.first_host(), &net.last_host(), &net.host_count()],
+            ),
+        ),
+        (Msg::RowWildcard, net.wildcard().to_string()),
+        (
+            Msg::RowClass,
+            Msg::ClassHistoric.fill(lang, &[&class_of(net.addr())]),
+        ),
+        (Msg::RowRange, kind.describe().get(lang).to_string()),
+    ];
+    for (label, value) in rows {
+        writeln!(out, "  {}{value}", pad(label.get(lang), w))?;
+    }
+    if !others.is_empty() {
+        writeln!(out)?;
+    }
+    for o in &others {
+        let o_net = Ipv4Addr::from(u32::from(*o) & u32::from(net.mask()));
+        let line = if net.contains(*o) {
+            Msg::OtherDirect.fill(lang, &[o, o, &o_net, o])
+        } else {
+            Msg::OtherGateway.fill(lang, &[o, o, &o_net, &net.network()])
+        };
+        writeln!(out, "{line}")?;
+    }
+    let header = [
+        Msg::ColHostsWanted,
+        Msg::ColSubnet,
+        Msg::ColFirst,
+        Msg::ColLast,
+        Msg::RowBroadcast,
+        Msg::ColUsable,
+    ];
+    if let Some((n, subnets)) = &split {
+        writeln!(out)?;
+        let rounded = if n.is_power_of_two() {
+            String::new()
+        } else {
+            Msg::SplitRounded.fill(lang, &[n])
+        };
+        let prefix = subnets[0].prefix();
+        writeln!(
+            out,
+            "{}",
+            Msg::SplitHeading.fill(lang, &[&net.trunc(), &subnets.len(), &prefix, &rounded])
+        )?;
+        let mut t = table(ui);
+        t.set_header(header[1..].iter().map(|m| m.get(lang)).collect::<Vec<_>>());
+        for s in subnets {
+            t.add_row(vec![
+                s.to_string(),
+                s.first_host().to_string(),
+                s.last_host().to_string(),
+                broadcast_text(s, lang),
+                s.host_count().to_string(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    if let Some(plan) = &vlsm {
+        writeln!(out)?;
+        writeln!(out, "{}", Msg::VlsmHeading.fill(lang, &[&net.trunc()]))?;
+        let mut t = table(ui);
+        t.set_header(header.iter().map(|m| m.get(lang)).collect::<Vec<_>>());
+        for (h, s) in plan {
+            t.add_row(vec![
+                h.to_string(),
+                s.to_string(),
+                s.first_host().to_string(),
+                s.last_host().to_string(),
+                broadcast_text(s, lang),
+                s.host_count().to_string(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    Ok(())
+}
+
+fn split_error(lang: Lang, flag: &str, value: &str, e: &SplitError) -> CliError {
+    let text = match (e, lang) {
+        (SplitError::Zero, Lang::Zh) => "至少要一个子网、每个子网至少一台主机".to_string(),
+        (
+            SplitError::TooMany {
+                network,
+                wanted,
+                most,
+            },
+            Lang::Zh,
+        ) => format!("{network} 无法分成 {wanted} 个子网:它只有 {most} 个地址"),
+        (SplitError::NoRoom { network, hosts, at }, Lang::Zh) => {
+            format!("{network} 放不下 {hosts} 台主机的子网(下一个空闲地址 {at})")
+        }
+        (e, Lang::En) => e.to_string(),
+    };
+    usage(lang, flag, value, text)
+}
+
+/// Runs `layers port`.
+pub fn port(args: &PortArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
+    let lang = ui.lang;
+    let Some(text) = args.port.as_deref() else {
+        return port_list(args.json, ui, out);
+    };
+    let t = text.trim();
+    let number: u16 = if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
+        t.parse()
+            .map_err(|_| usage(lang, "PORT", text, Msg::ExpPort0.get(lang).to_string()))?
+    } else {
+        port_by_name(t)
+            .map(|s| s.port)
+            .ok_or_else(|| usage(lang, "PORT", text, Msg::ExpService.get(lang).to_string()))?
+    };
+    let class = PortClass::of(number);
+    let services = port_services(number);
+    if args.json {
+        let doc = json!({
+            "port": number,
+            "class": class.describe().en,
+            "course_note": class.course_note().map(|n| n.en),
+            "services": services.iter().map(|s| json!({"name": s.name, "tcp": s.tcp, "udp": s.udp, "about": s.about.en})).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        Msg::PortClassLine.fill(lang, &[&number, &class.describe().get(lang)])
+    )?;
+    if let Some(note) = class.course_note() {
+        writeln!(out, "{}", Msg::PortCourse.fill(lang, &[&note.get(lang)]))?;
+    }
+    if services.is_empty() {
+        writeln!(out, "{}", Msg::PortNone.get(lang))?;
+    }
+    for s in services {
+        writeln!(
+            out,
+            "{}",
+            Msg::PortService.fill(
+                lang,
+                &[&s.name, &transports(s.tcp, s.udp), &s.about.get(lang)]
+            )
+        )?;
+    }
+    let _ = ui;
+    Ok(())
+}
+
+fn transports(tcp: bool, udp: bool) -> &'static str {
+    match (tcp, udp) {
+        (true, true) => "TCP+UDP",
+        (true, false) => "TCP",
+        _ => "UDP",
+    }
+}
+
+fn port_list(json_out: bool, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
+    let lang = ui.lang;
+    if json_out {
+        let doc: Vec<Value> = SERVICES
+            .iter()
+            .map(|s| json!({"port": s.port, "name": s.name, "tcp": s.tcp, "udp": s.udp, "class": PortClass::of(s.port).describe().en}))
+            .collect();
+        serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "{}", Msg::PortRanges.get(lang))?;
+    for class in [
+        PortClass::WellKnown,
+        PortClass::Registered,
+        PortClass::Dynamic,
+    ] {
+        writeln!(out, "  {}", class.describe().get(lang))?;
+        if let Some(note) = class.course_note() {
+            writeln!(out, "  {}", Msg::PortCourse.fill(lang, &[&note.get(lang)]))?;
+        }
+    }
+    writeln!(out)?;
+    let mut t = table(ui);
+    t.set_header(vec![
+        "port",
+        "service",
+        "TCP/UDP",
+        Msg::ColMeaning.get(lang),
+    ]);
+    for s in SERVICES {
+        t.add_row(vec![
+            s.port.to_string(),
+            s.name.to_string(),
+            transports(s.tcp, s.udp).to_string(),
+            s.about.get(lang).to_string(),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    Ok(())
+}
