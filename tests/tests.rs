@@ -5,6 +5,7 @@
 //! - `encode`: `layers encode`, every flag, every view, every output format, every refusal.
 //! - `interop`: what `encode` writes, read by tshark (skipped, saying so, without tshark).
 //! - `differential`: `decode` and tshark on every fixture frame, field by field.
+//! - `journey`: `layers journey`: steps, the pcapng per link (tshark), TTL, MTU, topologies.
 //! - `quiz`: `layers table` and `layers quiz`: the dictation, matching, seeds, progress, Anki.
 //! - `subnet`: `layers subnet` and `layers port`, against ipnet.
 //! - `readme`: the README's console sessions, run and compared line by line.
@@ -13,6 +14,7 @@ mod decode;
 mod differential;
 mod encode;
 mod interop;
+mod journey;
 mod quiz;
 mod readme;
 mod subnet;

@@ -67,6 +67,53 @@ pub enum Command {
     /// A port's IANA class and the services on it, or a service's port
     #[command(after_help = PORT_EXAMPLES)]
     Port(PortArgs),
+    /// Follow one frame across hosts, switches and routers, step by step
+    #[command(after_help = JOURNEY_EXAMPLES)]
+    Journey(JourneyArgs),
+}
+
+const JOURNEY_EXAMPLES: &str = "\
+Examples / 示例:
+  layers journey                       A -> switch -> router -> switch -> B / 跨路由器的旅程
+  layers journey -o journey.pcapng     every frame, one pcapng interface per link
+  layers journey --ttl 1               the router answers ICMP time exceeded / TTL 耗尽
+  layers journey --mtu 576 --payload-size 1000        the router fragments / 路由器分片
+  layers journey --mtu 576 --payload-size 1000 --df   ICMP fragmentation needed
+  layers journey --topology net.toml --from A --to B  your own network (TOML)";
+
+/// `layers journey`.
+#[derive(Debug, Args)]
+pub struct JourneyArgs {
+    /// A topology file (TOML: [[host]], [[switch]], [[hub]], [[router]] with [[router.interface]] and [[router.route]])
+    #[arg(long, value_name = "FILE")]
+    pub topology: Option<std::path::PathBuf>,
+    /// The sending host
+    #[arg(long, default_value = "A")]
+    pub from: String,
+    /// The receiving host
+    #[arg(long, default_value = "B")]
+    pub to: String,
+    /// The data the TCP segment carries [default: hello!]
+    #[arg(long, value_name = "TEXT")]
+    pub payload: Option<String>,
+    /// Carry this many bytes of data instead (to see fragmentation)
+    #[arg(long, value_name = "BYTES")]
+    pub payload_size: Option<usize>,
+    /// The packet's starting TTL
+    #[arg(long, default_value_t = 64)]
+    pub ttl: u8,
+    /// Set don't-fragment
+    #[arg(long)]
+    pub df: bool,
+    /// The MTU of the routers' last interface in the topology (the far link)
+    #[arg(long, value_name = "BYTES")]
+    pub mtu: Option<usize>,
+    /// Write every frame to a pcapng file, one interface per link
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 const SUBNET_EXAMPLES: &str = "\

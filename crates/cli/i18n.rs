@@ -220,6 +220,11 @@ messages! {
     PortService => "  {} {} ({})", "  {} {}({})";
     ExpPort0 => "expected a port 0-65535 or a service name such as http, dns", "应为 0-65535 的端口或服务名,如 http、dns";
     PortRanges => "IANA port ranges (RFC 6335):", "IANA 端口范围(RFC 6335):";
+    ReadsBits => "reads layer 1 only", "只读取第 1 层";
+    ReadsAll => "reads every layer", "读取所有层";
+    ReadsUpTo => "reads layers 1-{}", "读取第 1-{} 层";
+    JourneyDiff => "changed since the previous hop:", "与上一跳相比改变的字节:";
+    JourneyWrote => "wrote {} ({} frames on {} links, one pcapng interface per link)", "已写入 {}({} 帧,{} 条链路,每条链路一个 pcapng 接口)";
     HexHeading => "Bytes, coloured by layer:", "字节,按层着色:";
     PaddingWord => "padding", "填充";
     FaultsHeading => "What is wrong with this frame (a receiver will see it):", "这个帧的问题(接收方会发现):";

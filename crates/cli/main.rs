@@ -8,6 +8,7 @@ mod args;
 mod decode;
 mod encode;
 mod i18n;
+mod journey;
 mod quiz;
 mod render;
 mod render_decode;
@@ -93,6 +94,7 @@ fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
         Command::Quiz(args) => quiz::run(args, ui, &mut out),
         Command::Subnet(args) => subnet::run(args, ui, &mut out),
         Command::Port(args) => subnet::port(args, ui, &mut out),
+        Command::Journey(args) => journey::run(args, ui, &mut out),
     };
     // Whatever was printed before an error still reaches the reader.
     let flushed = out.flush();

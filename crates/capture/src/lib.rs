@@ -173,6 +173,37 @@ pub fn write_frames<W: Write>(
     Ok(())
 }
 
+/// Writes pcapng with one Ethernet interface per link (named by `links`); each frame
+/// names its interface by index.
+pub fn write_pcapng_links<W: Write>(
+    out: W,
+    links: &[String],
+    frames: &[(u32, OutFrame<'_>)],
+) -> Result<(), WriteError> {
+    let mut w = PcapNgWriter::with_endianness(out, Endianness::Little)?;
+    for name in links {
+        w.write_pcapng_block(InterfaceDescriptionBlock {
+            linktype: DataLink::ETHERNET,
+            snaplen: 0,
+            options: vec![InterfaceDescriptionOption::IfName(Cow::Borrowed(
+                name.as_str(),
+            ))],
+        })?;
+    }
+    for (iface, f) in frames {
+        w.write_pcapng_block(EnhancedPacketBlock {
+            interface_id: *iface,
+            timestamp: f.time,
+            original_len: len32(f.original_length)?,
+            data: Cow::Borrowed(f.data),
+            options: Vec::new(),
+        })?;
+    }
+    let mut out = w.into_inner();
+    out.flush()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -483,6 +483,57 @@ impl FromStr for VlanTag {
     }
 }
 
+/// What a switch does with a frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SwitchDecision {
+    /// Broadcast or unknown destination: out of every port but the one it came in on.
+    Flood(Vec<u16>),
+    /// Known destination on another port: out of that port only.
+    Forward(u16),
+    /// Known destination on the port it came in on: dropped.
+    Filter,
+}
+
+/// A switch's MAC address table: which port each source MAC was last seen on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MacTable {
+    entries: std::collections::BTreeMap<Mac, u16>,
+}
+
+impl MacTable {
+    /// Learns that `mac` is behind `port`; returns whether that is news.
+    pub fn learn(&mut self, mac: Mac, port: u16) -> bool {
+        if mac.is_multicast() {
+            return false;
+        }
+        self.entries.insert(mac, port) != Some(port)
+    }
+
+    /// The port `mac` was seen on.
+    pub fn port_of(&self, mac: Mac) -> Option<u16> {
+        self.entries.get(&mac).copied()
+    }
+
+    /// Where a frame to `destination` that came in on `in_port` goes, on a switch with `ports`.
+    pub fn decide(&self, destination: Mac, in_port: u16, ports: &[u16]) -> SwitchDecision {
+        match self
+            .port_of(destination)
+            .filter(|_| !destination.is_multicast())
+        {
+            Some(p) if p == in_port => SwitchDecision::Filter,
+            Some(p) => SwitchDecision::Forward(p),
+            None => {
+                SwitchDecision::Flood(ports.iter().copied().filter(|p| *p != in_port).collect())
+            }
+        }
+    }
+
+    /// The entries, by MAC.
+    pub fn entries(&self) -> impl Iterator<Item = (Mac, u16)> + '_ {
+        self.entries.iter().map(|(m, p)| (*m, *p))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,6 +613,29 @@ mod tests {
         assert_eq!(
             Mac::derived_from_ipv4([10, 0, 0, 1]).kind().en,
             "unicast, locally administered"
+        );
+    }
+
+    #[test]
+    fn a_switch_floods_then_learns_then_forwards_or_filters() {
+        let a = Mac::derived_from_ipv4([10, 0, 0, 1]);
+        let b = Mac::derived_from_ipv4([10, 0, 0, 2]);
+        let mut t = MacTable::default();
+        let ports = [1, 2, 3];
+        assert!(t.learn(a, 1));
+        assert!(!t.learn(a, 1), "nothing new");
+        assert_eq!(t.decide(b, 1, &ports), SwitchDecision::Flood(vec![2, 3]));
+        assert_eq!(
+            t.decide(Mac::BROADCAST, 2, &ports),
+            SwitchDecision::Flood(vec![1, 3])
+        );
+        t.learn(b, 3);
+        assert_eq!(t.decide(b, 1, &ports), SwitchDecision::Forward(3));
+        assert_eq!(t.decide(a, 1, &ports), SwitchDecision::Filter);
+        assert!(t.learn(b, 2), "moved");
+        assert!(
+            !t.learn(Mac::BROADCAST, 1),
+            "a group address is never a source"
         );
     }
 

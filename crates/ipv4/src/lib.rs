@@ -41,7 +41,8 @@ pub use etherparse::{Icmpv4Header, Icmpv4Type, IpNumber, Ipv4Header};
 use layers_osi::{FieldSpec, Text};
 pub use subnet::{
     class_of, mask_from_prefix, next_hop, parse_prefix_or_mask, prefix_from_mask, range_kind,
-    Ipv4Net, NextHop, OctetAnd, RangeKind, Route, SplitError, SubnetError,
+    Ipv4Net, NextHop, OctetAnd, RangeKind, Route, RoutingTable, SplitError, SubnetError,
+    TableRoute,
 };
 
 /// Length of an IPv4 header without options.

@@ -270,6 +270,34 @@ pub enum SplitError {
     },
 }
 
+/// One route: a destination network, reached directly on an interface or via a next hop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableRoute {
+    /// The destination network.
+    pub network: Ipv4Net,
+    /// The next router, or `None` for a network the interface is on.
+    pub via: Option<Ipv4Addr>,
+    /// The interface it leaves by.
+    pub interface: String,
+}
+
+/// A router's table, looked up by longest prefix.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoutingTable {
+    /// The routes, in the order given.
+    pub routes: Vec<TableRoute>,
+}
+
+impl RoutingTable {
+    /// The route with the longest prefix that contains `destination`.
+    pub fn lookup(&self, destination: Ipv4Addr) -> Option<&TableRoute> {
+        self.routes
+            .iter()
+            .filter(|r| r.network.contains(destination))
+            .max_by_key(|r| r.network.prefix())
+    }
+}
+
 /// The historic class of an address (before CIDR): A to E by its leading bits.
 pub fn class_of(ip: Ipv4Addr) -> char {
     match ip.octets()[0] {
@@ -580,6 +608,26 @@ mod tests {
         ] {
             assert_eq!(class_of(ip(addr)), class);
         }
+    }
+
+    #[test]
+    fn the_longest_prefix_wins() {
+        let route = |net: &str, via: Option<&str>, i: &str| TableRoute {
+            network: net.parse().unwrap(),
+            via: via.map(ip),
+            interface: i.into(),
+        };
+        let t = RoutingTable {
+            routes: vec![
+                route("0.0.0.0/0", Some("203.0.113.1"), "wan"),
+                route("10.0.0.0/8", Some("10.255.0.1"), "core"),
+                route("10.1.2.0/24", None, "lan"),
+            ],
+        };
+        assert_eq!(t.lookup(ip("10.1.2.3")).unwrap().interface, "lan");
+        assert_eq!(t.lookup(ip("10.9.9.9")).unwrap().interface, "core");
+        assert_eq!(t.lookup(ip("8.8.8.8")).unwrap().interface, "wan");
+        assert!(RoutingTable::default().lookup(ip("8.8.8.8")).is_none());
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod build;
 mod dissect;
 mod fault;
 mod frame;
+pub mod journey;
 
 pub use build::{BuildError, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};
 pub use dissect::{dissect, dissect_ethernet, Dissection, Link};

@@ -1,0 +1,1472 @@
+//! A frame's journey across a small network: hosts, switches (or hubs) and routers.
+//!
+//! The simulation does what the devices do, each reading only its own layers: the sending
+//! host ANDs addresses with its mask and ARPs for the destination or the gateway; a switch
+//! learns source MACs and floods, forwards or filters by destination MAC; a hub repeats
+//! bits; a router looks the destination IP up by longest prefix, lowers the TTL,
+//! recomputes the header checksum, ARPs for the next hop and rewrites both MACs, answers an
+//! expired TTL with ICMP time exceeded, and a packet too big for the next link with ICMP
+//! fragmentation needed (DF) or by fragmenting it. Every frame is kept with the link it
+//! crossed. The walk is bounded: it stops after [`STEP_LIMIT`] steps.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::Ipv4Addr;
+
+use etherparse::icmpv4::{DestUnreachableHeader, TimeExceededCode};
+use etherparse::{
+    EtherType, Ethernet2Header, Icmpv4Type, IpNumber, Ipv4Header, Ipv4HeaderSlice, PacketBuilder,
+};
+use layers_ethernet::{Mac, MacTable, SwitchDecision};
+use layers_ipv4::{next_hop, Ipv4Net, NextHop, RoutingTable, TableRoute};
+use layers_osi::{Lang, OsiLayer};
+use serde::Deserialize;
+
+use crate::dissect_ethernet;
+
+/// The most steps a journey takes before it is cut off.
+pub const STEP_LIMIT: usize = 200;
+
+/// A host in a topology.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostSpec {
+    /// Its name.
+    pub name: String,
+    /// Its address and prefix, `192.168.11.34/24`.
+    pub ip: String,
+    /// Its default gateway.
+    #[serde(default)]
+    pub gateway: Option<String>,
+    /// Its MAC (default: derived from the IP).
+    #[serde(default)]
+    pub mac: Option<String>,
+    /// The switch or hub it is plugged into.
+    pub link: String,
+}
+
+/// A switch or a hub.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchSpec {
+    /// Its name.
+    pub name: String,
+}
+
+/// A router interface.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterfaceSpec {
+    /// Its name, `eth0`.
+    pub name: String,
+    /// Its address and prefix.
+    pub ip: String,
+    /// Its MAC (default: derived from the IP).
+    #[serde(default)]
+    pub mac: Option<String>,
+    /// The switch or hub it is plugged into.
+    pub link: String,
+    /// The largest packet its link takes (default 1500).
+    #[serde(default)]
+    pub mtu: Option<usize>,
+}
+
+/// A static route.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    /// Destination network, `10.0.0.0/8` (`0.0.0.0/0` for a default route).
+    pub network: String,
+    /// The next router.
+    pub via: String,
+}
+
+/// A router.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouterSpec {
+    /// Its name.
+    pub name: String,
+    /// Its interfaces.
+    #[serde(rename = "interface")]
+    pub interfaces: Vec<InterfaceSpec>,
+    /// Its static routes (connected networks come from the interfaces).
+    #[serde(default, rename = "route")]
+    pub routes: Vec<RouteSpec>,
+}
+
+/// A topology file (TOML): `[[host]]`, `[[switch]]`, `[[hub]]`, `[[router]]` with
+/// `[[router.interface]]` and `[[router.route]]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopologySpec {
+    /// Hosts.
+    #[serde(default, rename = "host")]
+    pub hosts: Vec<HostSpec>,
+    /// Switches.
+    #[serde(default, rename = "switch")]
+    pub switches: Vec<SwitchSpec>,
+    /// Hubs.
+    #[serde(default, rename = "hub")]
+    pub hubs: Vec<SwitchSpec>,
+    /// Routers.
+    #[serde(default, rename = "router")]
+    pub routers: Vec<RouterSpec>,
+}
+
+/// Why a topology cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TopologyError {
+    /// Not TOML, or not the shape of a topology.
+    Toml(String),
+    /// A name used twice.
+    Duplicate(String),
+    /// A link to a switch or hub that does not exist.
+    UnknownLink {
+        /// Who names it.
+        from: String,
+        /// The name.
+        link: String,
+    },
+    /// A host asked for that does not exist.
+    UnknownHost(String),
+    /// A bad address, prefix or MAC.
+    Value {
+        /// Whose.
+        owner: String,
+        /// The text.
+        value: String,
+    },
+}
+
+impl TopologyError {
+    /// The problem in one sentence.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (TopologyError::Toml(e), Lang::En) => format!("not a topology: {e}"),
+            (TopologyError::Toml(e), Lang::Zh) => format!("不是有效的拓扑文件:{e}"),
+            (TopologyError::Duplicate(n), Lang::En) => format!("the name {n:?} is used twice"),
+            (TopologyError::Duplicate(n), Lang::Zh) => format!("名字 {n:?} 用了两次"),
+            (TopologyError::UnknownLink { from, link }, Lang::En) => {
+                format!("{from} is linked to {link:?}, which is no switch or hub of the topology")
+            }
+            (TopologyError::UnknownLink { from, link }, Lang::Zh) => {
+                format!("{from} 连接到 {link:?},但拓扑中没有这个交换机或集线器")
+            }
+            (TopologyError::UnknownHost(n), Lang::En) => {
+                format!("no host named {n:?} in the topology")
+            }
+            (TopologyError::UnknownHost(n), Lang::Zh) => format!("拓扑中没有名为 {n:?} 的主机"),
+            (TopologyError::Value { owner, value }, Lang::En) => {
+                format!("{owner}: {value:?} is not a valid address, prefix or MAC")
+            }
+            (TopologyError::Value { owner, value }, Lang::Zh) => {
+                format!("{owner}:{value:?} 不是有效的地址、前缀或 MAC")
+            }
+        }
+    }
+}
+
+/// The default network: A — switch — router — switch — B, with a third host C beside A
+/// so the switch's flooding shows.
+pub const DEFAULT_TOPOLOGY: &str = r#"
+[[host]]
+name = "A"
+ip = "192.168.11.34/24"
+gateway = "192.168.11.1"
+link = "SW1"
+
+[[host]]
+name = "C"
+ip = "192.168.11.99/24"
+gateway = "192.168.11.1"
+link = "SW1"
+
+[[host]]
+name = "B"
+ip = "192.168.12.53/24"
+gateway = "192.168.12.1"
+link = "SW2"
+
+[[switch]]
+name = "SW1"
+
+[[switch]]
+name = "SW2"
+
+[[router]]
+name = "R1"
+[[router.interface]]
+name = "eth0"
+ip = "192.168.11.1/24"
+link = "SW1"
+[[router.interface]]
+name = "eth1"
+ip = "192.168.12.1/24"
+link = "SW2"
+"#;
+
+/// Something attached to a switch or hub port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum End {
+    Host(usize),
+    Iface(usize, usize),
+}
+
+#[derive(Clone, Debug)]
+struct Host {
+    name: String,
+    net: Ipv4Net,
+    gateway: Option<Ipv4Addr>,
+    mac: Mac,
+    segment: usize,
+}
+
+#[derive(Clone, Debug)]
+struct Iface {
+    name: String,
+    net: Ipv4Net,
+    mac: Mac,
+    segment: usize,
+    mtu: usize,
+}
+
+#[derive(Clone, Debug)]
+struct Router {
+    name: String,
+    ifaces: Vec<Iface>,
+    table: RoutingTable,
+}
+
+#[derive(Clone, Debug)]
+struct Segment {
+    name: String,
+    hub: bool,
+    /// Port n+1 is ports[n].
+    ports: Vec<End>,
+}
+
+/// A network to walk a frame through.
+#[derive(Clone, Debug)]
+pub struct Topology {
+    hosts: Vec<Host>,
+    routers: Vec<Router>,
+    segments: Vec<Segment>,
+}
+
+fn net_of(owner: &str, text: &str) -> Result<Ipv4Net, TopologyError> {
+    text.parse().map_err(|_| TopologyError::Value {
+        owner: owner.to_string(),
+        value: text.to_string(),
+    })
+}
+
+fn mac_of(owner: &str, text: Option<&String>, net: &Ipv4Net) -> Result<Mac, TopologyError> {
+    match text {
+        Some(t) => t.parse().map_err(|_| TopologyError::Value {
+            owner: owner.to_string(),
+            value: t.clone(),
+        }),
+        None => Ok(Mac::derived_from_ipv4(net.addr().octets())),
+    }
+}
+
+impl Topology {
+    /// Reads a topology from TOML text.
+    pub fn from_toml(text: &str) -> Result<Topology, TopologyError> {
+        let spec: TopologySpec = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(0);
+            TopologyError::Toml(format!("line {line}: {}", e.message().replace('\n', "; ")))
+        })?;
+        Topology::from_spec(&spec)
+    }
+
+    /// Builds a topology from its description.
+    pub fn from_spec(spec: &TopologySpec) -> Result<Topology, TopologyError> {
+        let mut names = std::collections::BTreeSet::new();
+        let all = spec
+            .hosts
+            .iter()
+            .map(|h| &h.name)
+            .chain(spec.switches.iter().map(|s| &s.name))
+            .chain(spec.hubs.iter().map(|s| &s.name))
+            .chain(spec.routers.iter().map(|r| &r.name));
+        for n in all {
+            if !names.insert(n.clone()) {
+                return Err(TopologyError::Duplicate(n.clone()));
+            }
+        }
+        let mut segments: Vec<Segment> = spec
+            .switches
+            .iter()
+            .map(|s| Segment {
+                name: s.name.clone(),
+                hub: false,
+                ports: Vec::new(),
+            })
+            .chain(spec.hubs.iter().map(|s| Segment {
+                name: s.name.clone(),
+                hub: true,
+                ports: Vec::new(),
+            }))
+            .collect();
+        let find = |segments: &[Segment], from: &str, link: &str| {
+            segments
+                .iter()
+                .position(|s| s.name == link)
+                .ok_or(TopologyError::UnknownLink {
+                    from: from.to_string(),
+                    link: link.to_string(),
+                })
+        };
+        let mut hosts = Vec::new();
+        for (i, h) in spec.hosts.iter().enumerate() {
+            let net = net_of(&h.name, &h.ip)?;
+            let gateway = match &h.gateway {
+                Some(g) => Some(g.parse().map_err(|_| TopologyError::Value {
+                    owner: h.name.clone(),
+                    value: g.clone(),
+                })?),
+                None => None,
+            };
+            let segment = find(&segments, &h.name, &h.link)?;
+            segments[segment].ports.push(End::Host(i));
+            hosts.push(Host {
+                name: h.name.clone(),
+                net,
+                gateway,
+                mac: mac_of(&h.name, h.mac.as_ref(), &net)?,
+                segment,
+            });
+        }
+        let mut routers = Vec::new();
+        for (ri, r) in spec.routers.iter().enumerate() {
+            let mut ifaces = Vec::new();
+            let mut table = RoutingTable::default();
+            for (ii, f) in r.interfaces.iter().enumerate() {
+                let owner = format!("{}.{}", r.name, f.name);
+                let net = net_of(&owner, &f.ip)?;
+                let segment = find(&segments, &owner, &f.link)?;
+                segments[segment].ports.push(End::Iface(ri, ii));
+                table.routes.push(TableRoute {
+                    network: net.trunc(),
+                    via: None,
+                    interface: f.name.clone(),
+                });
+                ifaces.push(Iface {
+                    name: f.name.clone(),
+                    net,
+                    mac: mac_of(&owner, f.mac.as_ref(), &net)?,
+                    segment,
+                    mtu: f.mtu.unwrap_or(1500),
+                });
+            }
+            for route in &r.routes {
+                let network = net_of(&r.name, &route.network)?.trunc();
+                let via: Ipv4Addr = route.via.parse().map_err(|_| TopologyError::Value {
+                    owner: r.name.clone(),
+                    value: route.via.clone(),
+                })?;
+                let interface = ifaces
+                    .iter()
+                    .find(|f| f.net.contains(via))
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default();
+                table.routes.push(TableRoute {
+                    network,
+                    via: Some(via),
+                    interface,
+                });
+            }
+            routers.push(Router {
+                name: r.name.clone(),
+                ifaces,
+                table,
+            });
+        }
+        Ok(Topology {
+            hosts,
+            routers,
+            segments,
+        })
+    }
+
+    /// Sets the MTU of the last router interface (the far link of the default network).
+    pub fn set_last_mtu(&mut self, mtu: usize) {
+        if let Some(f) = self.routers.last_mut().and_then(|r| r.ifaces.last_mut()) {
+            f.mtu = mtu;
+        }
+    }
+
+    /// The default topology.
+    pub fn default_network() -> Topology {
+        Topology::from_toml(DEFAULT_TOPOLOGY).expect("the built-in topology is valid")
+    }
+
+    /// The host named `name`.
+    fn host(&self, name: &str) -> Result<usize, TopologyError> {
+        self.hosts
+            .iter()
+            .position(|h| h.name == name)
+            .ok_or_else(|| TopologyError::UnknownHost(name.to_string()))
+    }
+
+    /// The names of the hosts.
+    pub fn host_names(&self) -> Vec<&str> {
+        self.hosts.iter().map(|h| h.name.as_str()).collect()
+    }
+
+    /// The address of host `name`.
+    pub fn host_ip(&self, name: &str) -> Result<Ipv4Addr, TopologyError> {
+        Ok(self.hosts[self.host(name)?].net.addr())
+    }
+
+    fn end_name(&self, e: End) -> String {
+        match e {
+            End::Host(h) => self.hosts[h].name.clone(),
+            End::Iface(r, i) => format!(
+                "{}.{}",
+                self.routers[r].name, self.routers[r].ifaces[i].name
+            ),
+        }
+    }
+
+    fn end_mac(&self, e: End) -> Mac {
+        match e {
+            End::Host(h) => self.hosts[h].mac,
+            End::Iface(r, i) => self.routers[r].ifaces[i].mac,
+        }
+    }
+
+    fn end_ip(&self, e: End) -> Ipv4Addr {
+        match e {
+            End::Host(h) => self.hosts[h].net.addr(),
+            End::Iface(r, i) => self.routers[r].ifaces[i].net.addr(),
+        }
+    }
+
+    fn end_segment(&self, e: End) -> usize {
+        match e {
+            End::Host(h) => self.hosts[h].segment,
+            End::Iface(r, i) => self.routers[r].ifaces[i].segment,
+        }
+    }
+
+    /// The link between an end and its switch or hub, as a pcapng interface name.
+    fn link(&self, e: End) -> String {
+        format!(
+            "{}-{}",
+            self.end_name(e),
+            self.segments[self.end_segment(e)].name
+        )
+    }
+
+    /// Every link, in a fixed order.
+    pub fn links(&self) -> Vec<String> {
+        self.segments
+            .iter()
+            .flat_map(|s| s.ports.iter().map(|e| self.link(*e)))
+            .collect()
+    }
+}
+
+/// The kind of device a step happens at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceKind {
+    /// A host (reads every layer of what is for it).
+    Host,
+    /// A switch (reads up to layer 2).
+    Switch,
+    /// A hub (repeats bits: layer 1).
+    Hub,
+    /// A router (reads up to layer 3).
+    Router,
+}
+
+/// What happened at one step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The sender's AND decision.
+    Decide {
+        dst: Ipv4Addr,
+        mask: Ipv4Addr,
+        own: Ipv4Addr,
+        theirs: Ipv4Addr,
+        hop: NextHop,
+    },
+    /// An ARP request broadcast.
+    ArpRequest { target: Ipv4Addr },
+    /// An ARP reply sent.
+    ArpReply { ip: Ipv4Addr, mac: Mac },
+    /// An ARP reply received and cached.
+    ArpCached { ip: Ipv4Addr, mac: Mac },
+    /// An ARP request for someone else, read and ignored.
+    ArpNotMine { target: Ipv4Addr },
+    /// A switch learned (or confirmed) where a MAC is.
+    Learn { mac: Mac, port: u16, new: bool },
+    /// A switch flooded a frame.
+    Flood { ports: Vec<u16>, broadcast: bool },
+    /// A switch forwarded a frame out of one port.
+    Forward { port: u16, mac: Mac },
+    /// A switch dropped a frame whose destination is on its in-port.
+    Filter,
+    /// A hub repeated the bits out of every other port.
+    Repeat { ports: Vec<u16> },
+    /// A NIC dropped a frame not addressed to it.
+    NotForMe { dst: Mac },
+    /// A frame sent with these MACs.
+    Send { src: Mac, dst: Mac },
+    /// A router's route lookup.
+    Lookup {
+        dst: Ipv4Addr,
+        network: Ipv4Net,
+        via: Option<Ipv4Addr>,
+        interface: String,
+    },
+    /// A router found no route.
+    NoRoute { dst: Ipv4Addr },
+    /// A router lowered the TTL and recomputed the checksum.
+    Ttl {
+        from: u8,
+        to: u8,
+        checksum_from: u16,
+        checksum_to: u16,
+    },
+    /// The TTL ran out: the packet is dropped and ICMP time exceeded goes back.
+    TtlExpired,
+    /// The packet is too big for the next link and may not be fragmented.
+    FragNeeded { mtu: usize, size: usize },
+    /// The packet was cut into fragments for the next link.
+    Fragmented { mtu: usize, pieces: usize },
+    /// A packet arrived at its destination.
+    Delivered { protocol: String, bytes: usize },
+    /// The walk was cut off.
+    Limit,
+}
+
+/// One step of the journey.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Where it happened.
+    pub device: String,
+    /// What kind of device that is.
+    pub kind: DeviceKind,
+    /// The highest layer the device read.
+    pub reads: OsiLayer,
+    /// What happened.
+    pub event: Event,
+    /// The frame sent at this step, as an index into [`Journey::frames`].
+    pub frame: Option<usize>,
+}
+
+/// A frame on a link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkFrame {
+    /// The link's name (a pcapng interface).
+    pub link: String,
+    /// The frame (padded to 60 bytes).
+    pub bytes: Vec<u8>,
+    /// The frame this one was made from at a router (for the byte diff).
+    pub from: Option<usize>,
+}
+
+/// The whole journey.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Journey {
+    /// What happened, in order.
+    pub steps: Vec<Step>,
+    /// Every frame on every link it crossed.
+    pub frames: Vec<LinkFrame>,
+    /// Every link of the topology.
+    pub links: Vec<String>,
+}
+
+enum Work {
+    /// Put a frame out of an end onto its segment.
+    Emit {
+        from: End,
+        frame: Vec<u8>,
+        made_from: Option<usize>,
+    },
+    /// An IP packet an end must send to `hop` (ARP first if needed).
+    Route {
+        from: End,
+        packet: Vec<u8>,
+        hop: Ipv4Addr,
+        made_from: Option<usize>,
+    },
+}
+
+struct Sim<'t> {
+    topo: &'t Topology,
+    tables: Vec<MacTable>,
+    arp: BTreeMap<End, BTreeMap<Ipv4Addr, Mac>>,
+    parked: Vec<(End, Ipv4Addr, Vec<u8>, Option<usize>)>,
+    work: VecDeque<Work>,
+    out: Journey,
+}
+
+fn ethernet(src: Mac, dst: Mac, ethertype: EtherType, payload: &[u8]) -> Vec<u8> {
+    let mut f = Vec::with_capacity(14 + payload.len());
+    Ethernet2Header {
+        source: src.octets(),
+        destination: dst.octets(),
+        ether_type: ethertype,
+    }
+    .write(&mut f)
+    .expect("a Vec takes any write");
+    f.extend_from_slice(payload);
+    layers_physical::pad(&f)
+}
+
+/// The IPv4 packet inside a frame (padding cut off by the total length).
+fn packet_of(frame: &[u8]) -> Option<Vec<u8>> {
+    let h = Ipv4HeaderSlice::from_slice(frame.get(14..)?).ok()?;
+    frame
+        .get(14..14 + usize::from(h.total_len()))
+        .map(<[u8]>::to_vec)
+}
+
+fn set_checksum(packet: &mut [u8]) -> (u16, u16) {
+    let old = u16::from_be_bytes([packet[10], packet[11]]);
+    let new = Ipv4HeaderSlice::from_slice(packet)
+        .map(|h| h.to_header().calc_header_checksum())
+        .unwrap_or(old);
+    packet[10..12].copy_from_slice(&new.to_be_bytes());
+    (old, new)
+}
+
+impl Sim<'_> {
+    fn step(
+        &mut self,
+        device: String,
+        kind: DeviceKind,
+        reads: OsiLayer,
+        event: Event,
+        frame: Option<usize>,
+    ) {
+        if self.out.steps.len() < STEP_LIMIT {
+            self.out.steps.push(Step {
+                device,
+                kind,
+                reads,
+                event,
+                frame,
+            });
+        }
+    }
+
+    fn record(&mut self, link: String, bytes: &[u8], from: Option<usize>) -> usize {
+        self.out.frames.push(LinkFrame {
+            link,
+            bytes: bytes.to_vec(),
+            from,
+        });
+        self.out.frames.len() - 1
+    }
+
+    fn device_of(&self, e: End) -> (String, DeviceKind) {
+        match e {
+            End::Host(h) => (self.topo.hosts[h].name.clone(), DeviceKind::Host),
+            End::Iface(r, _) => (self.topo.routers[r].name.clone(), DeviceKind::Router),
+        }
+    }
+
+    fn run(&mut self) {
+        while let Some(w) = self.work.pop_front() {
+            if self.out.steps.len() >= STEP_LIMIT {
+                let (name, kind) = ("layers".to_string(), DeviceKind::Host);
+                self.out.steps.truncate(STEP_LIMIT - 1);
+                self.out.steps.push(Step {
+                    device: name,
+                    kind,
+                    reads: OsiLayer::Physical,
+                    event: Event::Limit,
+                    frame: None,
+                });
+                return;
+            }
+            match w {
+                Work::Emit {
+                    from,
+                    frame,
+                    made_from,
+                } => self.emit(from, frame, made_from),
+                Work::Route {
+                    from,
+                    packet,
+                    hop,
+                    made_from,
+                } => self.route(from, packet, hop, made_from),
+            }
+        }
+    }
+
+    /// Sends `packet` from `from` to next hop `hop`, ARPing first if its MAC is unknown.
+    fn route(&mut self, from: End, packet: Vec<u8>, hop: Ipv4Addr, made_from: Option<usize>) {
+        let src = self.topo.end_mac(from);
+        match self.arp.get(&from).and_then(|c| c.get(&hop)).copied() {
+            Some(dst) => {
+                let frame = ethernet(src, dst, EtherType::IPV4, &packet);
+                self.work.push_back(Work::Emit {
+                    from,
+                    frame,
+                    made_from,
+                });
+            }
+            None => {
+                let (name, kind) = self.device_of(from);
+                let already = self
+                    .parked
+                    .iter()
+                    .any(|(e, h, _, _)| *e == from && *h == hop);
+                self.parked.push((from, hop, packet, made_from));
+                if !already {
+                    let arp = layers_arp::request(
+                        src.octets(),
+                        self.topo.end_ip(from).octets(),
+                        hop.octets(),
+                    );
+                    let frame = ethernet(src, Mac::BROADCAST, EtherType::ARP, &arp.to_bytes());
+                    self.step(
+                        name,
+                        kind,
+                        OsiLayer::DataLink,
+                        Event::ArpRequest { target: hop },
+                        None,
+                    );
+                    self.work.push_back(Work::Emit {
+                        from,
+                        frame,
+                        made_from: None,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Puts `frame` out of `from`: onto its link, through its switch or hub, to the ends.
+    fn emit(&mut self, from: End, frame: Vec<u8>, made_from: Option<usize>) {
+        let seg_i = self.topo.end_segment(from);
+        let seg = &self.topo.segments[seg_i];
+        let index = self.record(self.topo.link(from), &frame, made_from);
+        let (name, kind) = self.device_of(from);
+        let src = Mac(frame[6..12].try_into().expect("6 bytes"));
+        let dst = Mac(frame[0..6].try_into().expect("6 bytes"));
+        if u16::from_be_bytes([frame[12], frame[13]]) == 0x0800 {
+            self.step(
+                name,
+                kind,
+                OsiLayer::DataLink,
+                Event::Send { src, dst },
+                Some(index),
+            );
+        } else if let Some(s) = self.out.steps.last_mut() {
+            s.frame.get_or_insert(index);
+        }
+        let in_port = seg.ports.iter().position(|e| *e == from).expect("attached") as u16 + 1;
+        let ports: Vec<u16> = (1..=seg.ports.len() as u16).collect();
+        let targets: Vec<u16> = if seg.hub {
+            let out: Vec<u16> = ports.iter().copied().filter(|p| *p != in_port).collect();
+            self.step(
+                seg.name.clone(),
+                DeviceKind::Hub,
+                OsiLayer::Physical,
+                Event::Repeat { ports: out.clone() },
+                None,
+            );
+            out
+        } else {
+            let new = self.tables[seg_i].learn(src, in_port);
+            self.step(
+                seg.name.clone(),
+                DeviceKind::Switch,
+                OsiLayer::DataLink,
+                Event::Learn {
+                    mac: src,
+                    port: in_port,
+                    new,
+                },
+                None,
+            );
+            match self.tables[seg_i].decide(dst, in_port, &ports) {
+                SwitchDecision::Flood(out) => {
+                    self.step(
+                        seg.name.clone(),
+                        DeviceKind::Switch,
+                        OsiLayer::DataLink,
+                        Event::Flood {
+                            ports: out.clone(),
+                            broadcast: dst.is_broadcast(),
+                        },
+                        None,
+                    );
+                    out
+                }
+                SwitchDecision::Forward(p) => {
+                    self.step(
+                        seg.name.clone(),
+                        DeviceKind::Switch,
+                        OsiLayer::DataLink,
+                        Event::Forward { port: p, mac: dst },
+                        None,
+                    );
+                    vec![p]
+                }
+                SwitchDecision::Filter => {
+                    self.step(
+                        seg.name.clone(),
+                        DeviceKind::Switch,
+                        OsiLayer::DataLink,
+                        Event::Filter,
+                        None,
+                    );
+                    Vec::new()
+                }
+            }
+        };
+        for p in targets {
+            let to = seg.ports[usize::from(p) - 1];
+            self.record(self.topo.link(to), &frame, Some(index));
+            self.receive(to, &frame, index);
+        }
+    }
+
+    fn receive(&mut self, at: End, frame: &[u8], index: usize) {
+        let (name, kind) = self.device_of(at);
+        let me = self.topo.end_mac(at);
+        let dst = Mac(frame[0..6].try_into().expect("6 bytes"));
+        if dst != me && !dst.is_broadcast() {
+            self.step(
+                name,
+                kind,
+                OsiLayer::DataLink,
+                Event::NotForMe { dst },
+                None,
+            );
+            return;
+        }
+        let my_ip = self.topo.end_ip(at);
+        match u16::from_be_bytes([frame[12], frame[13]]) {
+            0x0806 => {
+                let Ok(arp) = etherparse::ArpPacket::from_slice(&frame[14..]) else {
+                    return;
+                };
+                let target = Ipv4Addr::from(
+                    <[u8; 4]>::try_from(arp.target_protocol_addr()).unwrap_or_default(),
+                );
+                let sender_ip = Ipv4Addr::from(
+                    <[u8; 4]>::try_from(arp.sender_protocol_addr()).unwrap_or_default(),
+                );
+                let sender_mac = Mac(<[u8; 6]>::try_from(arp.sender_hw_addr()).unwrap_or_default());
+                if target != my_ip {
+                    self.step(
+                        name,
+                        kind,
+                        OsiLayer::DataLink,
+                        Event::ArpNotMine { target },
+                        None,
+                    );
+                    return;
+                }
+                self.arp
+                    .entry(at)
+                    .or_default()
+                    .insert(sender_ip, sender_mac);
+                if arp.operation == etherparse::ArpOperation::REQUEST {
+                    let reply = layers_arp::reply(
+                        me.octets(),
+                        my_ip.octets(),
+                        sender_mac.octets(),
+                        sender_ip.octets(),
+                    );
+                    let frame = ethernet(me, sender_mac, EtherType::ARP, &reply.to_bytes());
+                    self.step(
+                        name,
+                        kind,
+                        OsiLayer::DataLink,
+                        Event::ArpReply { ip: my_ip, mac: me },
+                        None,
+                    );
+                    self.work.push_back(Work::Emit {
+                        from: at,
+                        frame,
+                        made_from: None,
+                    });
+                } else {
+                    self.step(
+                        name,
+                        kind,
+                        OsiLayer::DataLink,
+                        Event::ArpCached {
+                            ip: sender_ip,
+                            mac: sender_mac,
+                        },
+                        None,
+                    );
+                    let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.parked)
+                        .into_iter()
+                        .partition(|(e, h, _, _)| *e == at && *h == sender_ip);
+                    self.parked = rest;
+                    for (_, hop, packet, made_from) in ready {
+                        self.work.push_back(Work::Route {
+                            from: at,
+                            packet,
+                            hop,
+                            made_from,
+                        });
+                    }
+                }
+            }
+            0x0800 => {
+                let Some(packet) = packet_of(frame) else {
+                    return;
+                };
+                let dst_ip = Ipv4Addr::from(<[u8; 4]>::try_from(&packet[16..20]).expect("4 bytes"));
+                match at {
+                    End::Host(_) if dst_ip == my_ip => {
+                        let d = dissect_ethernet(frame);
+                        let top = d
+                            .layers
+                            .iter()
+                            .rev()
+                            .find(|l| !l.quoted)
+                            .map(|l| l.protocol.name.to_string())
+                            .unwrap_or_default();
+                        self.step(
+                            name,
+                            kind,
+                            OsiLayer::Application,
+                            Event::Delivered {
+                                protocol: top,
+                                bytes: packet.len(),
+                            },
+                            None,
+                        );
+                    }
+                    End::Host(_) => {
+                        self.step(name, kind, OsiLayer::Network, Event::NotForMe { dst }, None)
+                    }
+                    End::Iface(r, _) => self.forward(r, at, packet, index),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn forward(&mut self, r: usize, at: End, mut packet: Vec<u8>, index: usize) {
+        let router = &self.topo.routers[r];
+        let name = router.name.clone();
+        let dst = Ipv4Addr::from(<[u8; 4]>::try_from(&packet[16..20]).expect("4 bytes"));
+        let src = Ipv4Addr::from(<[u8; 4]>::try_from(&packet[12..16]).expect("4 bytes"));
+        let Some(route) = router.table.lookup(dst).cloned() else {
+            self.step(
+                name,
+                DeviceKind::Router,
+                OsiLayer::Network,
+                Event::NoRoute { dst },
+                None,
+            );
+            return;
+        };
+        self.step(
+            name.clone(),
+            DeviceKind::Router,
+            OsiLayer::Network,
+            Event::Lookup {
+                dst,
+                network: route.network,
+                via: route.via,
+                interface: route.interface.clone(),
+            },
+            None,
+        );
+        let ttl = packet[8];
+        if ttl <= 1 {
+            self.step(
+                name,
+                DeviceKind::Router,
+                OsiLayer::Network,
+                Event::TtlExpired,
+                None,
+            );
+            let icmp = Icmpv4Type::TimeExceeded(TimeExceededCode::TtlExceededInTransit);
+            self.reply_icmp(r, at, src, icmp, &packet, index);
+            return;
+        }
+        packet[8] = ttl - 1;
+        let (old, new) = set_checksum(&mut packet);
+        self.step(
+            name.clone(),
+            DeviceKind::Router,
+            OsiLayer::Network,
+            Event::Ttl {
+                from: ttl,
+                to: ttl - 1,
+                checksum_from: old,
+                checksum_to: new,
+            },
+            None,
+        );
+        let Some(ii) = router.ifaces.iter().position(|f| f.name == route.interface) else {
+            return;
+        };
+        let out = End::Iface(r, ii);
+        let mtu = router.ifaces[ii].mtu;
+        let hop = route.via.unwrap_or(dst);
+        if packet.len() > mtu {
+            let df = packet[6] & 0x40 != 0;
+            if df {
+                self.step(
+                    name,
+                    DeviceKind::Router,
+                    OsiLayer::Network,
+                    Event::FragNeeded {
+                        mtu,
+                        size: packet.len(),
+                    },
+                    None,
+                );
+                let icmp = Icmpv4Type::DestinationUnreachable(
+                    DestUnreachableHeader::FragmentationNeeded {
+                        next_hop_mtu: mtu as u16,
+                    },
+                );
+                self.reply_icmp(r, at, src, icmp, &packet, index);
+                return;
+            }
+            let pieces = fragment(&packet, mtu);
+            self.step(
+                name,
+                DeviceKind::Router,
+                OsiLayer::Network,
+                Event::Fragmented {
+                    mtu,
+                    pieces: pieces.len(),
+                },
+                None,
+            );
+            for p in pieces {
+                self.work.push_back(Work::Route {
+                    from: out,
+                    packet: p,
+                    hop,
+                    made_from: Some(index),
+                });
+            }
+            return;
+        }
+        self.work.push_back(Work::Route {
+            from: out,
+            packet,
+            hop,
+            made_from: Some(index),
+        });
+    }
+
+    /// An ICMP error from router `r` back to `src`, quoting the packet's header and 8 bytes.
+    fn reply_icmp(
+        &mut self,
+        r: usize,
+        at: End,
+        src: Ipv4Addr,
+        icmp: Icmpv4Type,
+        packet: &[u8],
+        index: usize,
+    ) {
+        let End::Iface(_, ii) = at else { return };
+        let me = self.topo.routers[r].ifaces[ii].net.addr();
+        let ihl = usize::from(packet[0] & 0x0f) * 4;
+        let quote = &packet[..(ihl + 8).min(packet.len())];
+        let mut out = Vec::new();
+        if PacketBuilder::ipv4(me.octets(), src.octets(), 64)
+            .icmpv4(icmp)
+            .write(&mut out, quote)
+            .is_err()
+        {
+            return;
+        }
+        let hop = match self.topo.routers[r].table.lookup(src) {
+            Some(route) => route.via.unwrap_or(src),
+            None => return,
+        };
+        let from = match self.topo.routers[r].table.lookup(src).and_then(|rt| {
+            self.topo.routers[r]
+                .ifaces
+                .iter()
+                .position(|f| f.name == rt.interface)
+        }) {
+            Some(i) => End::Iface(r, i),
+            None => at,
+        };
+        // A new packet, not a rewrite of the one that caused it: no byte diff.
+        let _ = index;
+        self.work.push_back(Work::Route {
+            from,
+            packet: out,
+            hop,
+            made_from: None,
+        });
+    }
+}
+
+/// `packet` cut into fragments of at most `mtu` bytes (data in multiples of 8).
+fn fragment(packet: &[u8], mtu: usize) -> Vec<Vec<u8>> {
+    let ihl = usize::from(packet[0] & 0x0f) * 4;
+    let data = &packet[ihl..];
+    let chunk = ((mtu - ihl) / 8) * 8;
+    let base_offset = usize::from(u16::from_be_bytes([packet[6], packet[7]]) & 0x1fff) * 8;
+    let was_more = packet[6] & 0x20 != 0;
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < data.len() {
+        let end = (at + chunk).min(data.len());
+        let mut p = packet[..ihl].to_vec();
+        p.extend_from_slice(&data[at..end]);
+        let total = p.len() as u16;
+        p[2..4].copy_from_slice(&total.to_be_bytes());
+        let more = end < data.len() || was_more;
+        let offset = ((base_offset + at) / 8) as u16;
+        let flags_offset = (if more { 0x2000 } else { 0 }) | offset;
+        p[6..8].copy_from_slice(&flags_offset.to_be_bytes());
+        set_checksum(&mut p);
+        out.push(p);
+        at = end;
+    }
+    out
+}
+
+/// Walks `packet` (an IPv4 packet) from host `from` through `topo`.
+pub fn walk(topo: &Topology, from: &str, packet: Vec<u8>) -> Result<Journey, TopologyError> {
+    let h = topo.host(from)?;
+    let host = &topo.hosts[h];
+    let dst = Ipv4Addr::from(
+        <[u8; 4]>::try_from(packet.get(16..20).unwrap_or(&[0; 4])).unwrap_or_default(),
+    );
+    let gateway = host.gateway.unwrap_or_else(|| host.net.first_host());
+    let route = next_hop(host.net, dst, gateway);
+    let mut sim = Sim {
+        topo,
+        tables: vec![MacTable::default(); topo.segments.len()],
+        arp: BTreeMap::new(),
+        parked: Vec::new(),
+        work: VecDeque::new(),
+        out: Journey {
+            links: topo.links(),
+            ..Journey::default()
+        },
+    };
+    sim.step(
+        host.name.clone(),
+        DeviceKind::Host,
+        OsiLayer::Network,
+        Event::Decide {
+            dst,
+            mask: host.net.mask(),
+            own: route.source_network,
+            theirs: route.destination_network,
+            hop: route.hop,
+        },
+        None,
+    );
+    sim.work.push_back(Work::Route {
+        from: End::Host(h),
+        packet,
+        hop: route.next_hop_ip(),
+        made_from: None,
+    });
+    sim.run();
+    Ok(sim.out)
+}
+
+/// The IPv4 packet of the seed's TCP `hello!` from `src` to `dst`.
+pub fn seed_packet(src: Ipv4Addr, dst: Ipv4Addr, ttl: u8, df: bool, payload: &[u8]) -> Vec<u8> {
+    let mut header = Ipv4Header::new(0, ttl, IpNumber::TCP, src.octets(), dst.octets())
+        .expect("a header with no options");
+    header.dont_fragment = df;
+    header.identification = 1;
+    let mut out = Vec::new();
+    PacketBuilder::ip(etherparse::IpHeaders::Ipv4(header, Default::default()))
+        .tcp(51000, 9999, 1, 64240)
+        .psh()
+        .ack(1)
+        .write(&mut out, payload)
+        .expect("a small packet always fits");
+    out
+}
+
+impl Event {
+    /// What happened, in one sentence.
+    pub fn describe(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            Event::Decide { dst, mask, own, theirs, hop } => match (hop, zh) {
+                (NextHop::Direct, false) => format!("ANDs {dst} with {mask}: {theirs}, its own network {own}: deliver directly"),
+                (NextHop::Direct, true) => format!("把 {dst} 与 {mask} 按位与得 {theirs},与自己的网络 {own} 相同:直接交付"),
+                (NextHop::Gateway(g), false) => format!("ANDs {dst} with {mask}: {theirs}, not its own network {own}: send via the gateway {g}"),
+                (NextHop::Gateway(g), true) => format!("把 {dst} 与 {mask} 按位与得 {theirs},不是自己的网络 {own}:经网关 {g} 发送"),
+            },
+            Event::ArpRequest { target } if zh => format!("不知道 {target} 的 MAC:广播 ARP 请求「谁是 {target}?」"),
+            Event::ArpRequest { target } => format!("does not know {target}'s MAC: broadcasts an ARP request \"who has {target}?\""),
+            Event::ArpReply { ip, mac } if zh => format!("是在问自己:单播 ARP 应答「{ip} 在 {mac}」"),
+            Event::ArpReply { ip, mac } => format!("is the one asked: unicasts the ARP reply \"{ip} is at {mac}\""),
+            Event::ArpCached { ip, mac } if zh => format!("把 {ip} -> {mac} 存入 ARP 缓存,发出等待中的数据包"),
+            Event::ArpCached { ip, mac } => format!("caches {ip} -> {mac} and sends what was waiting"),
+            Event::ArpNotMine { target } if zh => format!("读了广播的 ARP 请求:问的是 {target},不是自己,忽略"),
+            Event::ArpNotMine { target } => format!("reads the broadcast ARP request: it asks for {target}, not for it; ignores it"),
+            Event::Learn { mac, port, new: true } if zh => format!("学习:{mac} 在端口 {port}"),
+            Event::Learn { mac, port, new: true } => format!("learns: {mac} is on port {port}"),
+            Event::Learn { mac, port, .. } if zh => format!("已知 {mac} 在端口 {port}"),
+            Event::Learn { mac, port, .. } => format!("already knows {mac} is on port {port}"),
+            Event::Flood { ports, broadcast } => {
+                let list: Vec<String> = ports.iter().map(u16::to_string).collect();
+                match (broadcast, zh) {
+                    (true, false) => format!("broadcast: floods out of ports {}", list.join(", ")),
+                    (true, true) => format!("广播帧:从端口 {} 泛洪", list.join("、")),
+                    (false, false) => format!("unknown destination: floods out of ports {}", list.join(", ")),
+                    (false, true) => format!("目的 MAC 未知:从端口 {} 泛洪", list.join("、")),
+                }
+            }
+            Event::Forward { port, mac } if zh => format!("查 MAC 表:{mac} 在端口 {port},只从该端口转发"),
+            Event::Forward { port, mac } => format!("looks up {mac}: port {port}; forwards out of that port only"),
+            Event::Filter if zh => "目的 MAC 就在进入的端口:过滤(丢弃)".to_string(),
+            Event::Filter => "the destination is on the port it came in on: filters (drops) it".to_string(),
+            Event::Repeat { ports } if zh => format!("集线器不看地址:把比特从端口 {:?} 转发出去", ports),
+            Event::Repeat { ports } => format!("repeats the bits out of ports {ports:?}: a hub reads no address"),
+            Event::NotForMe { dst } if zh => format!("网卡看目的 MAC {dst}:不是发给自己的,丢弃"),
+            Event::NotForMe { dst } => format!("its NIC reads destination {dst}: not for it, drops the frame"),
+            Event::Send { src, dst } if zh => format!("发出帧:源 MAC {src},目的 MAC {dst}"),
+            Event::Send { src, dst } => format!("sends the frame: source MAC {src}, destination MAC {dst}"),
+            Event::Lookup { dst, network, via, interface } => match (via, zh) {
+                (None, false) => format!("reads the IP header only: {dst} matches {network}, connected on {interface}"),
+                (None, true) => format!("只读到 IP 首部:{dst} 匹配 {network},直连在 {interface}"),
+                (Some(v), false) => format!("reads the IP header only: {dst} matches {network} (longest prefix), via {v} on {interface}"),
+                (Some(v), true) => format!("只读到 IP 首部:{dst} 最长前缀匹配 {network},经 {v} 从 {interface} 发出"),
+            },
+            Event::NoRoute { dst } if zh => format!("路由表中没有到 {dst} 的路由:丢弃"),
+            Event::NoRoute { dst } => format!("has no route to {dst}: drops the packet"),
+            Event::Ttl { from, to, checksum_from, checksum_to } if zh => format!("TTL {from} -> {to},首部校验和 0x{checksum_from:04x} -> 0x{checksum_to:04x}(TTL 变了,必须重算)"),
+            Event::Ttl { from, to, checksum_from, checksum_to } => format!("TTL {from} -> {to}, header checksum 0x{checksum_from:04x} -> 0x{checksum_to:04x} (the TTL changed, so it must be recomputed)"),
+            Event::TtlExpired if zh => "TTL 减到 0:丢弃数据包,向源主机回送 ICMP 超时".to_string(),
+            Event::TtlExpired => "the TTL would reach 0: drops the packet and sends ICMP time exceeded back to the source".to_string(),
+            Event::FragNeeded { mtu, size } if zh => format!("{size} 字节的数据包超过下一条链路的 MTU {mtu},且设置了 DF:丢弃并回送 ICMP 需要分片"),
+            Event::FragNeeded { mtu, size } => format!("the {size}-byte packet exceeds the next link's MTU {mtu} and DF is set: drops it and sends ICMP fragmentation needed back"),
+            Event::Fragmented { mtu, pieces } if zh => format!("数据包超过下一条链路的 MTU {mtu}:分成 {pieces} 个分片"),
+            Event::Fragmented { mtu, pieces } => format!("the packet exceeds the next link's MTU {mtu}: cuts it into {pieces} fragments"),
+            Event::Delivered { protocol, bytes } if zh => format!("收到发给自己的 {bytes} 字节 IP 数据包,逐层向上交给 {protocol}"),
+            Event::Delivered { protocol, bytes } => format!("receives the {bytes}-byte IP packet for it and passes it up, layer by layer, to {protocol}"),
+            Event::Limit if zh => format!("超过 {STEP_LIMIT} 步,停止模拟"),
+            Event::Limit => format!("stopped after {STEP_LIMIT} steps"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed() -> (Topology, Vec<u8>) {
+        let t = Topology::default_network();
+        let p = seed_packet(
+            t.host_ip("A").unwrap(),
+            t.host_ip("B").unwrap(),
+            64,
+            false,
+            b"hello!",
+        );
+        (t, p)
+    }
+
+    #[test]
+    fn the_seed_packet_reaches_b_with_ttl_lowered_and_macs_rewritten() {
+        let (t, p) = seed();
+        let j = walk(&t, "A", p).unwrap();
+        assert!(
+            matches!(j.steps.last().unwrap().event, Event::Delivered { .. }),
+            "{:#?}",
+            j.steps
+        );
+        let data: Vec<&LinkFrame> = j
+            .frames
+            .iter()
+            .filter(|f| f.bytes[12..14] == [0x08, 0x00])
+            .collect();
+        let first = dissect_ethernet(&data[0].bytes);
+        let last = dissect_ethernet(&data.last().unwrap().bytes);
+        let field = |d: &crate::Dissection, p: &str, n: &str| {
+            d.layer(p).unwrap().field(n).unwrap().value.clone()
+        };
+        assert_eq!(field(&first, "IPv4", "ttl"), 64);
+        assert_eq!(field(&last, "IPv4", "ttl"), 63);
+        assert_eq!(field(&last, "IPv4", "checksum_valid"), true);
+        assert_eq!(
+            field(&first, "Ethernet II", "destination"),
+            "02:00:c0:a8:0b:01",
+            "to the gateway"
+        );
+        assert_eq!(
+            field(&last, "Ethernet II", "source"),
+            "02:00:c0:a8:0c:01",
+            "from the router's far side"
+        );
+        assert_eq!(
+            field(&last, "Ethernet II", "destination"),
+            "02:00:c0:a8:0c:35",
+            "to B"
+        );
+        // Two ARP exchanges, and the switch flooded the first broadcast to C and R1.
+        let arps = j
+            .steps
+            .iter()
+            .filter(|s| matches!(s.event, Event::ArpRequest { .. }))
+            .count();
+        assert_eq!(arps, 2);
+        assert!(j
+            .steps
+            .iter()
+            .any(|s| s.device == "C" && matches!(s.event, Event::ArpNotMine { .. })));
+        assert!(j
+            .steps
+            .iter()
+            .any(|s| s.device == "SW1" && matches!(s.event, Event::Forward { .. })));
+    }
+
+    #[test]
+    fn ttl_one_comes_back_as_time_exceeded() {
+        let t = Topology::default_network();
+        let p = seed_packet(
+            t.host_ip("A").unwrap(),
+            t.host_ip("B").unwrap(),
+            1,
+            false,
+            b"hello!",
+        );
+        let j = walk(&t, "A", p).unwrap();
+        assert!(j.steps.iter().any(|s| s.event == Event::TtlExpired));
+        let back = j
+            .steps
+            .iter()
+            .rev()
+            .find(|s| matches!(s.event, Event::Delivered { .. }))
+            .unwrap();
+        assert_eq!(back.device, "A");
+        assert_eq!(
+            back.event,
+            Event::Delivered {
+                protocol: "ICMP".into(),
+                bytes: 56
+            }
+        );
+    }
+
+    #[test]
+    fn too_big_packets_are_fragmented_or_refused() {
+        let text =
+            DEFAULT_TOPOLOGY.replace("link = \"SW2\"\n\"#", "link = \"SW2\"\nmtu = 576\n\"#");
+        let mut t = Topology::from_toml(&text).unwrap();
+        t.routers[0].ifaces[1].mtu = 576;
+        let big = vec![b'x'; 1000];
+        let p = seed_packet(
+            t.host_ip("A").unwrap(),
+            t.host_ip("B").unwrap(),
+            64,
+            false,
+            &big,
+        );
+        let j = walk(&t, "A", p).unwrap();
+        assert!(j.steps.iter().any(|s| s.event
+            == Event::Fragmented {
+                mtu: 576,
+                pieces: 2
+            }));
+        let delivered = j
+            .steps
+            .iter()
+            .filter(|s| s.device == "B" && matches!(s.event, Event::Delivered { .. }))
+            .count();
+        assert_eq!(delivered, 2, "both fragments reach B");
+        let p = seed_packet(
+            t.host_ip("A").unwrap(),
+            t.host_ip("B").unwrap(),
+            64,
+            true,
+            &big,
+        );
+        let j = walk(&t, "A", p).unwrap();
+        assert!(j
+            .steps
+            .iter()
+            .any(|s| matches!(s.event, Event::FragNeeded { mtu: 576, .. })));
+        assert!(j.steps.iter().any(|s| s.device == "A"
+            && matches!(&s.event, Event::Delivered { protocol, .. } if protocol == "ICMP")));
+    }
+
+    #[test]
+    fn topology_errors_are_clear() {
+        let m = |t: &str| Topology::from_toml(t).unwrap_err().message(Lang::En);
+        assert!(
+            m("[[host]\nname=").starts_with("not a topology: line 1: "),
+            "{}",
+            m("[[host]\nname=")
+        );
+        assert_eq!(
+            m("[[host]]\nname='A'\nip='10.0.0.1/24'\nlink='nowhere'\n"),
+            "A is linked to \"nowhere\", which is no switch or hub of the topology"
+        );
+        assert_eq!(
+            m("[[switch]]\nname='S'\n[[hub]]\nname='S'\n"),
+            "the name \"S\" is used twice"
+        );
+        assert_eq!(
+            m("[[switch]]\nname='S'\n[[host]]\nname='A'\nip='10.0.0.1/33'\nlink='S'\n"),
+            "A: \"10.0.0.1/33\" is not a valid address, prefix or MAC"
+        );
+        let (t, p) = seed();
+        assert_eq!(
+            walk(&t, "Z", p).unwrap_err(),
+            TopologyError::UnknownHost("Z".into())
+        );
+    }
+
+    #[test]
+    fn no_route_and_hubs() {
+        let text = "[[hub]]\nname='H'\n[[host]]\nname='A'\nip='10.0.0.1/24'\nlink='H'\n[[host]]\nname='B'\nip='10.0.0.2/24'\nlink='H'\n[[host]]\nname='C'\nip='10.0.0.3/24'\nlink='H'\n";
+        let t = Topology::from_toml(text).unwrap();
+        let p = seed_packet(
+            t.host_ip("A").unwrap(),
+            t.host_ip("B").unwrap(),
+            64,
+            false,
+            b"hi",
+        );
+        let j = walk(&t, "A", p).unwrap();
+        assert!(j
+            .steps
+            .iter()
+            .any(|s| s.kind == DeviceKind::Hub && s.reads == OsiLayer::Physical));
+        // A hub repeats the data frame to C too; C's NIC drops it.
+        assert!(j
+            .steps
+            .iter()
+            .any(|s| s.device == "C" && matches!(s.event, Event::NotForMe { .. })));
+        assert!(j
+            .steps
+            .iter()
+            .any(|s| s.device == "B" && matches!(s.event, Event::Delivered { .. })));
+        let (t, _) = seed();
+        let p = seed_packet(
+            t.host_ip("A").unwrap(),
+            "8.8.8.8".parse().unwrap(),
+            64,
+            false,
+            b"hi",
+        );
+        let j = walk(&t, "A", p).unwrap();
+        assert!(j.steps.iter().any(|s| s.event
+            == Event::NoRoute {
+                dst: "8.8.8.8".parse().unwrap()
+            }));
+    }
+}
