@@ -92,6 +92,10 @@ pub struct RouterSpec {
     /// Its static routes (connected networks come from the interfaces).
     #[serde(default, rename = "route")]
     pub routes: Vec<RouteSpec>,
+    /// The interface it translates addresses on (NAT): packets leaving by it from other
+    /// networks get its address and a new source port.
+    #[serde(default)]
+    pub nat: Option<String>,
 }
 
 /// A topology file (TOML): `[[host]]`, `[[switch]]`, `[[hub]]`, `[[router]]` with
@@ -235,6 +239,7 @@ struct Router {
     name: String,
     ifaces: Vec<Iface>,
     table: RoutingTable,
+    nat: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -380,10 +385,19 @@ impl Topology {
                     interface,
                 });
             }
+            if let Some(n) = &r.nat {
+                if !ifaces.iter().any(|f| &f.name == n) {
+                    return Err(TopologyError::UnknownLink {
+                        from: format!("{} nat", r.name),
+                        link: n.clone(),
+                    });
+                }
+            }
             routers.push(Router {
                 name: r.name.clone(),
                 ifaces,
                 table,
+                nat: r.nat.clone(),
             });
         }
         Ok(Topology {
@@ -540,6 +554,11 @@ pub enum Event {
     FragNeeded { mtu: usize, size: usize },
     /// The packet was cut into fragments for the next link.
     Fragmented { mtu: usize, pieces: usize },
+    /// A NAT router rewrote the source address and port.
+    Nat {
+        from: (Ipv4Addr, u16),
+        to: (Ipv4Addr, u16),
+    },
     /// A packet arrived at its destination.
     Delivered { protocol: String, bytes: usize },
     /// The walk was cut off.
@@ -1014,6 +1033,18 @@ impl Sim<'_> {
             return;
         };
         let out = End::Iface(r, ii);
+        let outside = &router.ifaces[ii];
+        if router.nat.as_deref() == Some(outside.name.as_str()) && !outside.net.contains(src) {
+            if let Some((from, to)) = nat(&mut packet, outside.net.addr(), 40000) {
+                self.step(
+                    name.clone(),
+                    DeviceKind::Router,
+                    OsiLayer::Transport,
+                    Event::Nat { from, to },
+                    None,
+                );
+            }
+        }
         let mtu = router.ifaces[ii].mtu;
         let hop = route.via.unwrap_or(dst);
         if packet.len() > mtu {
@@ -1110,6 +1141,49 @@ impl Sim<'_> {
             made_from: None,
         });
     }
+}
+
+/// Rewrites the source address to `public` and a TCP or UDP source port to `port`, with
+/// every checksum recomputed; returns the old and new (address, port).
+fn nat(
+    packet: &mut [u8],
+    public: Ipv4Addr,
+    port: u16,
+) -> Option<((Ipv4Addr, u16), (Ipv4Addr, u16))> {
+    let ihl = usize::from(packet[0] & 0x0f) * 4;
+    let old_ip = Ipv4Addr::from(<[u8; 4]>::try_from(&packet[12..16]).ok()?);
+    let proto = packet[9];
+    let dst: [u8; 4] = packet[16..20].try_into().ok()?;
+    let old_port = u16::from_be_bytes(packet.get(ihl..ihl + 2)?.try_into().ok()?);
+    packet[12..16].copy_from_slice(&public.octets());
+    set_checksum(packet);
+    let hlen = if proto == 6 {
+        usize::from(*packet.get(ihl + 12)? >> 4) * 4
+    } else {
+        8
+    };
+    let (head, payload) = packet.get_mut(ihl..)?.split_at_mut(hlen);
+    head[0..2].copy_from_slice(&port.to_be_bytes());
+    let (at, sum) = match proto {
+        6 => (
+            16,
+            etherparse::TcpHeaderSlice::from_slice(head)
+                .ok()?
+                .calc_checksum_ipv4_raw(public.octets(), dst, payload)
+                .ok()?,
+        ),
+        17 => (
+            6,
+            etherparse::UdpHeader::from_slice(head)
+                .ok()?
+                .0
+                .calc_checksum_ipv4_raw(public.octets(), dst, payload)
+                .ok()?,
+        ),
+        _ => return Some(((old_ip, 0), (public, 0))),
+    };
+    head[at..at + 2].copy_from_slice(&sum.to_be_bytes());
+    Some(((old_ip, old_port), (public, port)))
 }
 
 /// `packet` cut into fragments of at most `mtu` bytes (data in multiples of 8).
@@ -1255,6 +1329,8 @@ impl Event {
             Event::FragNeeded { mtu, size } => format!("the {size}-byte packet exceeds the next link's MTU {mtu} and DF is set: drops it and sends ICMP fragmentation needed back"),
             Event::Fragmented { mtu, pieces } if zh => format!("数据包超过下一条链路的 MTU {mtu}:分成 {pieces} 个分片"),
             Event::Fragmented { mtu, pieces } => format!("the packet exceeds the next link's MTU {mtu}: cuts it into {pieces} fragments"),
+            Event::Nat { from, to } if zh => format!("NAT:把源地址 {}:{} 改写为 {}:{}(私有地址出不了内网),并重算 IP 和 TCP/UDP 校验和", from.0, from.1, to.0, to.1),
+            Event::Nat { from, to } => format!("NAT: rewrites the source {}:{} to {}:{} (a private address cannot leave the LAN) and recomputes the IP and TCP/UDP checksums", from.0, from.1, to.0, to.1),
             Event::Delivered { protocol, bytes } if zh => format!("收到发给自己的 {bytes} 字节 IP 数据包,逐层向上交给 {protocol}"),
             Event::Delivered { protocol, bytes } => format!("receives the {bytes}-byte IP packet for it and passes it up, layer by layer, to {protocol}"),
             Event::Limit if zh => format!("超过 {STEP_LIMIT} 步,停止模拟"),
@@ -1401,6 +1477,40 @@ mod tests {
             .any(|s| matches!(s.event, Event::FragNeeded { mtu: 576, .. })));
         assert!(j.steps.iter().any(|s| s.device == "A"
             && matches!(&s.event, Event::Delivered { protocol, .. } if protocol == "ICMP")));
+    }
+
+    #[test]
+    fn nat_rewrites_the_source_and_every_checksum() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/topologies/nat.toml"
+        ))
+        .unwrap();
+        let t = Topology::from_toml(&text).unwrap();
+        let p = seed_packet(
+            t.host_ip("A").unwrap(),
+            t.host_ip("S").unwrap(),
+            64,
+            false,
+            b"hello!",
+        );
+        let j = walk(&t, "A", p).unwrap();
+        assert!(j
+            .steps
+            .iter()
+            .any(|s| matches!(s.event, Event::Nat { to: (_, 40000), .. })));
+        let last = j
+            .frames
+            .iter()
+            .rev()
+            .find(|f| f.bytes[12..14] == [8, 0])
+            .unwrap();
+        let d = dissect_ethernet(&last.bytes);
+        let field = |p: &str, n: &str| d.layer(p).unwrap().field(n).unwrap().value.clone();
+        assert_eq!(field("IPv4", "source"), "203.0.113.2");
+        assert_eq!(field("TCP", "source_port"), 40000);
+        assert_eq!(field("IPv4", "checksum_valid"), true);
+        assert_eq!(field("TCP", "checksum_valid"), true);
     }
 
     #[test]
