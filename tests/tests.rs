@@ -8,6 +8,7 @@
 //! - `journey`: `layers journey`: steps, the pcapng per link (tshark), TTL, MTU, topologies.
 //! - `quiz`: `layers table` and `layers quiz`: the dictation, matching, seeds, progress, Anki.
 //! - `subnet`: `layers subnet` and `layers port`, against ipnet.
+//! - `tcp`: `layers tcp`: the ladder, losses as tshark sees them, real captures followed.
 //! - `readme`: the README's console sessions, run and compared line by line.
 
 mod decode;
@@ -18,4 +19,5 @@ mod journey;
 mod quiz;
 mod readme;
 mod subnet;
+mod tcp;
 mod util;

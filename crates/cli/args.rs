@@ -70,6 +70,85 @@ pub enum Command {
     /// Follow one frame across hosts, switches and routers, step by step
     #[command(after_help = JOURNEY_EXAMPLES)]
     Journey(JourneyArgs),
+    /// The three-way handshake and the four-way close, with both ends' states
+    #[command(after_help = TCP_EXAMPLES)]
+    Tcp(TcpArgs),
+}
+
+const TCP_EXAMPLES: &str = "\
+Examples / 示例:
+  layers tcp                              handshake, data, four-way close / 三次握手与四次挥手
+  layers tcp --lang zh --explain          with the seed's telephone call / 配合课程中的打电话比喻
+  layers tcp --lose final-ack -o t.pcap   the last ACK lost: FIN sent again, TIME_WAIT restarts
+  layers tcp --half-close --closer server the server closes; data after the first FIN
+  layers tcp --from fixtures/loopback-tcp-hello.pcap   the states in a real capture";
+
+/// A segment to lose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LoseArg {
+    /// The active closer's last ACK
+    FinalAck,
+    /// The active closer's FIN
+    Fin,
+    /// The server's SYN,ACK
+    SynAck,
+    /// The client's data
+    Data,
+}
+
+/// Who closes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CloserArg {
+    /// The client, as in the seed
+    Client,
+    /// The server
+    Server,
+    /// Both at once (simultaneous close)
+    Both,
+}
+
+/// `layers tcp`.
+#[derive(Debug, Args)]
+pub struct TcpArgs {
+    /// Initial sequence numbers, CLIENT,SERVER [default: drawn from --seed]
+    #[arg(long, value_name = "C,S")]
+    pub isn: Option<String>,
+    /// Seed for the initial sequence numbers
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// What the client sends
+    #[arg(long, default_value = "hello!")]
+    pub send: String,
+    /// What the server answers
+    #[arg(long, default_value = "你好")]
+    pub reply: String,
+    /// Who closes first
+    #[arg(long, value_enum, default_value_t = CloserArg::Client)]
+    pub closer: CloserArg,
+    /// Abort with RST instead of the four-way close
+    #[arg(long)]
+    pub rst: bool,
+    /// Lose this segment once (it is retransmitted after the RTO)
+    #[arg(long, value_enum)]
+    pub lose: Option<LoseArg>,
+    /// The passive closer still sends data after the first FIN
+    #[arg(long)]
+    pub half_close: bool,
+    /// Maximum segment lifetime in seconds (TIME_WAIT lasts 2MSL)
+    #[arg(long, default_value_t = 30)]
+    pub msl: u64,
+    /// Tell each step with the seed's telephone call
+    #[arg(long)]
+    pub explain: bool,
+    /// Write the exchange as frames (.pcap or .pcapng)
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Follow the TCP connections of a capture instead of simulating
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 const JOURNEY_EXAMPLES: &str = "\

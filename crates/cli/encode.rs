@@ -437,6 +437,7 @@ impl Plan {
                             Some(v) => Some(number(lang, "--mss", v, 1, 65535)?),
                             None => None,
                         },
+                        window_scale: None,
                         payload,
                     }),
                 )

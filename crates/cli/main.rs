@@ -14,6 +14,7 @@ mod render;
 mod render_decode;
 mod subnet;
 mod table;
+mod tcp;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -95,6 +96,7 @@ fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
         Command::Subnet(args) => subnet::run(args, ui, &mut out),
         Command::Port(args) => subnet::port(args, ui, &mut out),
         Command::Journey(args) => journey::run(args, ui, &mut out),
+        Command::Tcp(args) => tcp::run(args, ui, &mut out),
     };
     // Whatever was printed before an error still reaches the reader.
     let flushed = out.flush();

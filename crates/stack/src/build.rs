@@ -92,6 +92,8 @@ pub struct TcpSpec {
     pub window: u16,
     /// An MSS option (only meaningful on a SYN).
     pub mss: Option<u16>,
+    /// A window-scale option (only meaningful on a SYN).
+    pub window_scale: Option<u8>,
     /// The data.
     pub payload: Vec<u8>,
 }
@@ -225,7 +227,11 @@ impl TransportSpec {
     /// The transport header's length.
     pub fn header_len(&self) -> usize {
         match self {
-            TransportSpec::Tcp(t) => TCP_MIN_LEN + if t.mss.is_some() { 4 } else { 0 },
+            TransportSpec::Tcp(t) => {
+                TCP_MIN_LEN
+                    + if t.mss.is_some() { 4 } else { 0 }
+                    + if t.window_scale.is_some() { 4 } else { 0 }
+            }
             TransportSpec::Udp { .. } => UDP_LEN,
             TransportSpec::IcmpEcho { .. } => ICMP_ECHO_LEN,
         }
@@ -250,9 +256,15 @@ impl TcpSpec {
         );
         self.flags.apply(&mut h);
         h.acknowledgment_number = self.acknowledgment;
+        let mut options = Vec::new();
         if let Some(mss) = self.mss {
-            h.set_options(&[TcpOptionElement::MaximumSegmentSize(mss)])
-                .map_err(|e| e.to_string())?;
+            options.push(TcpOptionElement::MaximumSegmentSize(mss));
+        }
+        if let Some(shift) = self.window_scale {
+            options.extend([TcpOptionElement::Noop, TcpOptionElement::WindowScale(shift)]);
+        }
+        if !options.is_empty() {
+            h.set_options(&options).map_err(|e| e.to_string())?;
         }
         Ok(h)
     }

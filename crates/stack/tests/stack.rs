@@ -271,6 +271,7 @@ fn seed_tcp() -> TransportSpec {
         flags: TcpFlags(TcpFlags::PSH | TcpFlags::ACK),
         window: 64240,
         mss: None,
+        window_scale: None,
         payload: b"hello!".to_vec(),
     })
 }
@@ -442,6 +443,7 @@ fn arb_transport() -> impl Strategy<Value = TransportSpec> {
                     flags: TcpFlags(flags),
                     window,
                     mss,
+                    window_scale: None,
                     payload,
                 })
             ),

@@ -39,7 +39,10 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod observe;
 mod ports;
+pub mod sim;
+mod state;
 
 use std::fmt;
 use std::str::FromStr;
@@ -47,6 +50,7 @@ use std::str::FromStr;
 pub use etherparse::{TcpHeader, TcpOptionElement, UdpHeader};
 use layers_osi::{FieldSpec, Text};
 pub use ports::{port_by_name, port_services, PortClass, Service, SERVICES};
+pub use state::{transition, NoTransition, Reply, Tcb, TcpEvent, TcpState};
 
 /// Length of a TCP header without options.
 pub const TCP_MIN_LEN: usize = 20;

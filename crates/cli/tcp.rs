@@ -1,0 +1,496 @@
+//! `layers tcp`: a simulated conversation as a ladder with both ends' states, written as
+//! frames if asked; or the states of the connections in a real capture.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use layers_capture::{open, write_frames, OutFrame, OutputFormat};
+use layers_ethernet::Mac;
+use layers_osi::Lang;
+use layers_stack::{dissect, finish, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};
+use layers_transport::observe::{follow, Abnormal, Connection, Seen};
+use layers_transport::sim::{simulate, Closer, Entry, Lose, Options, Side, TimerEvent};
+use layers_transport::{TcpFlags, TcpState};
+use serde_json::{json, Value};
+use unicode_width::UnicodeWidthStr;
+
+use crate::args::{CloserArg, LoseArg, TcpArgs};
+use crate::decode::link_of;
+use crate::i18n::Msg;
+use crate::{CliError, Ui};
+
+const CLIENT: (Ipv4Addr, u16) = (Ipv4Addr::new(192, 168, 11, 34), 51000);
+const SERVER: (Ipv4Addr, u16) = (Ipv4Addr::new(192, 168, 11, 53), 9999);
+
+fn side_name(side: Side, lang: Lang) -> &'static str {
+    match (side, lang) {
+        (Side::Client, Lang::En) => "client",
+        (Side::Client, Lang::Zh) => "客户端",
+        (Side::Server, Lang::En) => "server",
+        (Side::Server, Lang::Zh) => "服务器",
+    }
+}
+
+fn pad(text: &str, width: usize) -> String {
+    format!(
+        "{text}{}",
+        " ".repeat(width.saturating_sub(UnicodeWidthStr::width(text)))
+    )
+}
+
+/// Runs `layers tcp`.
+pub fn run(args: &TcpArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
+    if let Some(path) = &args.from {
+        return from_capture(path, args.json, ui, out);
+    }
+    let lang = ui.lang;
+    let isn = match &args.isn {
+        Some(text) => {
+            let parts: Vec<Option<u32>> = text.split(',').map(|p| p.trim().parse().ok()).collect();
+            match parts.as_slice() {
+                [Some(c), Some(s)] => (*c, *s),
+                _ => {
+                    return Err(CliError::Usage(
+                        Msg::BadValue.fill(lang, &[&"--isn", text, &Msg::ExpIsn.get(lang)]),
+                    ))
+                }
+            }
+        }
+        None => {
+            let mut rng = fastrand::Rng::with_seed(args.seed);
+            (rng.u32(..), rng.u32(..))
+        }
+    };
+    let opts = Options {
+        isn,
+        send: args.send.as_bytes().to_vec(),
+        reply: args.reply.as_bytes().to_vec(),
+        closer: match args.closer {
+            CloserArg::Client => Closer::Client,
+            CloserArg::Server => Closer::Server,
+            CloserArg::Both => Closer::Both,
+        },
+        rst: args.rst,
+        lose: args.lose.map(|l| match l {
+            LoseArg::FinalAck => Lose::FinalAck,
+            LoseArg::Fin => Lose::Fin,
+            LoseArg::SynAck => Lose::SynAck,
+            LoseArg::Data => Lose::Data,
+        }),
+        half_close: args.half_close,
+        msl_ms: args.msl.saturating_mul(1000),
+        ..Options::default()
+    };
+    let ladder = simulate(opts.clone());
+    if args.json {
+        let doc: Vec<Value> = ladder
+            .iter()
+            .map(|e| match e {
+                Entry::Segment { segment, sender, receiver } => {
+                    let (client, server) = match segment.from {
+                        Side::Client => (sender, receiver),
+                        Side::Server => (receiver, sender),
+                    };
+                    json!({"time_ms": segment.sent_ms, "from": side_name(segment.from, Lang::En), "flags": segment.flags.names(),
+                           "seq": segment.seq, "ack": segment.ack, "length": segment.payload.len(), "lost": segment.lost,
+                           "retransmission": segment.retransmission, "client": client.name(), "server": server.name()})
+                }
+                Entry::Timer { at_ms, side, what } => json!({"time_ms": at_ms, "timer": side_name(*side, Lang::En), "event": format!("{what:?}")}),
+            })
+            .collect();
+        serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        render(out, ui, &ladder, args.explain, &opts)?;
+    }
+    if let Some(path) = &args.output {
+        write_capture(path, &ladder, &opts, ui, out, args.json)?;
+    }
+    Ok(())
+}
+
+fn label(flags: TcpFlags, seq: u32, ack: u32, len: usize) -> String {
+    if flags.has(TcpFlags::ACK) {
+        format!("{flags} seq={seq} ack={ack} len={len}")
+    } else {
+        format!("{flags} seq={seq} len={len}")
+    }
+}
+
+fn render(
+    out: &mut dyn Write,
+    ui: &Ui,
+    ladder: &[Entry],
+    explain: bool,
+    o: &Options,
+) -> std::io::Result<()> {
+    let lang = ui.lang;
+    writeln!(out, "{}", Msg::TcpHeader.get(lang))?;
+    writeln!(out, "{:>9}  {}{:<56}LISTEN", "", pad("CLOSED", 14), "")?;
+    let active = if o.closer == Closer::Server {
+        Side::Server
+    } else {
+        Side::Client
+    };
+    let mut fins = 0;
+    let mut acks_after_fin = 0;
+    for e in ladder {
+        match e {
+            Entry::Segment {
+                segment: s,
+                sender,
+                receiver,
+            } => {
+                let (client, server) = match s.from {
+                    Side::Client => (sender, receiver),
+                    Side::Server => (receiver, sender),
+                };
+                let text = label(s.flags, s.seq, s.ack, s.payload.len());
+                let body = format!(" {text} ");
+                let arrow = match (s.from, s.lost) {
+                    (Side::Client, false) => format!(
+                        "──{body}{}▶",
+                        "─".repeat(50usize.saturating_sub(body.len()))
+                    ),
+                    (Side::Client, true) => format!(
+                        "──{body}{}✗ {}",
+                        "─".repeat(46usize.saturating_sub(body.len())),
+                        Msg::TcpLost.get(lang)
+                    ),
+                    (Side::Server, false) => format!(
+                        "◀{}{body}──",
+                        "─".repeat(50usize.saturating_sub(body.len()))
+                    ),
+                    (Side::Server, true) => format!(
+                        "{} ✗{}{body}──",
+                        Msg::TcpLost.get(lang),
+                        "─".repeat(46usize.saturating_sub(body.len()))
+                    ),
+                };
+                writeln!(
+                    out,
+                    "{:>9.1}  {}{}  {}",
+                    s.sent_ms as f64,
+                    pad(client.name(), 14),
+                    pad(&arrow, 54),
+                    server.name()
+                )?;
+                if explain {
+                    let who = |side: Side| if side == Side::Client { "A" } else { "B" };
+                    let f = s.flags;
+                    let line = if s.retransmission || s.lost {
+                        None
+                    } else if f.has(TcpFlags::RST) {
+                        Some(Msg::TcpSayRst.fill(lang, &[&who(s.from)]))
+                    } else if f.has(TcpFlags::SYN) && !f.has(TcpFlags::ACK) {
+                        Some(Msg::TcpSaySyn.get(lang).to_string())
+                    } else if f.has(TcpFlags::SYN) {
+                        Some(Msg::TcpSaySynAck.get(lang).to_string())
+                    } else if f.has(TcpFlags::FIN) {
+                        fins += 1;
+                        Some(if fins == 1 {
+                            Msg::TcpSayFin1.fill(lang, &[&who(s.from)])
+                        } else {
+                            Msg::TcpSayFin2.fill(lang, &[&who(s.from)])
+                        })
+                    } else if !s.payload.is_empty() {
+                        Some(Msg::TcpSayData.fill(lang, &[&s.payload.len()]))
+                    } else if fins == 1 && s.from != active && acks_after_fin == 0 {
+                        acks_after_fin += 1;
+                        Some(Msg::TcpSayAckFin1.fill(lang, &[&who(s.from)]))
+                    } else if fins >= 2 && s.from == active {
+                        Some(Msg::TcpSayLastAck.fill(lang, &[&who(s.from)]))
+                    } else if *client == TcpState::Established
+                        && *server == TcpState::Established
+                        && fins == 0
+                        && s.seq == o.isn.0.wrapping_add(1)
+                        && s.payload.is_empty()
+                    {
+                        Some(Msg::TcpSayAck3.get(lang).to_string())
+                    } else {
+                        None
+                    };
+                    if let Some(line) = line {
+                        writeln!(out, "{:>11}{line}", "")?;
+                    }
+                }
+            }
+            Entry::Timer { at_ms, side, what } => {
+                let who = side_name(*side, lang);
+                let text = match what {
+                    TimerEvent::Retransmit => Msg::TcpRetransmit.fill(lang, &[&who]),
+                    TimerEvent::TimeWaitStarted { until_ms } => {
+                        Msg::TcpTimeWaitStart.fill(lang, &[&who, until_ms])
+                    }
+                    TimerEvent::TimeWaitRestarted { until_ms } => {
+                        Msg::TcpTimeWaitRestart.fill(lang, &[&who, until_ms])
+                    }
+                    TimerEvent::TimeWaitExpired => Msg::TcpTimeWaitEnd.fill(lang, &[&who]),
+                };
+                writeln!(out, "{:>9.1}  · {text}", *at_ms as f64)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The frames as seen at the end whose segment is retransmitted (so the capture shows the
+/// original and the retransmission), or every segment when nothing is lost.
+fn write_capture(
+    path: &std::path::Path,
+    ladder: &[Entry],
+    o: &Options,
+    ui: &Ui,
+    out: &mut dyn Write,
+    json: bool,
+) -> Result<(), CliError> {
+    let lang = ui.lang;
+    let retransmitter = ladder.iter().find_map(|e| match e {
+        Entry::Segment { segment, .. } if segment.retransmission => Some(segment.from),
+        _ => None,
+    });
+    let capture_at = retransmitter.unwrap_or(Side::Client);
+    let mut frames: Vec<(Vec<u8>, Duration)> = Vec::new();
+    for e in ladder {
+        let Entry::Segment { segment: s, .. } = e else {
+            continue;
+        };
+        if s.lost && s.from != capture_at {
+            continue; // never reached the capture point
+        }
+        let ((src, sport), (dst, dport)) = match s.from {
+            Side::Client => (CLIENT, SERVER),
+            Side::Server => (SERVER, CLIENT),
+        };
+        let syn = s.flags.has(TcpFlags::SYN);
+        let spec = FrameSpec {
+            source_mac: Mac::derived_from_ipv4(src.octets()),
+            destination_mac: Mac::derived_from_ipv4(dst.octets()),
+            vlan: None,
+            network: NetworkSpec::Ipv4(
+                Ipv4Spec {
+                    source: src,
+                    destination: dst,
+                    ttl: 64,
+                    identification: frames.len() as u16 + 1,
+                    dont_fragment: true,
+                },
+                TransportSpec::Tcp(TcpSpec {
+                    source_port: sport,
+                    destination_port: dport,
+                    sequence: s.seq,
+                    acknowledgment: s.ack,
+                    flags: s.flags,
+                    window: 64240,
+                    mss: syn.then_some(1460),
+                    window_scale: syn.then_some(0),
+                    payload: s.payload.clone(),
+                }),
+            ),
+        };
+        let built = spec.build().map_err(|e| CliError::Input(e.to_string()))?;
+        let bytes = finish(&built, &[], false)
+            .map_err(|e| CliError::Input(e.reason))?
+            .frame;
+        // The capture point sees its own segments when sent and the other's on arrival.
+        let at = if s.from == capture_at {
+            s.sent_ms
+        } else {
+            s.sent_ms + o.delay_ms
+        };
+        frames.push((
+            bytes,
+            Duration::from_secs(1_732_500_000) + Duration::from_millis(at),
+        ));
+    }
+    frames.sort_by_key(|(_, t)| *t);
+    let format = OutputFormat::from_path(path)
+        .filter(|f| matches!(f, OutputFormat::Pcap | OutputFormat::Pcapng))
+        .unwrap_or(OutputFormat::Pcap);
+    let outs: Vec<OutFrame<'_>> = frames
+        .iter()
+        .map(|(b, t)| OutFrame {
+            data: b,
+            original_length: b.len(),
+            time: *t,
+        })
+        .collect();
+    let file = File::create(path)
+        .map_err(|e| CliError::Input(Msg::WriteFile.fill(lang, &[&path.display(), &e])))?;
+    write_frames(std::io::BufWriter::new(file), format, &outs, false)
+        .map_err(|e| CliError::Input(Msg::WriteFile.fill(lang, &[&path.display(), &e])))?;
+    let line = Msg::TcpWrote.fill(
+        lang,
+        &[&path.display(), &outs.len(), &side_name(capture_at, lang)],
+    );
+    if json {
+        eprintln!("{line}");
+    } else {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn from_capture(path: &str, json: bool, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
+    let lang = ui.lang;
+    let file =
+        File::open(path).map_err(|e| CliError::Input(Msg::ReadInput.fill(lang, &[&path, &e])))?;
+    let frames = open(Box::new(file) as Box<dyn Read + Send>, None)
+        .map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
+    let mut conns: BTreeMap<(String, String), Vec<Seen>> = BTreeMap::new();
+    let mut order: Vec<(String, String)> = Vec::new();
+    for item in frames {
+        let raw =
+            item.map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
+        let d = dissect(link_of(raw.link), &raw.data, raw.original_length);
+        let ip = d
+            .layers
+            .iter()
+            .find(|l| !l.quoted && matches!(l.protocol.name, "IPv4" | "IPv6"));
+        let tcp = d
+            .layers
+            .iter()
+            .find(|l| !l.quoted && l.protocol.name == "TCP");
+        let (Some(ip), Some(tcp)) = (ip, tcp) else {
+            continue;
+        };
+        let text = |r: &layers_osi::LayerRecord, n: &str| {
+            r.field(n)
+                .map(|f| crate::render::value_text(&f.value))
+                .unwrap_or_default()
+        };
+        let num = |r: &layers_osi::LayerRecord, n: &str| {
+            r.field(n).and_then(|f| f.value.as_u64()).unwrap_or(0)
+        };
+        let from = format!("{}:{}", text(ip, "source"), text(tcp, "source_port"));
+        let to = format!(
+            "{}:{}",
+            text(ip, "destination"),
+            text(tcp, "destination_port")
+        );
+        let flags: TcpFlags = text(tcp, "flags").parse().unwrap_or_default();
+        let key = if from <= to {
+            (from.clone(), to.clone())
+        } else {
+            (to.clone(), from.clone())
+        };
+        if !conns.contains_key(&key) {
+            order.push(key.clone());
+        }
+        conns.entry(key).or_default().push(Seen {
+            frame: raw.number,
+            from,
+            to,
+            flags,
+            seq: num(tcp, "sequence") as u32,
+            ack: num(tcp, "acknowledgment") as u32,
+            len: num(tcp, "payload_length") as u32,
+        });
+    }
+    let followed: Vec<Connection> = order.iter().filter_map(|k| follow(&conns[k])).collect();
+    if followed.is_empty() {
+        return Err(CliError::Input(format!(
+            "{path}: {}",
+            Msg::TcpNoTcp.get(lang)
+        )));
+    }
+    if json {
+        let doc: Vec<Value> = followed
+            .iter()
+            .map(|c| {
+                json!({
+                    "first": c.first, "second": c.second, "closed_first": c.closed_first,
+                    "segments": c.rows.iter().map(|r| json!({"frame": r.seen.frame, "from": r.seen.from, "flags": r.seen.flags.names(),
+                        "seq": r.seen.seq, "ack": r.seen.ack, "length": r.seen.len, "retransmission": r.retransmission,
+                        "first_state": r.first.name(), "second_state": r.second.name()})).collect::<Vec<_>>(),
+                    "abnormal": c.abnormal.iter().map(|a| abnormal_text(a, Lang::En)).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for c in &followed {
+        writeln!(
+            out,
+            "{}",
+            Msg::TcpConn.fill(lang, &[&c.first, &c.second, &c.rows.len()])
+        )?;
+        writeln!(
+            out,
+            "  {:>5}  {}{}{}",
+            "#",
+            pad(&c.first, 24),
+            pad("", 44),
+            c.second
+        )?;
+        for r in &c.rows {
+            let s = &r.seen;
+            let body = format!(" {} ", label(s.flags, s.seq, s.ack, s.len as usize));
+            let arrow = if r.from_first {
+                format!(
+                    "──{body}{}▶",
+                    "─".repeat(54usize.saturating_sub(body.len()))
+                )
+            } else {
+                format!(
+                    "◀{}{body}──",
+                    "─".repeat(54usize.saturating_sub(body.len()))
+                )
+            };
+            let again = if r.retransmission {
+                " (retransmission)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "  {:>5}  {}{}  {}{again}",
+                s.frame,
+                pad(r.first.name(), 22),
+                pad(&arrow, 44),
+                r.second.name()
+            )?;
+        }
+        if let Some(first) = &c.closed_first {
+            writeln!(out, "  {}", Msg::TcpClosedFirst.fill(lang, &[first]))?;
+        }
+        let last = c.rows.last().expect("a followed connection has segments");
+        writeln!(
+            out,
+            "  {}",
+            Msg::TcpEnd.fill(
+                lang,
+                &[&c.first, &last.first.name(), &c.second, &last.second.name()]
+            )
+        )?;
+        for a in &c.abnormal {
+            writeln!(
+                out,
+                "  {}",
+                Msg::TcpAbnormal.fill(lang, &[&abnormal_text(a, lang)])
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn abnormal_text(a: &Abnormal, lang: Lang) -> String {
+    match (a, lang) {
+        (Abnormal::MissingHandshake, Lang::En) => "the capture starts after the handshake".into(),
+        (Abnormal::MissingHandshake, Lang::Zh) => "抓包开始时握手已经结束".into(),
+        (Abnormal::Reset(who), Lang::En) => format!("reset (RST) by {who}"),
+        (Abnormal::Reset(who), Lang::Zh) => format!("被 {who} 重置(RST)"),
+        (Abnormal::Retransmissions(n), Lang::En) => format!("{n} retransmitted segment(s)"),
+        (Abnormal::Retransmissions(n), Lang::Zh) => format!("{n} 个重传的段"),
+        (Abnormal::StillOpen(a, b), Lang::En) => {
+            format!("still open when the capture ends ({a}, {b})")
+        }
+        (Abnormal::StillOpen(a, b), Lang::Zh) => format!("抓包结束时连接仍未关闭({a},{b})"),
+    }
+}
