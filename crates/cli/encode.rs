@@ -73,7 +73,8 @@ pub struct Plan {
     pub output: Option<(PathBuf, OutputFormat)>,
 }
 
-fn usage(lang: Lang, flag: &str, value: &str, expected: String) -> CliError {
+/// A refused value: the flag, the value and what was expected, in one line.
+pub fn usage(lang: Lang, flag: &str, value: &str, expected: String) -> CliError {
     CliError::Usage(Msg::BadValue.fill(lang, &[&flag, &value, &expected]))
 }
 
@@ -112,7 +113,8 @@ fn ip(lang: Lang, flag: &str, whole: &str, part: &str) -> Result<Ipv4Addr, CliEr
         .map_err(|_| usage(lang, flag, whole, Msg::ExpIp.get(lang).to_string()))
 }
 
-fn subnet_error(lang: Lang, flag: &str, whole: &str, e: &SubnetError) -> CliError {
+/// A refused address, prefix or mask, with the reason.
+pub fn subnet_error(lang: Lang, flag: &str, whole: &str, e: &SubnetError) -> CliError {
     let expected = match e {
         SubnetError::Address(_) => Msg::ExpIp.get(lang).to_string(),
         SubnetError::Prefix(_) => Msg::ExpPrefix.get(lang).to_string(),

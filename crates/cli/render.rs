@@ -56,7 +56,8 @@ fn heading(ui: &Ui, text: &str) -> String {
     paint(ui, text, Style::new().bold())
 }
 
-fn new_table(ui: &Ui) -> Table {
+/// A table in the house style: width fixed off a terminal, colour only when chosen.
+pub fn new_table(ui: &Ui) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
     t.set_content_arrangement(ContentArrangement::Dynamic);
@@ -68,6 +69,12 @@ fn new_table(ui: &Ui) -> Table {
         t.enforce_styling();
     }
     t
+}
+
+/// `text` padded to `width` terminal columns (a Chinese character takes two).
+pub fn pad(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }
 
 /// Devices of a layer, in the user's language.

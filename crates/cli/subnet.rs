@@ -3,30 +3,17 @@
 use std::io::Write;
 use std::net::Ipv4Addr;
 
-use comfy_table::{presets, ContentArrangement, Table};
-use layers_ipv4::{class_of, parse_prefix_or_mask, range_kind, Ipv4Net, SplitError, SubnetError};
+use layers_ipv4::{class_of, parse_prefix_or_mask, range_kind, Ipv4Net, SplitError};
 use layers_osi::Lang;
 use layers_transport::{port_by_name, port_services, PortClass, SERVICES};
 use owo_colors::{OwoColorize, Style};
 use serde_json::{json, Value};
-use unicode_width::UnicodeWidthStr;
 
 use crate::args::{PortArgs, SubnetArgs};
+use crate::encode::{subnet_error, usage};
 use crate::i18n::Msg;
+use crate::render::{new_table, pad};
 use crate::{CliError, Ui};
-
-fn usage(lang: Lang, flag: &str, value: &str, expected: String) -> CliError {
-    CliError::Usage(Msg::BadValue.fill(lang, &[&flag, &value, &expected]))
-}
-
-fn subnet_error(lang: Lang, what: &str, value: &str, e: &SubnetError) -> CliError {
-    let expected = match e {
-        SubnetError::Address(_) => Msg::ExpIp.get(lang).to_string(),
-        SubnetError::Prefix(_) => Msg::ExpPrefix.get(lang).to_string(),
-        SubnetError::NonContiguous(m) => Msg::ExpMaskContiguous.fill(lang, &[m]),
-    };
-    usage(lang, what, value, expected)
-}
 
 /// `ADDR[/PREFIX|/MASK]`; without a prefix, the historic class's mask (and whether it was).
 fn parse_net(text: &str, lang: Lang) -> Result<(Ipv4Net, bool), CliError> {
@@ -58,29 +45,12 @@ fn parse_net(text: &str, lang: Lang) -> Result<(Ipv4Net, bool), CliError> {
     ))
 }
 
-/// `label` padded to `width` terminal columns (a Chinese character takes two).
-fn pad(label: &str, width: usize) -> String {
-    let used = UnicodeWidthStr::width(label);
-    format!("{label}{}", " ".repeat(width.saturating_sub(used)))
-}
-
 fn bits(octets: [u8; 4]) -> String {
     octets
         .iter()
         .map(|o| format!("{o:08b}"))
         .collect::<Vec<_>>()
         .join(".")
-}
-
-fn table(ui: &Ui) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some(w) = ui.width {
-        t.set_width(w);
-        t.force_no_tty();
-    }
-    t
 }
 
 fn broadcast_text(net: &Ipv4Net, lang: Lang) -> String {
@@ -294,7 +264,7 @@ pub fn run(args: &SubnetArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
             "{}",
             Msg::SplitHeading.fill(lang, &[&net.trunc(), &subnets.len(), &prefix, &rounded])
         )?;
-        let mut t = table(ui);
+        let mut t = new_table(ui);
         t.set_header(header[1..].iter().map(|m| m.get(lang)).collect::<Vec<_>>());
         for s in subnets {
             t.add_row(vec![
@@ -310,7 +280,7 @@ pub fn run(args: &SubnetArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     if let Some(plan) = &vlsm {
         writeln!(out)?;
         writeln!(out, "{}", Msg::VlsmHeading.fill(lang, &[&net.trunc()]))?;
-        let mut t = table(ui);
+        let mut t = new_table(ui);
         t.set_header(header.iter().map(|m| m.get(lang)).collect::<Vec<_>>());
         for (h, s) in plan {
             t.add_row(vec![
@@ -430,7 +400,7 @@ fn port_list(json_out: bool, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErro
         }
     }
     writeln!(out)?;
-    let mut t = table(ui);
+    let mut t = new_table(ui);
     t.set_header(vec![
         "port",
         "service",

@@ -2,12 +2,13 @@
 
 use std::io::Write;
 
-use comfy_table::{presets, Cell, ContentArrangement, Table};
+use comfy_table::Cell;
 use layers_osi::{device, protocol, Lang, Model};
 use serde_json::json;
 
 use crate::args::{ModelArg, TableArgs};
 use crate::i18n::Msg;
+use crate::render::new_table;
 use crate::{CliError, Ui};
 
 /// The model a flag names.
@@ -53,13 +54,7 @@ pub fn run(args: &TableArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErro
         writeln!(out)?;
         return Ok(());
     }
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some(w) = ui.width {
-        t.set_width(w);
-        t.force_no_tty();
-    }
+    let mut t = new_table(ui);
     let mut header = vec![Msg::ColOsi.get(lang), Msg::ColLayer.get(lang)];
     if args.pdu {
         header.push(Msg::ColPdu.get(lang));

@@ -15,11 +15,11 @@ use layers_transport::observe::{follow, Abnormal, Connection, Seen};
 use layers_transport::sim::{simulate, Closer, Entry, Lose, Options, Side, TimerEvent};
 use layers_transport::{TcpFlags, TcpState};
 use serde_json::{json, Value};
-use unicode_width::UnicodeWidthStr;
 
 use crate::args::{CloserArg, LoseArg, TcpArgs};
 use crate::decode::link_of;
 use crate::i18n::Msg;
+use crate::render::pad;
 use crate::{CliError, Ui};
 
 const CLIENT: (Ipv4Addr, u16) = (Ipv4Addr::new(192, 168, 11, 34), 51000);
@@ -32,13 +32,6 @@ fn side_name(side: Side, lang: Lang) -> &'static str {
         (Side::Server, Lang::En) => "server",
         (Side::Server, Lang::Zh) => "服务器",
     }
-}
-
-fn pad(text: &str, width: usize) -> String {
-    format!(
-        "{text}{}",
-        " ".repeat(width.saturating_sub(UnicodeWidthStr::width(text)))
-    )
 }
 
 /// Runs `layers tcp`.
