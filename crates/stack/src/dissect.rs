@@ -123,6 +123,16 @@ impl Addrs {
     }
 }
 
+/// What kind of ICMP message is being dissected.
+#[derive(Clone, Copy)]
+struct IcmpKind {
+    name: &'static str,
+    /// An error that quotes the datagram behind it.
+    quotes: bool,
+    /// An echo request or reply, with identifier and sequence.
+    echo: bool,
+}
+
 /// How a transport layer sees the IP packet around it.
 #[derive(Clone, Copy)]
 struct IpContext {
@@ -998,27 +1008,17 @@ impl Walker<'_> {
     }
 
     fn icmp(&mut self, off: usize, end: usize, ip: IpContext) {
-        const P: &str = "ICMP";
-        let what = Text::new("ICMP header", "ICMP 首部");
         let data = &self.frame[off..end];
         if data.len() < 8 {
+            let what = Text::new("ICMP header", "ICMP 首部");
             self.stop(
                 OsiLayer::Network,
-                P,
+                "ICMP",
                 off,
                 truncated(what, 8, data.len(), None),
             );
             return;
         }
-        let t = layers_ipv4::ICMP_FIELDS;
-        let icmp_type = data[0];
-        // An error message quotes the datagram that caused it: those bytes are its layers.
-        let quotes = matches!(icmp_type, 3 | 4 | 5 | 11 | 12);
-        let header_end = if quotes { off + 8 } else { end };
-        let mut rec = record(P, Span::new(off, end), Span::new(off, header_end));
-        rec.push(spec(t, "type"), off, icmp_type);
-        rec.push(spec(t, "code"), off, data[1]);
-        let found = u16::from_be_bytes([data[2], data[3]]);
         let computed = ip.checksum_verifiable().then(|| {
             Sum16BitWords::new()
                 .add_2bytes([data[0], data[1]])
@@ -1027,71 +1027,27 @@ impl Walker<'_> {
                 // etherparse sums in native byte order; this turns it back into wire order.
                 .to_be()
         });
-        self.l4_checksum(&mut rec, t, off, found, computed, None);
-        if matches!(icmp_type, 0 | 8) {
-            rec.push(
-                spec(t, "identifier"),
-                off,
-                spec(t, "identifier").read(data).unwrap_or(0),
-            );
-            rec.push(
-                spec(t, "sequence"),
-                off,
-                spec(t, "sequence").read(data).unwrap_or(0),
-            );
-        }
-        rec.push_at(
-            "data_length",
-            Span::new(off + 8, end),
-            ip.declared_end.saturating_sub(off + 8),
-        );
-        self.push(rec);
-        if !ip.complete {
-            let what = Text::new("ICMP message", "ICMP 报文");
-            let kind = truncated(
-                what,
-                ip.declared_end - off,
-                data.len(),
-                Some("IPv4 total_length"),
-            );
-            self.stop(OsiLayer::Network, P, off, kind);
-        }
-        self.quote(quotes, off + 8, end);
-    }
-
-    /// The datagram an ICMP error quotes, dissected as quoted layers.
-    fn quote(&mut self, quotes: bool, start: usize, end: usize) {
-        if quotes && !self.quoted && end > start {
-            let saved = self.frame;
-            self.frame = &saved[..end];
-            self.quoted = true;
-            self.ip(start, None);
-            self.quoted = false;
-            self.frame = saved;
-        }
+        // An error message quotes the datagram that caused it: those bytes are its layers.
+        let kind = IcmpKind {
+            name: "ICMP",
+            quotes: matches!(data[0], 3 | 4 | 5 | 11 | 12),
+            echo: matches!(data[0], 0 | 8),
+        };
+        self.icmp_message(off, end, ip, computed, kind);
     }
 
     fn icmpv6(&mut self, off: usize, end: usize, ip: IpContext) {
-        const P: &str = "ICMPv6";
         let data = &self.frame[off..end];
         if data.len() < 4 {
             let what = Text::new("ICMPv6 header", "ICMPv6 首部");
             self.stop(
                 OsiLayer::Network,
-                P,
+                "ICMPv6",
                 off,
                 truncated(what, 4, data.len(), None),
             );
             return;
         }
-        let t = layers_ipv4::ICMP_FIELDS;
-        let icmp_type = data[0];
-        let quotes = matches!(icmp_type, 1..=4) && data.len() >= 8;
-        let header_end = if quotes { off + 8 } else { end };
-        let mut rec = record(P, Span::new(off, end), Span::new(off, header_end));
-        rec.push(spec(t, "type"), off, icmp_type);
-        rec.push(spec(t, "code"), off, data[1]);
-        let found = u16::from_be_bytes([data[2], data[3]]);
         let computed = match ip.addrs {
             Addrs::V6(s, d) if ip.checksum_verifiable() => Some(
                 Sum16BitWords::new()
@@ -1106,31 +1062,69 @@ impl Walker<'_> {
             ),
             _ => None,
         };
+        let long = data.len() >= 8;
+        let kind = IcmpKind {
+            name: "ICMPv6",
+            quotes: matches!(data[0], 1..=4) && long,
+            echo: matches!(data[0], 128 | 129) && long,
+        };
+        self.icmp_message(off, end, ip, computed, kind);
+    }
+
+    /// The record of an ICMP or ICMPv6 message, its cut if the frame ends early, and the
+    /// datagram it quotes.
+    fn icmp_message(
+        &mut self,
+        off: usize,
+        end: usize,
+        ip: IpContext,
+        computed: Option<u16>,
+        kind: IcmpKind,
+    ) {
+        let data = &self.frame[off..end];
+        let t = layers_ipv4::ICMP_FIELDS;
+        let header_end = if kind.quotes { off + 8 } else { end };
+        let mut rec = record(kind.name, Span::new(off, end), Span::new(off, header_end));
+        rec.push(spec(t, "type"), off, data[0]);
+        rec.push(spec(t, "code"), off, data[1]);
+        let found = u16::from_be_bytes([data[2], data[3]]);
         self.l4_checksum(&mut rec, t, off, found, computed, None);
-        if matches!(icmp_type, 128 | 129) && data.len() >= 8 {
-            rec.push(
-                spec(t, "identifier"),
-                off,
-                spec(t, "identifier").read(data).unwrap_or(0),
-            );
-            rec.push(
-                spec(t, "sequence"),
-                off,
-                spec(t, "sequence").read(data).unwrap_or(0),
-            );
+        if kind.echo {
+            for name in ["identifier", "sequence"] {
+                rec.push(spec(t, name), off, spec(t, name).read(data).unwrap_or(0));
+            }
         }
+        let body = (off + 8).min(end);
+        rec.push_at(
+            "data_length",
+            Span::new(body, end),
+            ip.declared_end.saturating_sub(off + 8),
+        );
         self.push(rec);
         if !ip.complete {
-            let what = Text::new("ICMPv6 message", "ICMPv6 报文");
-            let kind = truncated(
-                what,
-                ip.declared_end - off,
-                data.len(),
-                Some("IPv6 payload_length"),
-            );
-            self.stop(OsiLayer::Network, P, off, kind);
+            let (what, length_from) = match ip.addrs {
+                Addrs::V4(..) => (Text::new("ICMP message", "ICMP 报文"), "IPv4 total_length"),
+                Addrs::V6(..) => (
+                    Text::new("ICMPv6 message", "ICMPv6 报文"),
+                    "IPv6 payload_length",
+                ),
+            };
+            let cut = truncated(what, ip.declared_end - off, data.len(), Some(length_from));
+            self.stop(OsiLayer::Network, kind.name, off, cut);
         }
-        self.quote(quotes, off + 8, end);
+        self.quote(kind.quotes, off + 8, end);
+    }
+
+    /// The datagram an ICMP error quotes, dissected as quoted layers.
+    fn quote(&mut self, quotes: bool, start: usize, end: usize) {
+        if quotes && !self.quoted && end > start {
+            let saved = self.frame;
+            self.frame = &saved[..end];
+            self.quoted = true;
+            self.ip(start, None);
+            self.quoted = false;
+            self.frame = saved;
+        }
     }
 
     fn application(
