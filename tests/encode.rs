@@ -407,6 +407,15 @@ fn views_fields_and_explain() {
     ] {
         assert!(zh.contains(text), "missing {text:?} in\n{zh}");
     }
+    let diagram = stdout(&run(&["encode", "--diagram"]));
+    assert!(
+        diagram.contains("|version|header_|   dscp    |ecn|         total_length          |"),
+        "{diagram}"
+    );
+    assert!(
+        diagram.contains("|             51000             |             9999              |"),
+        "{diagram}"
+    );
     let gw = stdout(&run(&[
         "encode",
         "--explain",

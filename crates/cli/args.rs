@@ -544,6 +544,9 @@ pub struct EncodeArgs {
     /// Print the frame as JSON (the model `decode --json` uses) instead of tables
     #[arg(long, help_heading = "Views")]
     pub json: bool,
+    /// Draw each header as its RFC diagram, filled with this frame's values
+    #[arg(long, help_heading = "Views")]
+    pub diagram: bool,
 
     /// Write the frame to FILE (format from the extension: .bin .hex .txt .pcap .pcapng)
     #[arg(short = 'o', long, value_name = "FILE", help_heading = "Output")]

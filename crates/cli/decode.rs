@@ -92,7 +92,19 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     };
     let mut stats = Stats::default();
     let mut shown = 0u64;
+    // Long work shows its progress on a terminal's stderr, never in piped output.
+    let progress = (io::stderr().is_terminal() && args.frame.is_none()).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} frames {elapsed}")
+                .expect("a valid template"),
+        );
+        bar
+    });
     for item in frames {
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
         let raw: RawFrame = match item {
             Ok(raw) => raw,
             Err(e) => {
@@ -129,6 +141,9 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         if select.done(raw.number, shown) {
             break;
         }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
     }
     if args.stats {
         view::stats(out, ui, &stats)?;

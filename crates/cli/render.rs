@@ -187,6 +187,17 @@ pub fn encode_report(
             writeln!(out, "  - {}", paint(ui, &line, Style::new().red()))?;
         }
     }
+    if args.diagram {
+        writeln!(out)?;
+        let frame = layers_stack::Frame::new(
+            1,
+            None,
+            finished.frame.len(),
+            finished.frame.len(),
+            d.clone(),
+        );
+        crate::render_decode::diagrams(out, ui, &frame, &finished.frame)?;
+    }
     if args.explain {
         writeln!(out)?;
         writeln!(out, "{}", heading(ui, Msg::ExplainHeading.get(lang)))?;
