@@ -134,7 +134,7 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         } else if args.hex {
             view::hex(out, ui, &frame, &raw.data)?;
         } else if args.diagram {
-            view::diagrams(out, ui, &frame, &raw.data)?;
+            view::diagrams(out, ui, &frame)?;
         } else {
             view::tree(out, ui, &frame, raw.link)?;
         }

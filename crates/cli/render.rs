@@ -196,7 +196,7 @@ pub fn encode_report(
             finished.frame.len(),
             d.clone(),
         );
-        crate::render_decode::diagrams(out, ui, &frame, &finished.frame)?;
+        crate::render_decode::diagrams(out, ui, &frame)?;
     }
     if args.explain {
         writeln!(out)?;

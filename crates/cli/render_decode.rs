@@ -320,7 +320,7 @@ fn fit(text: &str, width: usize) -> String {
 }
 
 /// Each header as its RFC diagram (32 bits a row), names above, this frame's values below.
-pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame, _data: &[u8]) -> io::Result<()> {
+pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
     let head = Msg::FrameShort.fill(ui.lang, &[&frame.frame, &frame.captured_length]);
     writeln!(out, "{}", paint(ui, &head, Style::new().bold()))?;
     for rec in &frame.layers {

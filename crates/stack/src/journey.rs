@@ -1012,7 +1012,7 @@ impl Sim<'_> {
                 None,
             );
             let icmp = Icmpv4Type::TimeExceeded(TimeExceededCode::TtlExceededInTransit);
-            self.reply_icmp(r, at, src, icmp, &packet, index);
+            self.reply_icmp(r, at, src, icmp, &packet);
             return;
         }
         packet[8] = ttl - 1;
@@ -1065,7 +1065,7 @@ impl Sim<'_> {
                         next_hop_mtu: mtu as u16,
                     },
                 );
-                self.reply_icmp(r, at, src, icmp, &packet, index);
+                self.reply_icmp(r, at, src, icmp, &packet);
                 return;
             }
             let pieces = fragment(&packet, mtu);
@@ -1098,15 +1098,7 @@ impl Sim<'_> {
     }
 
     /// An ICMP error from router `r` back to `src`, quoting the packet's header and 8 bytes.
-    fn reply_icmp(
-        &mut self,
-        r: usize,
-        at: End,
-        src: Ipv4Addr,
-        icmp: Icmpv4Type,
-        packet: &[u8],
-        index: usize,
-    ) {
+    fn reply_icmp(&mut self, r: usize, at: End, src: Ipv4Addr, icmp: Icmpv4Type, packet: &[u8]) {
         let End::Iface(_, ii) = at else { return };
         let me = self.topo.routers[r].ifaces[ii].net.addr();
         let ihl = usize::from(packet[0] & 0x0f) * 4;
@@ -1119,21 +1111,16 @@ impl Sim<'_> {
         {
             return;
         }
-        let hop = match self.topo.routers[r].table.lookup(src) {
-            Some(route) => route.via.unwrap_or(src),
-            None => return,
+        let router = &self.topo.routers[r];
+        let Some(route) = router.table.lookup(src) else {
+            return;
         };
-        let from = match self.topo.routers[r].table.lookup(src).and_then(|rt| {
-            self.topo.routers[r]
-                .ifaces
-                .iter()
-                .position(|f| f.name == rt.interface)
-        }) {
+        let hop = route.via.unwrap_or(src);
+        let from = match router.ifaces.iter().position(|f| f.name == route.interface) {
             Some(i) => End::Iface(r, i),
             None => at,
         };
         // A new packet, not a rewrite of the one that caused it: no byte diff.
-        let _ = index;
         self.work.push_back(Work::Route {
             from,
             packet: out,

@@ -320,7 +320,7 @@ impl Sim {
         segment.lost = self.should_lose(segment.from, segment.flags, &segment.payload);
         let sender = self.ends[&segment.from].tcb.state;
         let receiver = self.ends[&segment.from.other()].tcb.state;
-        let index = self.out.len();
+        // The receiver's state is filled in when the segment arrives.
         self.out.push(Entry::Segment {
             segment: segment.clone(),
             sender,
@@ -330,8 +330,6 @@ impl Sim {
             let at = now + self.o.delay_ms;
             self.push(at, Ev::Arrive(segment));
         }
-        // The receiver's state is filled in on arrival.
-        let _ = index;
     }
 
     fn rto(&mut self, now: u64, side: Side, until: u32) {
