@@ -50,7 +50,7 @@ use std::str::FromStr;
 pub use etherparse::{TcpHeader, TcpOptionElement, UdpHeader};
 use layers_osi::{FieldSpec, Text};
 pub use ports::{port_by_name, port_services, PortClass, Service, SERVICES};
-pub use state::{transition, NoTransition, Reply, Tcb, TcpEvent, TcpState};
+pub use state::{receive_event, transition, NoTransition, Reply, Tcb, TcpEvent, TcpState};
 
 /// Length of a TCP header without options.
 pub const TCP_MIN_LEN: usize = 20;

@@ -1,6 +1,6 @@
 //! Both ends' states, followed through a captured TCP connection segment by segment.
 
-use crate::state::{Tcb, TcpEvent, TcpState};
+use crate::state::{receive_event, Tcb, TcpEvent, TcpState};
 use crate::TcpFlags;
 
 /// One end of a connection, as `address:port`.
@@ -157,21 +157,7 @@ pub fn follow(segments: &[Seen]) -> Option<Connection> {
             };
             let acks_fin = acks(ends[y].fin_seq);
             let acks_syn = acks(ends[y].syn_seq);
-            let event = if f.has(TcpFlags::SYN) && f.has(TcpFlags::ACK) {
-                Some(TcpEvent::RcvSynAck)
-            } else if f.has(TcpFlags::SYN) {
-                Some(TcpEvent::RcvSyn)
-            } else if f.has(TcpFlags::FIN) && acks_fin {
-                Some(TcpEvent::RcvFinAckOfFin)
-            } else if f.has(TcpFlags::FIN) {
-                Some(TcpEvent::RcvFin)
-            } else if acks_fin {
-                Some(TcpEvent::RcvAckOfFin)
-            } else if acks_syn && ends[y].tcb.state == TcpState::SynReceived {
-                Some(TcpEvent::RcvAckOfSyn)
-            } else {
-                None
-            };
+            let event = receive_event(f, acks_fin, acks_syn, ends[y].tcb.state);
             if let Some(ev) = event {
                 let _ = ends[y].tcb.handle(ev);
             }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::state::{Reply, Tcb, TcpEvent, TcpState};
+use crate::state::{receive_event, Reply, Tcb, TcpEvent, TcpState};
 use crate::TcpFlags;
 
 /// One end.
@@ -421,21 +421,7 @@ impl Sim {
         if !duplicate && consumes > 0 {
             self.end(me).rcv = seg.seq.wrapping_add(consumes);
         }
-        let event = if f.has(TcpFlags::SYN) && f.has(TcpFlags::ACK) {
-            Some(TcpEvent::RcvSynAck)
-        } else if f.has(TcpFlags::SYN) {
-            Some(TcpEvent::RcvSyn)
-        } else if f.has(TcpFlags::FIN) && acked_fin {
-            Some(TcpEvent::RcvFinAckOfFin)
-        } else if f.has(TcpFlags::FIN) {
-            Some(TcpEvent::RcvFin)
-        } else if acked_fin {
-            Some(TcpEvent::RcvAckOfFin)
-        } else if acked_syn && state == TcpState::SynReceived {
-            Some(TcpEvent::RcvAckOfSyn)
-        } else {
-            None
-        };
+        let event = receive_event(f, acked_fin, acked_syn, state);
         let mut reply = None;
         if let Some(ev) = event {
             match self.end(me).tcb.handle(ev) {

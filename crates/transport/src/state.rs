@@ -5,6 +5,8 @@ use std::fmt;
 
 use layers_osi::Text;
 
+use crate::TcpFlags;
+
 /// A connection state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TcpState {
@@ -144,6 +146,45 @@ pub enum TcpEvent {
     RcvRst,
     /// The 2MSL timer runs out.
     Timeout,
+}
+
+impl TcpEvent {
+    /// Every event.
+    pub const ALL: [TcpEvent; 11] = [
+        TcpEvent::PassiveOpen,
+        TcpEvent::ActiveOpen,
+        TcpEvent::Close,
+        TcpEvent::RcvSyn,
+        TcpEvent::RcvSynAck,
+        TcpEvent::RcvAckOfSyn,
+        TcpEvent::RcvFin,
+        TcpEvent::RcvFinAckOfFin,
+        TcpEvent::RcvAckOfFin,
+        TcpEvent::RcvRst,
+        TcpEvent::Timeout,
+    ];
+}
+
+/// The event an arriving segment is for an end in `state`: by its flags, and by whether
+/// it acknowledges that end's FIN or SYN. A RST is left to the caller (it aborts before
+/// anything else is read); a segment that changes no state is `None`.
+pub fn receive_event(
+    flags: TcpFlags,
+    acks_fin: bool,
+    acks_syn: bool,
+    state: TcpState,
+) -> Option<TcpEvent> {
+    let syn = flags.has(TcpFlags::SYN);
+    let fin = flags.has(TcpFlags::FIN);
+    Some(match () {
+        _ if syn && flags.has(TcpFlags::ACK) => TcpEvent::RcvSynAck,
+        _ if syn => TcpEvent::RcvSyn,
+        _ if fin && acks_fin => TcpEvent::RcvFinAckOfFin,
+        _ if fin => TcpEvent::RcvFin,
+        _ if acks_fin => TcpEvent::RcvAckOfFin,
+        _ if acks_syn && state == TcpState::SynReceived => TcpEvent::RcvAckOfSyn,
+        _ => return None,
+    })
 }
 
 /// What a segment to send carries.
@@ -388,22 +429,10 @@ mod tests {
         let arrows = TcpState::ALL
             .iter()
             .flat_map(|s| {
-                [
-                    PassiveOpen,
-                    ActiveOpen,
-                    Close,
-                    RcvSyn,
-                    RcvSynAck,
-                    RcvAckOfSyn,
-                    RcvFin,
-                    RcvFinAckOfFin,
-                    RcvAckOfFin,
-                    RcvRst,
-                    Timeout,
-                ]
-                .iter()
-                .filter(move |e| transition(*s, **e, false).is_some())
-                .map(move |e| (*s, *e))
+                TcpEvent::ALL
+                    .iter()
+                    .filter(move |e| transition(*s, **e, false).is_some())
+                    .map(move |e| (*s, *e))
             })
             .count();
         assert_eq!(
