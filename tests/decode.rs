@@ -436,3 +436,96 @@ fn broken_and_unknown_inputs() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!stderr(&o).contains("panicked"));
 }
+
+/// The letters the hex view puts under each byte (without colour), in frame order.
+fn hex_letters(text: &str) -> Vec<char> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut letters = Vec::new();
+    for pair in lines.windows(2) {
+        let (row, marks) = (pair[0], pair[1]);
+        if row.len() > 6 && row[..4].chars().all(|c| c.is_ascii_hexdigit()) {
+            letters.extend(marks.split_whitespace().flat_map(|m| m.chars()));
+        }
+    }
+    letters
+}
+
+#[test]
+fn every_header_is_lettered_by_its_own_protocol_in_the_hex_view() {
+    // IPv6 (with an extension header), ICMPv6, 802.3 with LLC, SNAP and a cooked capture:
+    // no header byte may be lettered as padding.
+    for (file, frame) in [
+        ("crafted.pcap", "11"),
+        ("crafted.pcap", "12"),
+        ("crafted.pcap", "6"),
+        ("crafted.pcap", "7"),
+        ("loopback-any-sll2.pcap", "1"),
+    ] {
+        let json = frames(&[&fixture(file), "--frame", frame]);
+        let o = run(&["decode", &fixture(file), "--frame", frame, "--hex"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let letters = hex_letters(&stdout(&o));
+        assert_eq!(
+            letters.len() as u64,
+            json[0]["captured_length"].as_u64().unwrap()
+        );
+        for l in json[0]["layers"].as_array().unwrap() {
+            if l["osi"] == 1 || l["quoted"] == true {
+                continue;
+            }
+            let name = l["protocol"].as_str().unwrap();
+            let (start, end) = (
+                l["span"][0].as_u64().unwrap() as usize,
+                l["span"][1].as_u64().unwrap() as usize,
+            );
+            let header_start = l["spans"]
+                .as_object()
+                .unwrap()
+                .values()
+                .filter_map(|s| s[0].as_u64())
+                .min()
+                .unwrap_or(start as u64) as usize;
+            let first = letters[header_start.min(end.saturating_sub(1))];
+            assert_ne!(
+                first, 'p',
+                "{file} frame {frame}: {name} lettered as padding"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_fixed_header_has_its_rfc_diagram() {
+    for (file, frame, want) in [
+        (
+            "crafted.pcap",
+            "11",
+            &["Ethernet II (", "IPv6 (RFC 8200)", "UDP ("][..],
+        ),
+        (
+            "crafted.pcap",
+            "12",
+            &["IPv6 (RFC 8200)", "ICMPv6 (RFC 4443)"][..],
+        ),
+        (
+            "crafted.pcap",
+            "6",
+            &["IEEE 802.3 (", "LLC (IEEE 802.2)"][..],
+        ),
+        (
+            "loopback-any-sll2.pcap",
+            "1",
+            &["Linux SLL2 (", "IPv4 ("][..],
+        ),
+    ] {
+        let o = run(&["decode", &fixture(file), "--frame", frame, "--diagram"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        for heading in want {
+            assert!(
+                text.lines().any(|l| l.starts_with(heading)),
+                "{file} frame {frame}: no {heading} diagram in\n{text}"
+            );
+        }
+    }
+}

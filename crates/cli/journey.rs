@@ -41,7 +41,7 @@ pub fn diff(before: &[u8], after: &[u8]) -> Vec<String> {
         let Some(old) = a
             .layers
             .iter()
-            .find(|l| l.protocol.name == rec.protocol.name && !l.quoted)
+            .find(|l| l.protocol == rec.protocol && !l.quoted)
         else {
             continue;
         };
@@ -50,7 +50,7 @@ pub fn diff(before: &[u8], after: &[u8]) -> Vec<String> {
                 if o.value != f.value && f.name != "checksum_valid" {
                     out.push(format!(
                         "{} {} (bytes {}-{}): {} -> {}",
-                        rec.protocol.name,
+                        rec.protocol.name(),
                         f.name,
                         f.span.start,
                         f.span.end.saturating_sub(1),

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 use layers_ethernet::Mac;
 use layers_ipv4::{range_kind, NextHop, Route};
-use layers_osi::{Field, Lang, LayerRecord, OsiLayer, Text};
+use layers_osi::{Field, Lang, LayerRecord, OsiLayer, ProtocolId, Text};
 use layers_physical::{self as phy, Wire};
 use layers_stack::{field_table, Dissection, Finished};
 use layers_transport::PortClass;
@@ -26,16 +26,36 @@ struct Look {
 }
 
 fn look(rec: Option<&LayerRecord>) -> Look {
-    let (table, style, letter) = match rec.map(|r| (r.protocol.name, r.layer())) {
-        Some(("Ethernet II", _)) => (Color::Blue, Style::new().blue(), 'E'),
-        Some(("802.1Q", _)) => (Color::Cyan, Style::new().cyan(), 'Q'),
-        Some(("ARP", _)) => (Color::DarkCyan, Style::new().bright_cyan(), 'A'),
-        Some(("IPv4", _)) => (Color::Green, Style::new().green(), 'I'),
-        Some(("ICMP", _)) => (Color::DarkGreen, Style::new().bright_green(), 'C'),
-        Some(("TCP", _)) => (Color::Yellow, Style::new().yellow(), 'T'),
-        Some(("UDP", _)) => (Color::Yellow, Style::new().yellow(), 'U'),
-        Some((_, OsiLayer::Application)) => (Color::Magenta, Style::new().magenta(), 'D'),
-        _ => (Color::DarkGrey, Style::new().bright_black(), 'p'),
+    let padding = (Color::DarkGrey, Style::new().bright_black(), 'p');
+    let (table, style, letter) = match rec.map(|r| r.protocol) {
+        Some(ProtocolId::Ethernet2 | ProtocolId::Ieee8023) => {
+            (Color::Blue, Style::new().blue(), 'E')
+        }
+        Some(ProtocolId::Llc) => (Color::DarkBlue, Style::new().bright_blue(), 'L'),
+        Some(ProtocolId::LinuxSll | ProtocolId::LinuxSll2) => {
+            (Color::Blue, Style::new().blue(), 'S')
+        }
+        Some(ProtocolId::Vlan) => (Color::Cyan, Style::new().cyan(), 'Q'),
+        Some(ProtocolId::Arp) => (Color::DarkCyan, Style::new().bright_cyan(), 'A'),
+        Some(ProtocolId::Ipv4 | ProtocolId::Ipv6) => (Color::Green, Style::new().green(), 'I'),
+        Some(ProtocolId::IpFragment) => (Color::DarkGreen, Style::new().green(), 'F'),
+        Some(ProtocolId::Icmp | ProtocolId::Icmpv6) => {
+            (Color::DarkGreen, Style::new().bright_green(), 'C')
+        }
+        Some(ProtocolId::Tcp) => (Color::Yellow, Style::new().yellow(), 'T'),
+        Some(ProtocolId::Udp) => (Color::Yellow, Style::new().yellow(), 'U'),
+        Some(
+            ProtocolId::Http
+            | ProtocolId::Smtp
+            | ProtocolId::Pop3
+            | ProtocolId::Ftp
+            | ProtocolId::Telnet
+            | ProtocolId::Dns
+            | ProtocolId::Snmp
+            | ProtocolId::Data,
+        ) => (Color::Magenta, Style::new().magenta(), 'D'),
+        // The physical layer owns no byte of its own: the frame's bytes are the MAC's.
+        Some(ProtocolId::EthernetPhy) | None => padding,
     };
     Look {
         table,
@@ -178,7 +198,7 @@ pub fn encode_report(
             let line = Msg::StopLine.fill(
                 lang,
                 &[
-                    &stop.protocol,
+                    &stop.protocol_name(),
                     &layer.number(),
                     &stop.offset,
                     &stop.message(lang),
@@ -213,7 +233,11 @@ fn title(out: &mut dyn Write, ui: &Ui, plan: &Plan, d: &Dissection) -> io::Resul
     let line = match (plan.proto, plan.ports) {
         (Proto::Arp, _) => Msg::TitleArp.fill(lang, &[&plan.route.next_hop_ip(), &src]),
         (p, Some((sp, dp))) => {
-            let rec = d.layer(if p == Proto::Tcp { "TCP" } else { "UDP" });
+            let rec = d.layer(if p == Proto::Tcp {
+                ProtocolId::Tcp
+            } else {
+                ProtocolId::Udp
+            });
             let pdu = rec.map(|r| r.protocol.pdu().get(lang)).unwrap_or_default();
             let name = if p == Proto::Tcp { "TCP" } else { "UDP" };
             let data = plan_payload(plan);
@@ -372,9 +396,9 @@ fn encapsulation(
         let layer = rec.layer();
         size += rec.header.len();
         let lk = look(Some(rec));
-        let protocol = match rec.protocol.note {
-            Some(_) if rec.protocol.name == "ARP" => format!("{} *", rec.protocol.name),
-            _ => rec.protocol.name.to_string(),
+        let protocol = match rec.protocol.info().note {
+            Some(_) if rec.protocol == ProtocolId::Arp => format!("{} *", rec.protocol.name()),
+            _ => rec.protocol.name().to_string(),
         };
         t.add_row(vec![
             Cell::new(layer.number()),
@@ -401,15 +425,15 @@ fn encapsulation(
         Cell::new(Msg::PhysicalSize.fill(lang, &[&wire.on_wire_bytes(), &wire.bits()])),
     ]);
     writeln!(out, "{t}")?;
-    if d.layer("ARP").is_some() {
-        if let Some(note) = layers_osi::protocol("ARP").and_then(|p| p.note) {
+    if d.layer(ProtocolId::Arp).is_some() {
+        if let Some(note) = ProtocolId::Arp.info().note {
             writeln!(out, "* {}", note.get(lang))?;
         }
     }
     // Binary protocols recognised only by their port: the data is unlikely to be one.
     if let (Some(app), Some((_, port))) = (d.layers.last(), plan.ports) {
-        if matches!(app.protocol.name, "DNS" | "SNMP") {
-            let name = app.protocol.name;
+        if matches!(app.protocol, ProtocolId::Dns | ProtocolId::Snmp) {
+            let name = app.protocol.name();
             let note = Msg::BinaryByPort.fill(lang, &[&port, &name, &app.span.len(), &name]);
             writeln!(out, "{}", paint(ui, &note, Style::new().yellow()))?;
         }
@@ -445,9 +469,7 @@ pub fn bit_pattern(frame: &[u8], f: &Field) -> String {
 }
 
 fn field_meaning(rec: &LayerRecord, f: &Field) -> Text {
-    if let Some(spec) =
-        field_table(rec.protocol.name).and_then(|t| t.iter().find(|s| s.name == f.name))
-    {
+    if let Some(spec) = field_table(rec.protocol).iter().find(|s| s.name == f.name) {
         return spec.about;
     }
     match f.name {
@@ -502,7 +524,7 @@ fn fields(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> io::Res
                 format!("{}-{} ({})", f.span.start, f.span.end - 1, f.span.len())
             };
             t.add_row(vec![
-                Cell::new(rec.protocol.name).fg(lk.table),
+                Cell::new(rec.protocol.name()).fg(lk.table),
                 Cell::new(f.name),
                 Cell::new(value_text(&f.value)),
                 Cell::new(bytes),
@@ -622,7 +644,7 @@ pub fn hex_dump(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> i
         let item = format!(
             "{} {} {}-{}",
             lk.letter,
-            rec.protocol.name,
+            rec.protocol.name(),
             rec.header.start,
             rec.header.end - 1
         );
@@ -698,7 +720,11 @@ fn explain(
         };
         steps.push(Msg::ExplainApp.fill(lang, &[&payload_phrase(data, lang), &utf8_note]));
     }
-    if let (Some((sp, dp)), Some(rec)) = (plan.ports, d.layer("TCP").or_else(|| d.layer("UDP"))) {
+    if let (Some((sp, dp)), Some(rec)) = (
+        plan.ports,
+        d.layer(ProtocolId::Tcp)
+            .or_else(|| d.layer(ProtocolId::Udp)),
+    ) {
         let sclass = PortClass::of(sp).describe().get(lang);
         let dclass = PortClass::of(dp).describe().get(lang);
         let service = layers_transport::port_services(dp)
@@ -706,7 +732,7 @@ fn explain(
             .map(|s| format!(" ({})", s.about.get(lang)))
             .unwrap_or_default();
         let header = rec.header.len();
-        if rec.protocol.name == "TCP" {
+        if rec.protocol == ProtocolId::Tcp {
             let flags = rec
                 .field("flags")
                 .map(|f| value_text(&f.value))
@@ -730,10 +756,10 @@ fn explain(
                 .push(Msg::ExplainUdp.fill(lang, &[&header, &sp, &sclass, &dp, &dclass, &service]));
         }
     }
-    if d.layer("ICMP").is_some() {
+    if d.layer(ProtocolId::Icmp).is_some() {
         steps.push(Msg::ExplainIcmp.get(lang).to_string());
     }
-    if let Some(ip) = d.layer("IPv4") {
+    if let Some(ip) = d.layer(ProtocolId::Ipv4) {
         let ttl = ip
             .field("ttl")
             .map(|f| value_text(&f.value))
@@ -781,9 +807,12 @@ fn explain(
             &[&r.next_hop_ip(), &plan.source.addr(), &plan.spec.source_mac],
         ));
     }
-    let eth_len = d.layer("Ethernet II").map(|r| r.header.len()).unwrap_or(14);
+    let eth_len = d
+        .layer(ProtocolId::Ethernet2)
+        .map(|r| r.header.len())
+        .unwrap_or(14);
     let ethertype = d
-        .layer("Ethernet II")
+        .layer(ProtocolId::Ethernet2)
         .and_then(|r| r.field("ethertype"))
         .map(|f| value_text(&f.value))
         .unwrap_or_default();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use layers_capture::LinkType;
-use layers_osi::{LayerRecord, OsiLayer, StopKind};
+use layers_osi::{LayerRecord, OsiLayer, ProtocolId, StopKind};
 use layers_stack::{field_table, Dissection, Frame};
 use owo_colors::Style;
 use serde_json::Value;
@@ -91,7 +91,7 @@ pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::
             &[
                 &layer.number(),
                 &layer.name().get(lang),
-                &rec.protocol.name,
+                &rec.protocol.name(),
                 &rec.protocol.pdu().get(lang),
                 &devices_text(layer, lang),
                 &bytes,
@@ -136,7 +136,7 @@ fn errors(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
         let line = Msg::StopLine.fill(
             ui.lang,
             &[
-                &e.protocol,
+                &e.protocol_name(),
                 &e.layer.number(),
                 &e.offset,
                 &e.message(ui.lang),
@@ -158,23 +158,23 @@ fn text(rec: &LayerRecord, name: &str) -> String {
 /// One line per frame, tcpdump-like: number, time, addresses, what it is, length.
 pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
     let own: Vec<&LayerRecord> = frame.layers.iter().filter(|l| !l.quoted).collect();
-    let find = |name: &str| own.iter().copied().find(|l| l.protocol.name == name);
+    let find = |id: ProtocolId| own.iter().copied().find(|l| l.protocol == id);
     let time = frame
         .time
         .map(|t| utc(t)[11..].to_string())
         .unwrap_or_else(|| "-".into());
-    let ip = find("IPv4").or_else(|| find("IPv6"));
-    let l4 = find("TCP").or_else(|| find("UDP"));
+    let ip = find(ProtocolId::Ipv4).or_else(|| find(ProtocolId::Ipv6));
+    let l4 = find(ProtocolId::Tcp).or_else(|| find(ProtocolId::Udp));
     let endpoint = |ip: &LayerRecord, side: &str, port: Option<String>| {
         let addr = text(ip, side);
         match port {
-            Some(p) if ip.protocol.name == "IPv6" => format!("[{addr}]:{p}"),
+            Some(p) if ip.protocol == ProtocolId::Ipv6 => format!("[{addr}]:{p}"),
             Some(p) => format!("{addr}:{p}"),
             None => addr,
         }
     };
     let mut line = format!("{} {} ", frame.frame, time);
-    if let Some(arp) = find("ARP") {
+    if let Some(arp) = find(ProtocolId::Arp) {
         line += &match field(arp, "operation").and_then(Value::as_u64) {
             Some(2) => format!(
                 "ARP {} is at {}",
@@ -199,7 +199,7 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
             endpoint(ip, "destination", dp)
         );
         if let Some(t) = l4 {
-            if t.protocol.name == "TCP" {
+            if t.protocol == ProtocolId::Tcp {
                 line += &format!(
                     " TCP [{}] seq={} ack={} win={} len={}",
                     text(t, "flags"),
@@ -215,20 +215,20 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
                     .saturating_sub(8);
                 line += &format!(" UDP len={len}");
             }
-        } else if let Some(icmp) = find("ICMP").or_else(|| find("ICMPv6")) {
+        } else if let Some(icmp) = find(ProtocolId::Icmp).or_else(|| find(ProtocolId::Icmpv6)) {
             let kind = field(icmp, "type").and_then(Value::as_u64).unwrap_or(255) as u8;
-            let name = match icmp.protocol.name {
-                "ICMP" => layers_ipv4::icmp_type_name(kind),
+            let name = match icmp.protocol {
+                ProtocolId::Icmp => layers_ipv4::icmp_type_name(kind),
                 _ => layers_ipv4::icmpv6_type_name(kind),
             }
             .get(ui.lang);
             line += &format!(
                 " {} {name} ({}/{})",
-                icmp.protocol.name,
+                icmp.protocol.name(),
                 text(icmp, "type"),
                 text(icmp, "code")
             );
-        } else if let Some(frag) = find("IP fragment") {
+        } else if let Some(frag) = find(ProtocolId::IpFragment) {
             line += &format!(
                 " fragment offset={} len={}",
                 text(frag, "fragment_offset"),
@@ -239,7 +239,7 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
             line += &format!(" · {}", app_summary(app));
         }
     } else if let Some(top) = own.last() {
-        line += top.protocol.name;
+        line += top.protocol.name();
     }
     line += &format!(" ({} B)", frame.captured_length);
     // Checksum offload is how the sending host captures its own traffic, not a fault.
@@ -250,7 +250,7 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
     if let Some(e) = shown {
         line += &paint(
             ui,
-            &format!(" [{}: {}]", e.protocol, e.message(ui.lang)),
+            &format!(" [{}: {}]", e.protocol_name(), e.message(ui.lang)),
             Style::new().red(),
         );
     }
@@ -258,7 +258,7 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
 }
 
 fn app_summary(app: &LayerRecord) -> String {
-    let name = app.protocol.name;
+    let name = app.protocol.name();
     if let Some(method) = field(app, "method") {
         return format!("{name} {} {}", value_text(method), text(app, "uri"));
     }
@@ -324,9 +324,7 @@ pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
     let head = Msg::FrameShort.fill(ui.lang, &[&frame.frame, &frame.captured_length]);
     writeln!(out, "{}", paint(ui, &head, Style::new().bold()))?;
     for rec in &frame.layers {
-        let Some(table) = field_table(rec.protocol.name) else {
-            continue;
-        };
+        let table = field_table(rec.protocol);
         let hlen = rec.header.len();
         let mut cells: Vec<(usize, usize, &str, String)> = table
             .iter()
@@ -354,8 +352,8 @@ pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
         writeln!(
             out,
             "{} ({}), {} {}-{}{}",
-            rec.protocol.name,
-            rec.protocol.spec,
+            rec.protocol.name(),
+            rec.protocol.info().spec,
             Msg::BytesWord.get(ui.lang),
             rec.header.start,
             rec.header.end.saturating_sub(1),
@@ -440,7 +438,7 @@ impl Stats {
             .layers
             .iter()
             .filter(|l| !l.quoted && l.layer() != OsiLayer::Physical)
-            .map(|l| l.protocol.name)
+            .map(|l| l.protocol.name())
             .collect();
         for depth in 1..=path.len() {
             let e = self.hierarchy.entry(path[..depth].to_vec()).or_default();
@@ -472,7 +470,7 @@ impl Stats {
             };
             *self
                 .problems
-                .entry(format!("{} {kind}", e.protocol))
+                .entry(format!("{} {kind}", e.protocol_name()))
                 .or_default() += 1;
         }
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use layers_capture::{open, write_frames, OutFrame, OutputFormat};
 use layers_ethernet::Mac;
-use layers_osi::Lang;
+use layers_osi::{Lang, ProtocolId};
 use layers_stack::{dissect, finish, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};
 use layers_transport::observe::{follow, Abnormal, Connection, Seen};
 use layers_transport::sim::{simulate, Closer, Entry, Lose, Options, Side, TimerEvent};
@@ -342,11 +342,11 @@ fn from_capture(path: &str, json: bool, ui: &Ui, out: &mut dyn Write) -> Result<
         let ip = d
             .layers
             .iter()
-            .find(|l| !l.quoted && matches!(l.protocol.name, "IPv4" | "IPv6"));
+            .find(|l| !l.quoted && matches!(l.protocol, ProtocolId::Ipv4 | ProtocolId::Ipv6));
         let tcp = d
             .layers
             .iter()
-            .find(|l| !l.quoted && l.protocol.name == "TCP");
+            .find(|l| !l.quoted && l.protocol == ProtocolId::Tcp);
         let (Some(ip), Some(tcp)) = (ip, tcp) else {
             continue;
         };

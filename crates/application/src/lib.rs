@@ -5,10 +5,10 @@
 //! ```
 //! use layers_application::recognise;
 //! let app = recognise("GET / HTTP/1.1\r\nHost: x\r\n\r\n".as_bytes(), 51000, 80);
-//! assert_eq!(app.protocol.name, "HTTP");
+//! assert_eq!(app.protocol.name(), "HTTP");
 //! assert_eq!(app.first_line.as_deref(), Some("GET / HTTP/1.1"));
 //! let chat = recognise("你好".as_bytes(), 9999, 51000);
-//! assert_eq!(chat.protocol.name, "data");
+//! assert_eq!(chat.protocol.name(), "data");
 //! assert_eq!(chat.text, "你好");
 //! ```
 #![forbid(unsafe_code)]
@@ -16,7 +16,7 @@
 
 pub mod dns;
 
-use layers_osi::{protocol, Protocol};
+use layers_osi::ProtocolId;
 
 /// The longest preview, in characters.
 pub const PREVIEW_CHARS: usize = 120;
@@ -25,7 +25,7 @@ pub const PREVIEW_CHARS: usize = 120;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recognised {
     /// The protocol it is in ("data" when none is recognised).
-    pub protocol: &'static Protocol,
+    pub protocol: ProtocolId,
     /// A printable preview: the text itself when it is UTF-8 (control characters escaped),
     /// otherwise the bytes as ASCII with `.` for the rest.
     pub text: String,
@@ -49,25 +49,25 @@ pub fn recognise(payload: &[u8], source_port: u16, destination_port: u16) -> Rec
         .any(|m| payload.starts_with(m.as_bytes()))
         || payload.starts_with(b"HTTP/1.");
     let by_port = |p: u16| match p {
-        21 => Some("FTP"),
-        23 => Some("Telnet"),
-        25 | 587 => Some("SMTP"),
-        53 => Some("DNS"),
-        80 | 8080 => Some("HTTP"),
-        110 => Some("POP3"),
-        161 | 162 => Some("SNMP"),
+        21 => Some(ProtocolId::Ftp),
+        23 => Some(ProtocolId::Telnet),
+        25 | 587 => Some(ProtocolId::Smtp),
+        53 => Some(ProtocolId::Dns),
+        80 | 8080 => Some(ProtocolId::Http),
+        110 => Some(ProtocolId::Pop3),
+        161 | 162 => Some(ProtocolId::Snmp),
         _ => None,
     };
     // By content first; else by port, even for bytes a capture cut away.
-    let name = if is_http {
-        Some("HTTP")
+    let protocol = if is_http {
+        ProtocolId::Http
     } else {
-        by_port(destination_port).or_else(|| by_port(source_port))
+        by_port(destination_port)
+            .or_else(|| by_port(source_port))
+            .unwrap_or(ProtocolId::Data)
     };
-    let protocol =
-        protocol(name.unwrap_or("data")).expect("every recognised protocol is in layers-osi");
-    let first_line = match protocol.name {
-        "HTTP" | "SMTP" | "POP3" | "FTP" => line,
+    let first_line = match protocol {
+        ProtocolId::Http | ProtocolId::Smtp | ProtocolId::Pop3 | ProtocolId::Ftp => line,
         _ => None,
     };
     Recognised {
@@ -195,7 +195,7 @@ mod tests {
         let r = recognise(&bytes, 49242, 9999);
         assert_eq!(r.text, "你也好");
         assert!(r.utf8);
-        assert_eq!(r.protocol.name, "data");
+        assert_eq!(r.protocol.name(), "data");
     }
 
     #[test]
@@ -240,23 +240,23 @@ mod tests {
     fn protocols_by_content_then_by_port() {
         let resp = recognise(b"HTTP/1.1 200 OK\r\n\r\n", 8888, 50000);
         assert_eq!(
-            (resp.protocol.name, resp.first_line.as_deref()),
+            (resp.protocol.name(), resp.first_line.as_deref()),
             ("HTTP", Some("HTTP/1.1 200 OK"))
         );
         assert_eq!(
-            recognise(b"USER anonymous\r\n", 50000, 21).protocol.name,
+            recognise(b"USER anonymous\r\n", 50000, 21).protocol.name(),
             "FTP"
         );
         assert_eq!(
-            recognise(b"+OK ready\r\n", 110, 50000).protocol.name,
+            recognise(b"+OK ready\r\n", 110, 50000).protocol.name(),
             "POP3"
         );
         assert_eq!(
-            recognise(b"\x12\x34\x01\x00", 50000, 53).protocol.name,
+            recognise(b"\x12\x34\x01\x00", 50000, 53).protocol.name(),
             "DNS"
         );
-        assert_eq!(recognise(b"hello!", 51000, 9999).protocol.name, "data");
-        assert_eq!(recognise(b"", 51000, 80).protocol.name, "HTTP");
-        assert_eq!(recognise(b"", 51000, 9999).protocol.name, "data");
+        assert_eq!(recognise(b"hello!", 51000, 9999).protocol.name(), "data");
+        assert_eq!(recognise(b"", 51000, 80).protocol.name(), "HTTP");
+        assert_eq!(recognise(b"", 51000, 9999).protocol.name(), "data");
     }
 }

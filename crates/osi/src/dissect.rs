@@ -5,7 +5,7 @@ use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::{Lang, OsiLayer, Protocol, Text};
+use crate::{Lang, OsiLayer, ProtocolId, Text};
 
 /// A byte range `[start, end)` in a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -107,7 +107,7 @@ pub struct Field {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LayerRecord {
     /// The protocol (and through it the layer, PDU and devices).
-    pub protocol: &'static Protocol,
+    pub protocol: ProtocolId,
     /// The bytes of this layer's PDU that the frame holds (header and what it carries).
     pub span: Span,
     /// The bytes of this layer's own header (for the application layer: its data).
@@ -120,7 +120,7 @@ pub struct LayerRecord {
 
 impl LayerRecord {
     /// A record of `protocol` over `span`, with header `header` and no field yet.
-    pub fn new(protocol: &'static Protocol, span: Span, header: Span) -> LayerRecord {
+    pub fn new(protocol: ProtocolId, span: Span, header: Span) -> LayerRecord {
         LayerRecord {
             protocol,
             span,
@@ -132,7 +132,7 @@ impl LayerRecord {
 
     /// The layer it belongs to.
     pub fn layer(&self) -> OsiLayer {
-        self.protocol.layer
+        self.protocol.layer()
     }
 
     /// Adds a field located by its spec, with the header starting at `base`.
@@ -191,7 +191,7 @@ impl Serialize for LayerRecord {
         let mut st = s.serialize_struct("LayerRecord", 9)?;
         st.serialize_field("osi", &layer.number())?;
         st.serialize_field("layer", layer.name().en)?;
-        st.serialize_field("protocol", self.protocol.name)?;
+        st.serialize_field("protocol", self.protocol.name())?;
         st.serialize_field("pdu", self.protocol.pdu().en)?;
         st.serialize_field("devices", &devices)?;
         st.serialize_field("span", &self.span)?;
@@ -260,8 +260,8 @@ pub enum StopKind {
 pub struct Stop {
     /// The layer it concerns.
     pub layer: OsiLayer,
-    /// The protocol it concerns.
-    pub protocol: &'static str,
+    /// The protocol it concerns; `None` for a link type `layers` does not dissect.
+    pub protocol: Option<ProtocolId>,
     /// The byte offset in the frame where the problem is.
     pub offset: usize,
     /// What is wrong.
@@ -366,6 +366,11 @@ impl Stop {
         }
     }
 
+    /// The name of the protocol it concerns ("link layer" for an unknown link type).
+    pub fn protocol_name(&self) -> &'static str {
+        self.protocol.map_or("link layer", ProtocolId::name)
+    }
+
     /// Whether dissection stopped here (a bad checksum does not stop it).
     pub fn is_fatal(&self) -> bool {
         !matches!(self.kind, StopKind::BadChecksum { .. })
@@ -376,7 +381,7 @@ impl Serialize for Stop {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Stop", 4)?;
         st.serialize_field("osi", &self.layer.number())?;
-        st.serialize_field("protocol", self.protocol)?;
+        st.serialize_field("protocol", self.protocol_name())?;
         st.serialize_field("offset", &self.offset)?;
         st.serialize_field("message", &self.message(Lang::En))?;
         st.end()
@@ -386,7 +391,6 @@ impl Serialize for Stop {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol;
 
     const VERSION: FieldSpec = FieldSpec {
         name: "version",
@@ -414,11 +418,7 @@ mod tests {
 
     #[test]
     fn a_record_serialises_as_the_json_contract_says() {
-        let mut rec = LayerRecord::new(
-            protocol("Ethernet II").unwrap(),
-            Span::new(0, 60),
-            Span::new(0, 14),
-        );
+        let mut rec = LayerRecord::new(ProtocolId::Ethernet2, Span::new(0, 60), Span::new(0, 14));
         rec.push_at("ethertype", Span::new(12, 14), "0x0800");
         let json = serde_json::to_value(&rec).unwrap();
         assert_eq!(
@@ -435,7 +435,7 @@ mod tests {
     fn stop_messages_name_what_was_needed_in_both_languages() {
         let stop = Stop {
             layer: OsiLayer::Transport,
-            protocol: "TCP",
+            protocol: Some(ProtocolId::Tcp),
             offset: 34,
             kind: StopKind::Truncated {
                 what: Text::new("TCP header", "TCP 首部"),

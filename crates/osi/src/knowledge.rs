@@ -196,9 +196,121 @@ pub fn device(name: &str) -> Option<&'static Device> {
     })
 }
 
+/// Every protocol `layers` dissects or teaches, as one closed set: a record names its
+/// protocol by this id, and every view matches on it exhaustively, so a protocol added here
+/// without a field table, a colour or a summary is a compile error, not a missing entry.
+///
+/// The discriminant is the protocol's index in [`PROTOCOLS`] (bottom-up).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum ProtocolId {
+    /// The Ethernet physical layer: the frame's bits, preamble, SFD, gap.
+    EthernetPhy,
+    /// Ethernet II (DIX) framing.
+    Ethernet2,
+    /// An IEEE 802.1Q (or 802.1ad) VLAN tag.
+    Vlan,
+    /// IEEE 802.3 framing: a length instead of an EtherType.
+    Ieee8023,
+    /// IEEE 802.2 LLC, with SNAP.
+    Llc,
+    /// Linux cooked capture.
+    LinuxSll,
+    /// Linux cooked capture v2.
+    LinuxSll2,
+    /// ARP.
+    Arp,
+    /// IPv4.
+    Ipv4,
+    /// ICMP.
+    Icmp,
+    /// A later IPv4 or IPv6 fragment (no transport header).
+    IpFragment,
+    /// ICMPv6.
+    Icmpv6,
+    /// IPv6.
+    Ipv6,
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+    /// HTTP/1.x.
+    Http,
+    /// SMTP.
+    Smtp,
+    /// POP3.
+    Pop3,
+    /// FTP.
+    Ftp,
+    /// Telnet.
+    Telnet,
+    /// DNS.
+    Dns,
+    /// SNMP.
+    Snmp,
+    /// Application bytes in no recognised protocol.
+    Data,
+}
+
+impl ProtocolId {
+    /// Every id, in the order of [`PROTOCOLS`].
+    pub const ALL: [ProtocolId; 23] = [
+        ProtocolId::EthernetPhy,
+        ProtocolId::Ethernet2,
+        ProtocolId::Vlan,
+        ProtocolId::Ieee8023,
+        ProtocolId::Llc,
+        ProtocolId::LinuxSll,
+        ProtocolId::LinuxSll2,
+        ProtocolId::Arp,
+        ProtocolId::Ipv4,
+        ProtocolId::Icmp,
+        ProtocolId::IpFragment,
+        ProtocolId::Icmpv6,
+        ProtocolId::Ipv6,
+        ProtocolId::Tcp,
+        ProtocolId::Udp,
+        ProtocolId::Http,
+        ProtocolId::Smtp,
+        ProtocolId::Pop3,
+        ProtocolId::Ftp,
+        ProtocolId::Telnet,
+        ProtocolId::Dns,
+        ProtocolId::Snmp,
+        ProtocolId::Data,
+    ];
+
+    /// The id of the protocol whose usual name is exactly `name` ("TCP", "Ethernet II").
+    pub fn named(name: &str) -> Option<ProtocolId> {
+        ProtocolId::ALL.into_iter().find(|id| id.name() == name)
+    }
+
+    /// The protocol's row: layer, PDU, spec, names.
+    pub fn info(self) -> &'static Protocol {
+        &PROTOCOLS[self as usize]
+    }
+
+    /// Its usual name ("TCP"), as in JSON.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// Its layer by the standard.
+    pub fn layer(self) -> OsiLayer {
+        self.info().layer
+    }
+
+    /// Its PDU name.
+    pub fn pdu(self) -> Text {
+        self.info().pdu()
+    }
+}
+
 /// A protocol and where it sits.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Protocol {
+    /// Its id: the index of this row in [`PROTOCOLS`].
+    pub id: ProtocolId,
     /// Its usual name, the same in both languages ("TCP").
     pub name: &'static str,
     /// Its layer by the standard.
@@ -225,6 +337,7 @@ impl Protocol {
 /// The protocols `layers` knows, bottom-up.
 pub static PROTOCOLS: &[Protocol] = &[
     Protocol {
+        id: ProtocolId::EthernetPhy,
         name: "Ethernet PHY",
         layer: OsiLayer::Physical,
         pdu: None,
@@ -240,6 +353,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["PHY", "physical"],
     },
     Protocol {
+        id: ProtocolId::Ethernet2,
         name: "Ethernet II",
         layer: OsiLayer::DataLink,
         pdu: None,
@@ -252,6 +366,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["Ethernet", "以太网", "Ethernet2", "DIX"],
     },
     Protocol {
+        id: ProtocolId::Vlan,
         name: "802.1Q",
         layer: OsiLayer::DataLink,
         pdu: None,
@@ -264,6 +379,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["VLAN", "dot1q"],
     },
     Protocol {
+        id: ProtocolId::Ieee8023,
         name: "IEEE 802.3",
         layer: OsiLayer::DataLink,
         pdu: None,
@@ -276,6 +392,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["802.3"],
     },
     Protocol {
+        id: ProtocolId::Llc,
         name: "LLC",
         layer: OsiLayer::DataLink,
         pdu: None,
@@ -288,6 +405,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["802.2", "SNAP"],
     },
     Protocol {
+        id: ProtocolId::LinuxSll,
         name: "Linux SLL",
         layer: OsiLayer::DataLink,
         pdu: None,
@@ -300,6 +418,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["SLL", "cooked"],
     },
     Protocol {
+        id: ProtocolId::LinuxSll2,
         name: "Linux SLL2",
         layer: OsiLayer::DataLink,
         pdu: None,
@@ -312,6 +431,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["SLL2"],
     },
     Protocol {
+        id: ProtocolId::Arp,
         name: "ARP",
         layer: OsiLayer::DataLink,
         pdu: Some(Text::new("packet", "数据包")),
@@ -327,6 +447,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["address resolution protocol", "arp协议", "地址解析协议"],
     },
     Protocol {
+        id: ProtocolId::Ipv4,
         name: "IPv4",
         layer: OsiLayer::Network,
         pdu: None,
@@ -339,6 +460,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["IP", "IP协议", "internet protocol"],
     },
     Protocol {
+        id: ProtocolId::Icmp,
         name: "ICMP",
         layer: OsiLayer::Network,
         pdu: Some(Text::new("message", "报文")),
@@ -351,6 +473,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["ping"],
     },
     Protocol {
+        id: ProtocolId::IpFragment,
         name: "IP fragment",
         layer: OsiLayer::Network,
         pdu: Some(Text::new("fragment", "分片")),
@@ -363,6 +486,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["fragment"],
     },
     Protocol {
+        id: ProtocolId::Icmpv6,
         name: "ICMPv6",
         layer: OsiLayer::Network,
         pdu: Some(Text::new("message", "报文")),
@@ -375,6 +499,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["ping6", "NDP"],
     },
     Protocol {
+        id: ProtocolId::Ipv6,
         name: "IPv6",
         layer: OsiLayer::Network,
         pdu: None,
@@ -384,6 +509,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["IP6"],
     },
     Protocol {
+        id: ProtocolId::Tcp,
         name: "TCP",
         layer: OsiLayer::Transport,
         pdu: None,
@@ -396,6 +522,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["transmission control protocol", "传输控制协议"],
     },
     Protocol {
+        id: ProtocolId::Udp,
         name: "UDP",
         layer: OsiLayer::Transport,
         pdu: Some(Text::new("datagram", "数据报")),
@@ -408,6 +535,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["user datagram protocol", "用户数据报协议"],
     },
     Protocol {
+        id: ProtocolId::Http,
         name: "HTTP",
         layer: OsiLayer::Application,
         pdu: None,
@@ -417,6 +545,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["HTTP/1.1", "web"],
     },
     Protocol {
+        id: ProtocolId::Smtp,
         name: "SMTP",
         layer: OsiLayer::Application,
         pdu: None,
@@ -426,6 +555,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &[],
     },
     Protocol {
+        id: ProtocolId::Pop3,
         name: "POP3",
         layer: OsiLayer::Application,
         pdu: None,
@@ -435,6 +565,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["POP"],
     },
     Protocol {
+        id: ProtocolId::Ftp,
         name: "FTP",
         layer: OsiLayer::Application,
         pdu: None,
@@ -444,6 +575,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &[],
     },
     Protocol {
+        id: ProtocolId::Telnet,
         name: "Telnet",
         layer: OsiLayer::Application,
         pdu: None,
@@ -453,6 +585,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &[],
     },
     Protocol {
+        id: ProtocolId::Dns,
         name: "DNS",
         layer: OsiLayer::Application,
         pdu: None,
@@ -462,6 +595,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &["domain name system", "域名系统"],
     },
     Protocol {
+        id: ProtocolId::Snmp,
         name: "SNMP",
         layer: OsiLayer::Application,
         pdu: None,
@@ -471,6 +605,7 @@ pub static PROTOCOLS: &[Protocol] = &[
         aliases: &[],
     },
     Protocol {
+        id: ProtocolId::Data,
         name: "data",
         layer: OsiLayer::Application,
         pdu: None,
@@ -734,6 +869,17 @@ mod tests {
         assert_eq!(protocol("udp").unwrap().pdu().en, "datagram");
         assert_eq!(protocol("TCP").unwrap().pdu().en, "segment");
         assert!(protocol("ARP").unwrap().note.is_some());
+    }
+
+    #[test]
+    fn every_protocol_id_names_its_own_row() {
+        assert_eq!(ProtocolId::ALL.len(), PROTOCOLS.len());
+        for (i, id) in ProtocolId::ALL.into_iter().enumerate() {
+            assert_eq!(id as usize, i);
+            assert_eq!(PROTOCOLS[i].id, id, "row {i} ({})", PROTOCOLS[i].name);
+            assert_eq!(protocol(id.name()).map(|p| p.id), Some(id));
+            assert_eq!(ProtocolId::named(id.name()), Some(id));
+        }
     }
 
     #[test]

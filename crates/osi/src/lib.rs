@@ -39,7 +39,7 @@ mod knowledge;
 
 pub use dissect::{find_spec, Field, FieldSpec, LayerRecord, Span, Stop, StopKind};
 pub use knowledge::{
-    device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, DEVICES, PROTOCOLS,
+    device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, ProtocolId, DEVICES, PROTOCOLS,
 };
 
 /// The language of everything a user reads.

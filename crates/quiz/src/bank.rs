@@ -804,7 +804,7 @@ pub fn frame(records: &[LayerRecord], model: Model) -> Vec<Question> {
         .filter(|r| r.layer() != OsiLayer::Physical && !r.header.is_empty() && !r.quoted)
     {
         let range = format!("{}-{}", r.header.start, r.header.end - 1);
-        let p = r.protocol;
+        let p = r.protocol.info();
         let mut by_protocol = q(
             format!("frame:{range}:protocol"),
             Topic::Frame,
@@ -820,7 +820,7 @@ pub fn frame(records: &[LayerRecord], model: Model) -> Vec<Question> {
         );
         by_protocol.distractors = records
             .iter()
-            .map(|x| protocol_item(x.protocol.name))
+            .map(|x| protocol_item(x.protocol.name()))
             .collect();
         out.push(by_protocol);
         let pdu = p.pdu();

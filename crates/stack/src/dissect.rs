@@ -15,7 +15,7 @@ use layers_ethernet::{
     ethertype_hex, Mac, ETHERNET2_FIELDS, ETHERNET2_LEN, IEEE8023_FIELDS, LLC_FIELDS, SLL2_FIELDS,
     SLL2_LEN, SLL_FIELDS, SLL_LEN, VLAN_FIELDS, VLAN_TAG_LEN,
 };
-use layers_osi::{protocol, FieldSpec, LayerRecord, OsiLayer, Span, Stop, StopKind, Text};
+use layers_osi::{FieldSpec, LayerRecord, OsiLayer, ProtocolId, Span, Stop, StopKind, Text};
 use layers_physical as phy;
 use layers_transport::{tcp_option_name, TcpFlags, TCP_FIELDS, TCP_MIN_LEN, UDP_FIELDS, UDP_LEN};
 use serde_json::{json, Value};
@@ -30,9 +30,9 @@ pub struct Dissection {
 }
 
 impl Dissection {
-    /// The record of the protocol named `name`, if the frame has one.
-    pub fn layer(&self, name: &str) -> Option<&LayerRecord> {
-        self.layers.iter().find(|l| l.protocol.name == name)
+    /// The record of protocol `id`, if the frame has one.
+    pub fn layer(&self, id: ProtocolId) -> Option<&LayerRecord> {
+        self.layers.iter().find(|l| l.protocol == id)
     }
 
     /// The record that holds byte `i`'s own header (innermost first), if any.
@@ -83,18 +83,18 @@ pub fn dissect(link: Link, frame: &[u8], original_length: usize) -> Dissection {
         Link::Ipv6 => w.ip(0, Some(6)),
         Link::LinuxSll => w.sll(false),
         Link::LinuxSll2 => w.sll(true),
-        Link::Other(n) => w.stop(
-            OsiLayer::DataLink,
-            "link layer",
-            0,
-            StopKind::Unsupported {
+        Link::Other(n) => w.out.errors.push(Stop {
+            layer: OsiLayer::DataLink,
+            protocol: None,
+            offset: 0,
+            kind: StopKind::Unsupported {
                 what: Text::new("link type", "链路类型"),
                 value: match layers_osi::link_type_name(n) {
                     Some(name) => format!("{n} ({name})"),
                     None => n.to_string(),
                 },
             },
-        ),
+        }),
     }
     w.finish(link, original_length)
 }
@@ -126,7 +126,7 @@ impl Addrs {
 /// What kind of ICMP message is being dissected.
 #[derive(Clone, Copy)]
 struct IcmpKind {
-    name: &'static str,
+    id: ProtocolId,
     /// An error that quotes the datagram behind it.
     quotes: bool,
     /// An echo request or reply, with identifier and sequence.
@@ -179,12 +179,8 @@ fn truncated(
     }
 }
 
-fn record(name: &str, span: Span, header: Span) -> LayerRecord {
-    LayerRecord::new(
-        protocol(name).unwrap_or_else(|| panic!("protocol {name} missing from layers-osi")),
-        span,
-        header,
-    )
+fn record(id: ProtocolId, span: Span, header: Span) -> LayerRecord {
+    LayerRecord::new(id, span, header)
 }
 
 fn spec<'t>(table: &'t [FieldSpec], name: &str) -> &'t FieldSpec {
@@ -193,13 +189,13 @@ fn spec<'t>(table: &'t [FieldSpec], name: &str) -> &'t FieldSpec {
 }
 
 impl Walker<'_> {
-    fn stop(&mut self, layer: OsiLayer, protocol: &'static str, offset: usize, kind: StopKind) {
+    fn stop(&mut self, protocol: ProtocolId, offset: usize, kind: StopKind) {
         if self.quoted && matches!(kind, StopKind::Truncated { .. }) {
             return;
         }
         self.out.errors.push(Stop {
-            layer,
-            protocol,
+            layer: protocol.layer(),
+            protocol: Some(protocol),
             offset,
             kind,
         });
@@ -221,7 +217,7 @@ impl Walker<'_> {
         if frame.len() < ETHERNET2_LEN {
             let what = Text::new("Ethernet II header", "以太网 II 首部");
             let kind = truncated(what, ETHERNET2_LEN, frame.len(), None);
-            self.stop(OsiLayer::DataLink, "Ethernet II", 0, kind);
+            self.stop(ProtocolId::Ethernet2, 0, kind);
             return;
         }
         let type_or_length = u16::from_be_bytes([frame[12], frame[13]]);
@@ -230,7 +226,7 @@ impl Walker<'_> {
             // IEEE 802.3: a length, then an LLC header.
             let t = IEEE8023_FIELDS;
             let mut rec = record(
-                "IEEE 802.3",
+                ProtocolId::Ieee8023,
                 Span::new(0, frame.len()),
                 Span::new(0, ETHERNET2_LEN),
             );
@@ -254,12 +250,12 @@ impl Walker<'_> {
                     frame.len() - ETHERNET2_LEN,
                     Some("802.3 length"),
                 );
-                self.stop(OsiLayer::DataLink, "LLC", ETHERNET2_LEN, kind);
+                self.stop(ProtocolId::Llc, ETHERNET2_LEN, kind);
             }
             return;
         }
         let mut rec = record(
-            "Ethernet II",
+            ProtocolId::Ethernet2,
             Span::new(0, frame.len()),
             Span::new(0, ETHERNET2_LEN),
         );
@@ -271,12 +267,12 @@ impl Walker<'_> {
             ethertype_hex(type_or_length),
         );
         self.push(rec);
-        self.ethertype(ETHERNET2_LEN, type_or_length, "Ethernet II");
+        self.ethertype(ETHERNET2_LEN, type_or_length, ProtocolId::Ethernet2);
     }
 
     /// What follows an EtherType field that ends at `off`; `owner` is the protocol whose
     /// field it is.
-    fn ethertype(&mut self, mut off: usize, mut ethertype: u16, owner: &'static str) {
+    fn ethertype(&mut self, mut off: usize, mut ethertype: u16, owner: ProtocolId) {
         let frame = self.frame;
         // 802.1Q (0x8100), 802.1ad (0x88a8) and the old QinQ (0x9100): one record per tag.
         let mut owner = owner;
@@ -284,12 +280,12 @@ impl Walker<'_> {
             if frame.len() < off + VLAN_TAG_LEN {
                 let what = Text::new("802.1Q tag", "802.1Q 标签");
                 let kind = truncated(what, VLAN_TAG_LEN, frame.len() - off, None);
-                self.stop(OsiLayer::DataLink, "802.1Q", off, kind);
+                self.stop(ProtocolId::Vlan, off, kind);
                 return;
             }
             let tag = &frame[off..off + VLAN_TAG_LEN];
             let mut rec = record(
-                "802.1Q",
+                ProtocolId::Vlan,
                 Span::new(off, frame.len()),
                 Span::new(off, off + VLAN_TAG_LEN),
             );
@@ -304,14 +300,13 @@ impl Walker<'_> {
             ethertype = u16::from_be_bytes([tag[2], tag[3]]);
             self.push(rec);
             off += VLAN_TAG_LEN;
-            owner = "802.1Q";
+            owner = ProtocolId::Vlan;
         }
         match ethertype {
             0x0800 => self.ip(off, Some(4)),
             0x86dd => self.ip(off, Some(6)),
             0x0806 => self.arp(off),
             other => self.stop(
-                OsiLayer::DataLink,
                 owner,
                 off - 2,
                 StopKind::Unsupported {
@@ -330,7 +325,7 @@ impl Walker<'_> {
         let data = &self.frame[off..end];
         if data.len() < 3 {
             let kind = truncated(Text::new("LLC header", "LLC 首部"), 3, data.len(), None);
-            self.stop(OsiLayer::DataLink, "LLC", off, kind);
+            self.stop(ProtocolId::Llc, off, kind);
             return;
         }
         let snap = data[0] == 0xaa && data[1] == 0xaa;
@@ -342,10 +337,14 @@ impl Walker<'_> {
                 data.len(),
                 None,
             );
-            self.stop(OsiLayer::DataLink, "LLC", off, kind);
+            self.stop(ProtocolId::Llc, off, kind);
             return;
         }
-        let mut rec = record("LLC", Span::new(off, end), Span::new(off, off + hlen));
+        let mut rec = record(
+            ProtocolId::Llc,
+            Span::new(off, end),
+            Span::new(off, off + hlen),
+        );
         for f in LLC_FIELDS.iter().filter(|f| f.offset + f.len <= hlen) {
             let v = f.read(data).expect("inside the header");
             match f.name {
@@ -359,7 +358,7 @@ impl Walker<'_> {
             let pid = u16::from_be_bytes([data[6], data[7]]);
             let saved = self.frame;
             self.frame = &saved[..end];
-            self.ethertype(off + hlen, pid, "LLC");
+            self.ethertype(off + hlen, pid, ProtocolId::Llc);
             self.frame = saved;
         } else {
             let sap = data[0];
@@ -368,12 +367,7 @@ impl Walker<'_> {
                 None => format!("0x{sap:02x}"),
             };
             let what = Text::new("LLC service access point", "LLC 服务访问点");
-            self.stop(
-                OsiLayer::DataLink,
-                "LLC",
-                off,
-                StopKind::Unsupported { what, value },
-            );
+            self.stop(ProtocolId::Llc, off, StopKind::Unsupported { what, value });
         }
     }
 
@@ -381,18 +375,13 @@ impl Walker<'_> {
     fn sll(&mut self, v2: bool) {
         let frame = self.frame;
         let (name, table, hlen) = if v2 {
-            ("Linux SLL2", SLL2_FIELDS, SLL2_LEN)
+            (ProtocolId::LinuxSll2, SLL2_FIELDS, SLL2_LEN)
         } else {
-            ("Linux SLL", SLL_FIELDS, SLL_LEN)
+            (ProtocolId::LinuxSll, SLL_FIELDS, SLL_LEN)
         };
         if frame.len() < hlen {
             let what = Text::new("cooked capture header", "cooked 抓包首部");
-            self.stop(
-                OsiLayer::DataLink,
-                name,
-                0,
-                truncated(what, hlen, frame.len(), None),
-            );
+            self.stop(name, 0, truncated(what, hlen, frame.len(), None));
             return;
         }
         let mut rec = record(name, Span::new(0, frame.len()), Span::new(0, hlen));
@@ -414,7 +403,6 @@ impl Walker<'_> {
         match protocol {
             0x0800 | 0x86dd | 0x0806 | 0x8100 | 0x88a8 => self.ethertype_at(hlen, protocol, name),
             other => self.stop(
-                OsiLayer::DataLink,
                 name,
                 proto_at,
                 StopKind::Unsupported {
@@ -426,7 +414,7 @@ impl Walker<'_> {
     }
 
     /// Like [`Walker::ethertype`] where the type field is not right before the payload.
-    fn ethertype_at(&mut self, off: usize, ethertype: u16, owner: &'static str) {
+    fn ethertype_at(&mut self, off: usize, ethertype: u16, owner: ProtocolId) {
         match ethertype {
             0x0800 => self.ip(off, Some(4)),
             0x86dd => self.ip(off, Some(6)),
@@ -443,8 +431,7 @@ impl Walker<'_> {
                 let from = (data.len() >= layers_arp::ARP_FIXED_LEN)
                     .then_some("hardware_size/protocol_size");
                 self.stop(
-                    OsiLayer::DataLink,
-                    "ARP",
+                    ProtocolId::Arp,
                     off,
                     truncated(what, e.required_len, data.len(), from),
                 );
@@ -452,7 +439,11 @@ impl Walker<'_> {
             }
         };
         let len = slice.slice().len();
-        let mut rec = record("ARP", Span::new(off, off + len), Span::new(off, off + len));
+        let mut rec = record(
+            ProtocolId::Arp,
+            Span::new(off, off + len),
+            Span::new(off, off + len),
+        );
         let table = layers_arp::ARP_FIELDS;
         let standard = slice.hw_addr_size() == 6 && slice.proto_addr_size() == 4;
         for f in table {
@@ -489,7 +480,13 @@ impl Walker<'_> {
     /// An IP packet at `off`, IPv4 or IPv6 by its version nibble.
     fn ip(&mut self, off: usize, expect: Option<u8>) {
         let data = &self.frame[off..];
-        let named = |v: Option<u8>| if v == Some(6) { "IPv6" } else { "IPv4" };
+        let named = |v: Option<u8>| {
+            if v == Some(6) {
+                ProtocolId::Ipv6
+            } else {
+                ProtocolId::Ipv4
+            }
+        };
         let Some(first) = data.first() else {
             let (what, needed) = match expect {
                 Some(6) => (Text::new("IPv6 header", "IPv6 首部"), layers_ipv4::IPV6_LEN),
@@ -498,12 +495,7 @@ impl Walker<'_> {
                     layers_ipv4::IPV4_MIN_LEN,
                 ),
             };
-            self.stop(
-                OsiLayer::Network,
-                named(expect),
-                off,
-                truncated(what, needed, 0, None),
-            );
+            self.stop(named(expect), off, truncated(what, needed, 0, None));
             return;
         };
         match (first >> 4, expect) {
@@ -520,23 +512,21 @@ impl Walker<'_> {
                     value: v.to_string(),
                     expected,
                 };
-                self.stop(OsiLayer::Network, named(expect), off, kind);
+                self.stop(named(expect), off, kind);
             }
         }
     }
 
     fn ipv4(&mut self, off: usize) {
-        const P: &str = "IPv4";
+        const P: ProtocolId = ProtocolId::Ipv4;
         let what = Text::new("IPv4 header", "IPv4 首部");
         let frame = self.frame;
         let data = &frame[off..];
-        let net = OsiLayer::Network;
         let version = data[0] >> 4;
         let ihl = usize::from(data[0] & 0x0f) * 4;
         if ihl < 20 {
             let expected = Text::new("at least 20 bytes (IHL 5)", "至少 20 字节(IHL 为 5)");
             self.stop(
-                net,
                 P,
                 off,
                 StopKind::Invalid {
@@ -548,12 +538,11 @@ impl Walker<'_> {
             return;
         }
         if data.len() < 20 {
-            self.stop(net, P, off, truncated(what, 20, data.len(), None));
+            self.stop(P, off, truncated(what, 20, data.len(), None));
             return;
         }
         if data.len() < ihl {
             self.stop(
-                net,
                 P,
                 off,
                 truncated(what, ihl, data.len(), Some("header_length")),
@@ -565,7 +554,6 @@ impl Walker<'_> {
             Err(e) => {
                 let expected = Text::new("a valid IPv4 header", "有效的 IPv4 首部");
                 self.stop(
-                    net,
                     P,
                     off,
                     StopKind::Invalid {
@@ -581,7 +569,6 @@ impl Walker<'_> {
         if total < ihl {
             let expected = Text::new("at least the header length", "不小于首部长度");
             self.stop(
-                net,
                 P,
                 off + 2,
                 StopKind::Invalid {
@@ -637,7 +624,6 @@ impl Walker<'_> {
                 "长度不超出首部的选项",
             );
             self.stop(
-                net,
                 P,
                 off + 20 + at,
                 StopKind::Invalid {
@@ -653,7 +639,7 @@ impl Walker<'_> {
                 expected: computed,
                 offload: false,
             };
-            self.stop(net, P, off + 10, kind);
+            self.stop(P, off + 10, kind);
         }
         self.set_packet_end(end);
 
@@ -672,28 +658,31 @@ impl Walker<'_> {
 
     /// A later fragment: its bytes continue the first fragment's data; no transport header.
     fn fragment(&mut self, off: usize, end: usize, declared_end: usize, offset_bytes: usize) {
-        let mut rec = record("IP fragment", Span::new(off, end), Span::new(off, end));
+        let mut rec = record(
+            ProtocolId::IpFragment,
+            Span::new(off, end),
+            Span::new(off, end),
+        );
         rec.push_at("length", Span::new(off, end), declared_end - off);
         rec.push_at("fragment_offset", Span::new(off, end), offset_bytes);
         self.push(rec);
         if end < declared_end {
             let what = Text::new("fragment data", "分片数据");
             let kind = truncated(what, declared_end - off, end - off, Some("IP length"));
-            self.stop(OsiLayer::Network, "IP fragment", off, kind);
+            self.stop(ProtocolId::IpFragment, off, kind);
         }
     }
 
     fn ipv6(&mut self, off: usize) {
-        const P: &str = "IPv6";
+        const P: ProtocolId = ProtocolId::Ipv6;
         let frame = self.frame;
         let data = &frame[off..];
-        let net = OsiLayer::Network;
         let h = match Ipv6HeaderSlice::from_slice(data) {
             Ok(h) => h,
             Err(_) => {
                 let what = Text::new("IPv6 header", "IPv6 首部");
                 let kind = truncated(what, layers_ipv4::IPV6_LEN, data.len(), None);
-                self.stop(net, P, off, kind);
+                self.stop(P, off, kind);
                 return;
             }
         };
@@ -762,7 +751,7 @@ impl Walker<'_> {
                     expected: Text::new("well-formed extension headers", "格式正确的扩展首部"),
                 },
             };
-            self.stop(net, P, off, kind);
+            self.stop(P, off, kind);
             return;
         };
         if let Some((offset_bytes, _)) = fragment.filter(|(o, _)| *o != 0) {
@@ -787,21 +776,16 @@ impl Walker<'_> {
             58 => self.icmpv6(start, end, ip),
             other => {
                 let name = if matches!(ip.addrs, Addrs::V4(..)) {
-                    "IPv4"
+                    ProtocolId::Ipv4
                 } else {
-                    "IPv6"
+                    ProtocolId::Ipv6
                 };
                 let value = match layers_ipv4::ip_protocol_name(other) {
                     Some(n) => format!("{other} ({n})"),
                     None => other.to_string(),
                 };
                 let what = Text::new("IP protocol", "IP 协议号");
-                self.stop(
-                    OsiLayer::Network,
-                    name,
-                    field_at,
-                    StopKind::Unsupported { what, value },
-                );
+                self.stop(name, field_at, StopKind::Unsupported { what, value });
             }
         }
     }
@@ -821,10 +805,9 @@ impl Walker<'_> {
         rec.push_at("checksum_valid", spec(table, "checksum").span(off), valid);
         if let (Some(false), Some(expected)) = (valid, computed) {
             let offload = offload_sum == Some(found);
-            let name = rec.protocol.name;
+            let name = rec.protocol;
             let at = spec(table, "checksum").span(off).start;
             self.stop(
-                rec.layer(),
                 name,
                 at,
                 StopKind::BadChecksum {
@@ -837,12 +820,11 @@ impl Walker<'_> {
     }
 
     fn tcp(&mut self, off: usize, end: usize, ip: IpContext) {
-        const P: &str = "TCP";
+        const P: ProtocolId = ProtocolId::Tcp;
         let what = Text::new("TCP header", "TCP 首部");
         let data = &self.frame[off..end];
-        let l4 = OsiLayer::Transport;
         if data.len() < TCP_MIN_LEN {
-            self.stop(l4, P, off, truncated(what, TCP_MIN_LEN, data.len(), None));
+            self.stop(P, off, truncated(what, TCP_MIN_LEN, data.len(), None));
             return;
         }
         let hlen = usize::from(data[12] >> 4) * 4;
@@ -856,12 +838,11 @@ impl Walker<'_> {
                 value: format!("{hlen} bytes"),
                 expected,
             };
-            self.stop(l4, P, off + 12, kind);
+            self.stop(P, off + 12, kind);
             return;
         }
         if data.len() < hlen {
             self.stop(
-                l4,
                 P,
                 off,
                 truncated(what, hlen, data.len(), Some("header_length")),
@@ -870,7 +851,6 @@ impl Walker<'_> {
         }
         let Ok(h) = TcpHeaderSlice::from_slice(&data[..hlen]) else {
             self.stop(
-                l4,
                 P,
                 off,
                 truncated(what, hlen, data.len(), Some("header_length")),
@@ -924,7 +904,7 @@ impl Walker<'_> {
                 value: problem,
                 expected,
             };
-            self.stop(l4, P, off + TCP_MIN_LEN, kind);
+            self.stop(P, off + TCP_MIN_LEN, kind);
         }
         if declared_payload > 0 && !self.quoted {
             let ports = (h.source_port(), h.destination_port());
@@ -933,12 +913,11 @@ impl Walker<'_> {
     }
 
     fn udp(&mut self, off: usize, end: usize, ip: IpContext) {
-        const P: &str = "UDP";
+        const P: ProtocolId = ProtocolId::Udp;
         let what = Text::new("UDP header", "UDP 首部");
         let data = &self.frame[off..end];
-        let l4 = OsiLayer::Transport;
         if data.len() < UDP_LEN {
-            self.stop(l4, P, off, truncated(what, UDP_LEN, data.len(), None));
+            self.stop(P, off, truncated(what, UDP_LEN, data.len(), None));
             return;
         }
         let t = UDP_FIELDS;
@@ -953,7 +932,6 @@ impl Walker<'_> {
             );
             let value = format!("{length} (IP payload {ip_payload})");
             self.stop(
-                l4,
                 P,
                 off + 4,
                 StopKind::Invalid {
@@ -985,7 +963,6 @@ impl Walker<'_> {
             let expected = Text::new("the IP payload length", "等于 IP 载荷长度");
             let value = format!("{length} (IP payload {ip_payload})");
             self.stop(
-                l4,
                 P,
                 off + 4,
                 StopKind::Invalid {
@@ -1011,12 +988,7 @@ impl Walker<'_> {
         let data = &self.frame[off..end];
         if data.len() < 8 {
             let what = Text::new("ICMP header", "ICMP 首部");
-            self.stop(
-                OsiLayer::Network,
-                "ICMP",
-                off,
-                truncated(what, 8, data.len(), None),
-            );
+            self.stop(ProtocolId::Icmp, off, truncated(what, 8, data.len(), None));
             return;
         }
         let computed = ip.checksum_verifiable().then(|| {
@@ -1029,7 +1001,7 @@ impl Walker<'_> {
         });
         // An error message quotes the datagram that caused it: those bytes are its layers.
         let kind = IcmpKind {
-            name: "ICMP",
+            id: ProtocolId::Icmp,
             quotes: matches!(data[0], 3 | 4 | 5 | 11 | 12),
             echo: matches!(data[0], 0 | 8),
         };
@@ -1041,8 +1013,7 @@ impl Walker<'_> {
         if data.len() < 4 {
             let what = Text::new("ICMPv6 header", "ICMPv6 首部");
             self.stop(
-                OsiLayer::Network,
-                "ICMPv6",
+                ProtocolId::Icmpv6,
                 off,
                 truncated(what, 4, data.len(), None),
             );
@@ -1064,7 +1035,7 @@ impl Walker<'_> {
         };
         let long = data.len() >= 8;
         let kind = IcmpKind {
-            name: "ICMPv6",
+            id: ProtocolId::Icmpv6,
             quotes: matches!(data[0], 1..=4) && long,
             echo: matches!(data[0], 128 | 129) && long,
         };
@@ -1084,7 +1055,7 @@ impl Walker<'_> {
         let data = &self.frame[off..end];
         let t = layers_ipv4::ICMP_FIELDS;
         let header_end = if kind.quotes { off + 8 } else { end };
-        let mut rec = record(kind.name, Span::new(off, end), Span::new(off, header_end));
+        let mut rec = record(kind.id, Span::new(off, end), Span::new(off, header_end));
         rec.push(spec(t, "type"), off, data[0]);
         rec.push(spec(t, "code"), off, data[1]);
         let found = u16::from_be_bytes([data[2], data[3]]);
@@ -1110,7 +1081,7 @@ impl Walker<'_> {
                 ),
             };
             let cut = truncated(what, ip.declared_end - off, data.len(), Some(length_from));
-            self.stop(OsiLayer::Network, kind.name, off, cut);
+            self.stop(kind.id, off, cut);
         }
         self.quote(kind.quotes, off + 8, end);
     }
@@ -1164,7 +1135,7 @@ impl Walker<'_> {
                 }
                 None => rec.push_at("command", line_span, line),
             }
-            if rec.protocol.name == "HTTP" {
+            if rec.protocol == ProtocolId::Http {
                 let headers: serde_json::Map<String, Value> = http_headers(data)
                     .into_iter()
                     .map(|(k, v)| (k, Value::String(v)))
@@ -1173,7 +1144,7 @@ impl Walker<'_> {
             }
         }
         let mut problem = None;
-        if rec.protocol.name == "DNS" {
+        if rec.protocol == ProtocolId::Dns {
             // Over TCP a DNS message is preceded by its 2-byte length (RFC 1035 4.2.2).
             let skip = if over_tcp { 2 } else { 0 };
             if over_tcp && data.len() >= 2 {
@@ -1188,19 +1159,19 @@ impl Walker<'_> {
                 Err(e) => problem = Some((off + skip + e.offset, e.expected)),
             }
         }
-        let name = rec.protocol.name;
+        let name = rec.protocol;
         self.push(rec);
         if data.len() < declared {
             let what = Text::new("the data", "数据");
             let kind = truncated(what, declared, data.len(), Some("IP length"));
-            self.stop(OsiLayer::Application, name, off, kind);
+            self.stop(name, off, kind);
         } else if let Some((at, expected)) = problem {
             let kind = StopKind::Invalid {
                 field: "message",
                 value: format!("at byte {at}"),
                 expected: Text::new(expected, expected),
             };
-            self.stop(OsiLayer::Application, name, off, kind);
+            self.stop(name, off, kind);
         }
     }
 
@@ -1208,7 +1179,7 @@ impl Walker<'_> {
     /// around them; and says so when the capture kept less than the wire carried.
     fn finish(mut self, link: Link, original_length: usize) -> Dissection {
         let len = self.frame.len();
-        let mut rec = record("Ethernet PHY", Span::new(0, len), Span::new(0, 0));
+        let mut rec = record(ProtocolId::EthernetPhy, Span::new(0, len), Span::new(0, 0));
         rec.push_at("bits", Span::new(0, len), len * 8);
         if link == Link::Ethernet {
             let content_end = self.packet_end.unwrap_or(len).min(len);
@@ -1231,7 +1202,7 @@ impl Walker<'_> {
         if original_length > len {
             self.out.errors.push(Stop {
                 layer: OsiLayer::Physical,
-                protocol: "Ethernet PHY",
+                protocol: Some(ProtocolId::EthernetPhy),
                 offset: len,
                 kind: StopKind::SnapLength {
                     captured: len,

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use etherparse::Ipv4HeaderSlice;
-use layers_osi::{Lang, OsiLayer, Text};
+use layers_osi::{Lang, OsiLayer, ProtocolId, Text};
 use layers_physical as phy;
 
 use crate::dissect_ethernet;
@@ -204,7 +204,7 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
     let mut cut = None;
     for fault in ordered {
         let d = dissect_ethernet(&bytes);
-        let ip = d.layer("IPv4").map(|r| r.header.start);
+        let ip = d.layer(ProtocolId::Ipv4).map(|r| r.header.start);
         let no_ip = || {
             FaultError::new(
                 fault,
@@ -239,8 +239,8 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
                 });
             }
             Fault::BadL4Checksum => {
-                let rec = ["TCP", "UDP", "ICMP"]
-                    .iter()
+                let rec = [ProtocolId::Tcp, ProtocolId::Udp, ProtocolId::Icmp]
+                    .into_iter()
                     .find_map(|p| d.layer(p))
                     .ok_or_else(|| {
                         FaultError::new(
@@ -259,7 +259,7 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
                 let written = corrupt(correct);
                 put16(&mut bytes, at, written);
                 effects.push(FaultEffect::Checksum {
-                    protocol: rec.protocol.name,
+                    protocol: rec.protocol.name(),
                     offset: at,
                     written,
                     correct,
@@ -291,7 +291,7 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
         }
         let d = dissect_ethernet(&bytes);
         let (inside, layer) = match d.owner_of(n) {
-            Some(r) => (r.protocol.name, r.layer()),
+            Some(r) => (r.protocol.name(), r.layer()),
             None if n >= bytes.len() => ("FCS", OsiLayer::Physical),
             None => ("padding", OsiLayer::Physical),
         };

@@ -952,7 +952,7 @@ impl Sim<'_> {
                             .iter()
                             .rev()
                             .find(|l| !l.quoted)
-                            .map(|l| l.protocol.name.to_string())
+                            .map(|l| l.protocol.name().to_string())
                             .unwrap_or_default();
                         self.step(
                             name,
@@ -1329,6 +1329,7 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use layers_osi::ProtocolId;
 
     fn seed() -> (Topology, Vec<u8>) {
         let t = Topology::default_network();
@@ -1359,7 +1360,8 @@ mod tests {
         let first = dissect_ethernet(&data[0].bytes);
         let last = dissect_ethernet(&data.last().unwrap().bytes);
         let field = |d: &crate::Dissection, p: &str, n: &str| {
-            d.layer(p).unwrap().field(n).unwrap().value.clone()
+            let id = ProtocolId::named(p).unwrap();
+            d.layer(id).unwrap().field(n).unwrap().value.clone()
         };
         assert_eq!(field(&first, "IPv4", "ttl"), 64);
         assert_eq!(field(&last, "IPv4", "ttl"), 63);
@@ -1493,7 +1495,10 @@ mod tests {
             .find(|f| f.bytes[12..14] == [8, 0])
             .unwrap();
         let d = dissect_ethernet(&last.bytes);
-        let field = |p: &str, n: &str| d.layer(p).unwrap().field(n).unwrap().value.clone();
+        let field = |p: &str, n: &str| {
+            let id = ProtocolId::named(p).unwrap();
+            d.layer(id).unwrap().field(n).unwrap().value.clone()
+        };
         assert_eq!(field("IPv4", "source"), "203.0.113.2");
         assert_eq!(field("TCP", "source_port"), 40000);
         assert_eq!(field("IPv4", "checksum_valid"), true);

@@ -23,7 +23,7 @@
 //! };
 //! let bytes = spec.build().unwrap();
 //! let d = dissect_ethernet(&bytes);
-//! let names: Vec<_> = d.layers.iter().map(|l| l.protocol.name).collect();
+//! let names: Vec<_> = d.layers.iter().map(|l| l.protocol.name()).collect();
 //! assert_eq!(names, ["Ethernet PHY", "Ethernet II", "IPv4", "UDP", "data"]);
 //! assert!(d.errors.is_empty());
 //! ```
@@ -41,18 +41,35 @@ pub use dissect::{dissect, dissect_ethernet, Dissection, Link};
 pub use fault::{finish, Fault, FaultEffect, FaultError, FaultParseError, Finished, FAULT_NAMES};
 pub use frame::Frame;
 
-use layers_osi::FieldSpec;
+use layers_osi::{FieldSpec, ProtocolId};
 
-/// The field table of a protocol's header, by the protocol's name (as in `layers-osi`).
-pub fn field_table(protocol: &str) -> Option<&'static [FieldSpec]> {
-    Some(match protocol {
-        "Ethernet II" => layers_ethernet::ETHERNET2_FIELDS,
-        "802.1Q" => layers_ethernet::VLAN_FIELDS,
-        "ARP" => layers_arp::ARP_FIELDS,
-        "IPv4" => layers_ipv4::IPV4_FIELDS,
-        "ICMP" => layers_ipv4::ICMP_FIELDS,
-        "TCP" => layers_transport::TCP_FIELDS,
-        "UDP" => layers_transport::UDP_FIELDS,
-        _ => return None,
-    })
+/// The field table of a protocol's fixed header: every protocol has one, so a protocol
+/// added to `layers-osi` does not compile until it is given one here. The application
+/// protocols and the physical layer have no fixed header (their fields are found, not
+/// placed): their table is empty.
+pub fn field_table(protocol: ProtocolId) -> &'static [FieldSpec] {
+    match protocol {
+        ProtocolId::Ethernet2 => layers_ethernet::ETHERNET2_FIELDS,
+        ProtocolId::Vlan => layers_ethernet::VLAN_FIELDS,
+        ProtocolId::Ieee8023 => layers_ethernet::IEEE8023_FIELDS,
+        ProtocolId::Llc => layers_ethernet::LLC_FIELDS,
+        ProtocolId::LinuxSll => layers_ethernet::SLL_FIELDS,
+        ProtocolId::LinuxSll2 => layers_ethernet::SLL2_FIELDS,
+        ProtocolId::Arp => layers_arp::ARP_FIELDS,
+        ProtocolId::Ipv4 => layers_ipv4::IPV4_FIELDS,
+        ProtocolId::Ipv6 => layers_ipv4::IPV6_FIELDS,
+        ProtocolId::Icmp | ProtocolId::Icmpv6 => layers_ipv4::ICMP_FIELDS,
+        ProtocolId::Tcp => layers_transport::TCP_FIELDS,
+        ProtocolId::Udp => layers_transport::UDP_FIELDS,
+        ProtocolId::EthernetPhy
+        | ProtocolId::IpFragment
+        | ProtocolId::Http
+        | ProtocolId::Smtp
+        | ProtocolId::Pop3
+        | ProtocolId::Ftp
+        | ProtocolId::Telnet
+        | ProtocolId::Dns
+        | ProtocolId::Snmp
+        | ProtocolId::Data => &[],
+    }
 }

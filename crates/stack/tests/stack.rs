@@ -6,7 +6,7 @@ use std::path::Path;
 
 use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use layers_ethernet::{Mac, VlanTag};
-use layers_osi::{Lang, StopKind};
+use layers_osi::{Lang, ProtocolId, StopKind};
 use layers_stack::{
     dissect, dissect_ethernet, finish, Dissection, Fault, FaultEffect, FrameSpec, Ipv4Spec, Link,
     NetworkSpec, TcpSpec, TransportSpec,
@@ -30,11 +30,11 @@ fn fixture(name: &str) -> Vec<Vec<u8>> {
 }
 
 fn names(d: &Dissection) -> Vec<&str> {
-    d.layers.iter().map(|l| l.protocol.name).collect()
+    d.layers.iter().map(|l| l.protocol.name()).collect()
 }
 
 fn field(d: &Dissection, protocol: &str, name: &str) -> Value {
-    d.layer(protocol)
+    d.layer(ProtocolId::named(protocol).unwrap())
         .and_then(|l| l.field(name))
         .map(|f| f.value.clone())
         .unwrap_or_else(|| panic!("{protocol}.{name} missing"))
@@ -199,21 +199,21 @@ fn every_truncation_of_every_fixture_frame_names_the_cut_layer() {
                     .layers
                     .iter()
                     .rev()
-                    .find(|l| l.protocol.name == "LLC" && l.span.contains(cut))
+                    .find(|l| l.protocol == ProtocolId::Llc && l.span.contains(cut))
             });
             match owner {
                 Some(owner) => {
                     assert_eq!(errors.len(), 1, "{at} cut {cut}: {:?}", d.errors);
                     let e = errors[0];
                     // Before byte 14 nothing tells 802.3 from Ethernet II framing.
-                    let name = if owner.protocol.name == "IEEE 802.3" {
-                        "Ethernet II"
+                    let name = if owner.protocol == ProtocolId::Ieee8023 {
+                        ProtocolId::Ethernet2
                     } else {
-                        owner.protocol.name
+                        owner.protocol
                     };
                     // What the data is may show only in the bytes that were cut (HTTP's "GET").
                     if owner.layer() != layers_osi::OsiLayer::Application {
-                        assert_eq!(e.protocol, name, "{at} cut {cut}");
+                        assert_eq!(e.protocol, Some(name), "{at} cut {cut}");
                     }
                     assert_eq!(e.layer, owner.layer(), "{at} cut {cut}");
                     assert_eq!(e.offset, owner.header.start, "{at} cut {cut}");
@@ -227,9 +227,9 @@ fn every_truncation_of_every_fixture_frame_names_the_cut_layer() {
                         .filter(|l| l.header.end <= owner.header.start && !l.quoted)
                     {
                         assert!(
-                            d.layer(before.protocol.name).is_some(),
+                            d.layer(before.protocol).is_some(),
                             "{at} cut {cut} lost {}",
-                            before.protocol.name
+                            before.protocol.name()
                         );
                     }
                 }
@@ -534,7 +534,7 @@ proptest! {
             }
             let d = dissect_ethernet(frame);
             prop_assert!(d.errors.is_empty(), "{:?}", d.errors);
-            let l4 = d.layers.iter().find(|l| matches!(l.protocol.name, "TCP" | "UDP" | "ICMP")).unwrap();
+            let l4 = d.layers.iter().find(|l| matches!(l.protocol, ProtocolId::Tcp | ProtocolId::Udp | ProtocolId::Icmp)).unwrap();
             let valid = &l4.field("checksum_valid").unwrap().value;
             prop_assert!(valid == &json!(true) || valid.is_null(), "{}", valid);
             prop_assert_eq!(field(&d, "IPv4", "checksum_valid"), json!(true));
