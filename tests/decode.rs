@@ -529,3 +529,73 @@ fn every_fixed_header_has_its_rfc_diagram() {
         }
     }
 }
+
+/// The fields of `protocol` in frame `frame`, as a JSON object.
+fn fields_of(frames: &[Value], frame: usize, protocol: &str) -> Value {
+    layer(&frames[frame - 1], protocol)["fields"].clone()
+}
+
+fn first_error(frames: &[Value], frame: usize) -> String {
+    let errors = frames[frame - 1]["errors"].as_array().unwrap();
+    errors
+        .iter()
+        .map(|e| format!("{} {} {}", e["protocol"], e["offset"], e["message"]))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+#[test]
+fn cut_and_lying_headers_keep_every_field_they_hold() {
+    let fs = frames(&[&fixture("partial.pcap")]);
+    // 1: all nine flag bits, AE (formerly NS) the ninth.
+    let flags = &fields_of(&fs, 1, "TCP")["flags"];
+    assert_eq!(
+        flags,
+        &json!(["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"])
+    );
+    // 2: a SYN cut after 26 of its 40 header bytes (a 60-byte snap length).
+    let syn = fields_of(&fs, 2, "TCP");
+    assert_eq!(syn["source_port"], 51000);
+    assert_eq!(syn["sequence"], 1000);
+    assert_eq!(syn["flags"], json!(["SYN"]));
+    assert_eq!(syn["window"], 8192);
+    assert_eq!(syn["header_length"], 40);
+    assert_eq!(syn["checksum_valid"], Value::Null);
+    assert_eq!(
+        syn["options"],
+        json!([{"kind": "MSS", "value": 1460}, {"kind": "SACKPermitted"}])
+    );
+    assert!(syn.get("payload_length").is_none());
+    let e = first_error(&fs, 2);
+    assert!(e.contains("\"TCP\" 34 \"truncated: TCP header needs 40 bytes, 26 present (the header_length field says 40)"), "{e}");
+    // 3: total length 0 with a whole segment behind it (TCP segmentation offload).
+    let ip = fields_of(&fs, 3, "IPv4");
+    assert_eq!(ip["total_length"], 0);
+    assert_eq!(fields_of(&fs, 3, "TCP")["payload_length"], 300);
+    assert_eq!(layer(&fs[2], "data")["fields"]["length"], 300);
+    assert!(first_error(&fs, 3).contains("segmentation offload"));
+    // 4: a total length that promises more than the wire carried; UDP is still read.
+    assert!(first_error(&fs, 4).contains("IPv4 packet needs 1500 bytes, 33 present"));
+    assert_eq!(fields_of(&fs, 4, "UDP")["length"], 13);
+    // 5: an IHL of 60 cut after 16 bytes: the source is there, the destination is not.
+    let ip = fields_of(&fs, 5, "IPv4");
+    assert_eq!(ip["header_length"], 60);
+    assert_eq!(ip["source"], "192.168.11.34");
+    assert!(ip.get("destination").is_none());
+    assert!(first_error(&fs, 5).contains("destination at byte 30"));
+    // 6: a data offset of 60 with 20 header bytes: every fixed field.
+    let tcp = fields_of(&fs, 6, "TCP");
+    assert_eq!(tcp["acknowledgment"], 2000);
+    assert_eq!(tcp["urgent_pointer"], 0);
+    // 7: UDP whose length field lies: ports and the length as found.
+    let udp = fields_of(&fs, 7, "UDP");
+    assert_eq!(
+        (udp["source_port"].clone(), udp["length"].clone()),
+        (json!(51000), json!(100))
+    );
+    assert!(first_error(&fs, 7).contains("\"UDP\" 38 \"invalid length 100"));
+    // 8: six bytes of TCP: the ports, and the sequence number named as the first missing.
+    let tcp = fields_of(&fs, 8, "TCP");
+    assert_eq!(tcp.as_object().unwrap().len(), 2, "{tcp}");
+    assert!(first_error(&fs, 8).contains("sequence at byte 38 and what follows are missing"));
+}

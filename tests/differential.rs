@@ -113,7 +113,8 @@ fn theirs(text: &str, unit: Unit) -> String {
         Unit::Bool => (text == "1" || text == "True").to_string(),
         Unit::Blocks => (number(text) * 8).to_string(),
         Unit::TcpFlags => {
-            let bits = number(text) as u8;
+            // tshark's tcp.flags holds the 3 reserved bits above AE as well.
+            let bits = (number(text) & 0x1ff) as u16;
             layers_transport::TcpFlags(bits).names().join(",")
         }
         Unit::Status => match text {
@@ -242,6 +243,24 @@ fn every_fixture_frame_agrees_with_tshark() {
                 });
                 let value = layer.and_then(|l| l["fields"].get(*name));
                 match value {
+                    // tshark quirk: for an IPv4 total length of 0 (a capture on a host with
+                    // TCP segmentation offload) it shows the length it presumes, not the
+                    // header's 0. We keep the header's value and say what we presumed.
+                    Some(v) if (*proto, *name) == ("IPv4", "total_length") && v == 0 => {
+                        let presumed = format!("the frame: {col} bytes");
+                        assert!(
+                            frame["errors"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .any(|e| e["message"]
+                                    .as_str()
+                                    .is_some_and(|m| m.contains("segmentation offload")
+                                        && m.ends_with(&presumed))),
+                            "{at}: total_length 0 without the offload note for {col} bytes"
+                        );
+                        compared += 1;
+                    }
                     Some(v) => {
                         assert_eq!(
                             ours(v),

@@ -552,7 +552,10 @@ fn faults_break_the_frame_and_say_what_is_broken() {
     let f = encode_json(&["--fault", "truncate=40"]);
     assert_eq!(
         f["errors"],
-        json!([{"osi": 4, "protocol": "TCP", "offset": 34, "message": "truncated: TCP header needs 20 bytes, 6 present"}])
+        json!([
+            {"osi": 4, "protocol": "TCP", "offset": 34, "message": "truncated: TCP header needs 20 bytes, 6 present; sequence at byte 38 and what follows are missing"},
+            {"osi": 1, "protocol": "Ethernet PHY", "offset": 40, "message": "the capture kept 40 of the frame's 60 bytes (snap length): the rest was never recorded"}
+        ])
     );
     assert_eq!(
         (f["captured_length"].clone(), f["original_length"].clone()),

@@ -12,8 +12,7 @@ use layers_ipv4::{next_hop, parse_prefix_or_mask, Ipv4Net, Route, SubnetError};
 use layers_osi::Lang;
 use layers_physical::LinkSpeed;
 use layers_stack::{
-    dissect_ethernet, finish, Fault, Frame, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec,
-    TransportSpec,
+    dissect, finish, Fault, Frame, FrameSpec, Ipv4Spec, Link, NetworkSpec, TcpSpec, TransportSpec,
 };
 use layers_transport::{port_by_name, TcpFlags};
 
@@ -578,16 +577,17 @@ pub fn run(args: &EncodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     let finished = finish(&built, &plan.faults, args.fcs).map_err(|e| {
         CliError::Usage(Msg::BadValue.fill(lang, &[&"--fault", &e.fault, &e.reason_text(lang)]))
     })?;
-    let dissection = dissect_ethernet(&finished.frame);
+    // The model describes the frame as a capture without FCS shows it; a truncate fault
+    // cuts it as a snap length would, so it is dissected as `decode` reads the file.
+    let fcs_len = if args.fcs {
+        layers_physical::FCS_LEN
+    } else {
+        0
+    };
+    let original = finished.original_length - fcs_len;
+    let dissection = dissect(Link::Ethernet, &finished.frame, original);
 
     if args.json {
-        // The model describes the frame as a capture without FCS shows it.
-        let fcs_len = if args.fcs {
-            layers_physical::FCS_LEN
-        } else {
-            0
-        };
-        let original = finished.original_length - fcs_len;
         let frame = Frame::new(1, None, finished.frame.len(), original, dissection.clone());
         serde_json::to_writer(&mut *out, &frame).map_err(|e| CliError::Io(e.into()))?;
         writeln!(out)?;

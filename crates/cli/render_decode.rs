@@ -166,7 +166,8 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
     let ip = find(ProtocolId::Ipv4).or_else(|| find(ProtocolId::Ipv6));
     let l4 = find(ProtocolId::Tcp).or_else(|| find(ProtocolId::Udp));
     let endpoint = |ip: &LayerRecord, side: &str, port: Option<String>| {
-        let addr = text(ip, side);
+        // A header cut before the address: say so rather than print nothing.
+        let addr = field(ip, side).map_or_else(|| "?".to_string(), value_text);
         match port {
             Some(p) if ip.protocol == ProtocolId::Ipv6 => format!("[{addr}]:{p}"),
             Some(p) => format!("{addr}:{p}"),
@@ -200,14 +201,21 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
         );
         if let Some(t) = l4 {
             if t.protocol == ProtocolId::Tcp {
-                line += &format!(
-                    " TCP [{}] seq={} ack={} win={} len={}",
-                    text(t, "flags"),
-                    text(t, "sequence"),
-                    text(t, "acknowledgment"),
-                    text(t, "window"),
-                    text(t, "payload_length")
-                );
+                line += " TCP";
+                if field(t, "flags").is_some() {
+                    line += &format!(" [{}]", text(t, "flags"));
+                }
+                // A header cut short shows what it holds.
+                for (label, name) in [
+                    ("seq", "sequence"),
+                    ("ack", "acknowledgment"),
+                    ("win", "window"),
+                    ("len", "payload_length"),
+                ] {
+                    if field(t, name).is_some() {
+                        line += &format!(" {label}={}", text(t, name));
+                    }
+                }
             } else {
                 let len = field(t, "length")
                     .and_then(Value::as_u64)
@@ -467,6 +475,7 @@ impl Stats {
                 StopKind::Invalid { field, .. } => format!("invalid {field}"),
                 StopKind::SnapLength { .. } => "cut by the snap length".to_string(),
                 StopKind::Unsupported { what, .. } => format!("not dissected: {}", what.en),
+                StopKind::SegmentationOffload { .. } => "segmentation offload".to_string(),
             };
             *self
                 .problems

@@ -155,6 +155,31 @@ impl LayerRecord {
         });
     }
 
+    /// Adds a field with its own span right after the field named `after` (at the end if
+    /// there is none): a verdict beside the value it judges.
+    pub fn insert_after(
+        &mut self,
+        after: &str,
+        name: &'static str,
+        span: Span,
+        value: impl Into<Value>,
+    ) {
+        let at = self
+            .fields
+            .iter()
+            .position(|f| f.name == after)
+            .map_or(self.fields.len(), |i| i + 1);
+        self.fields.insert(
+            at,
+            Field {
+                name,
+                value: value.into(),
+                span,
+                mask: None,
+            },
+        );
+    }
+
     /// The field named `name`.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
@@ -219,6 +244,9 @@ pub enum StopKind {
         present: usize,
         /// The length field that said how many were needed, if one did.
         length_from: Option<&'static str>,
+        /// The first field of the header whose bytes are not all present, and the byte
+        /// offset in the frame where it starts (every field before it was dissected).
+        first_missing: Option<(&'static str, usize)>,
     },
     /// A field holds a value the protocol does not allow.
     Invalid {
@@ -245,6 +273,12 @@ pub enum StopKind {
         captured: usize,
         /// Bytes the frame had.
         original: usize,
+    },
+    /// Not an error: an IPv4 total length of 0 with a whole segment behind it, as a capture
+    /// on a host with TCP segmentation offload shows; the length is taken from the frame.
+    SegmentationOffload {
+        /// The packet's length as the frame holds it.
+        length: usize,
     },
     /// A protocol that is recognised but not dissected (yet).
     Unsupported {
@@ -278,6 +312,7 @@ impl Stop {
                     needed,
                     present,
                     length_from,
+                    first_missing,
                 },
                 Lang::En,
             ) => {
@@ -288,6 +323,9 @@ impl Stop {
                 if let Some(from) = length_from {
                     s.push_str(&format!(" (the {from} field says {needed})"));
                 }
+                if let Some((field, at)) = first_missing {
+                    s.push_str(&format!("; {field} at byte {at} and what follows are missing"));
+                }
                 s
             }
             (
@@ -296,12 +334,16 @@ impl Stop {
                     needed,
                     present,
                     length_from,
+                    first_missing,
                 },
                 Lang::Zh,
             ) => {
                 let mut s = format!("截断:{}需要 {needed} 字节,只有 {present} 字节", what.zh);
                 if let Some(from) = length_from {
                     s.push_str(&format!("({from} 字段给出 {needed})"));
+                }
+                if let Some((field, at)) = first_missing {
+                    s.push_str(&format!(";从第 {at} 字节的 {field} 起缺失"));
                 }
                 s
             }
@@ -357,6 +399,12 @@ impl Stop {
             (StopKind::SnapLength { captured, original }, Lang::Zh) => {
                 format!("抓包只保留了帧的 {original} 字节中的 {captured} 字节(快照长度):其余部分没有记录")
             }
+            (StopKind::SegmentationOffload { length }, Lang::En) => format!(
+                "total_length is 0: presumed to be captured on a host with TCP segmentation offload (the NIC splits the segment and fills in each length after the capture point); the packet's length is taken from the frame: {length} bytes"
+            ),
+            (StopKind::SegmentationOffload { length }, Lang::Zh) => format!(
+                "total_length 为 0:推测抓包主机启用了 TCP 分段卸载(由网卡在抓包点之后切分报文并填写长度);数据包长度按帧计算:{length} 字节"
+            ),
             (StopKind::Unsupported { what, value }, Lang::En) => {
                 format!("not dissected: {} {value}", what.en)
             }
@@ -371,9 +419,12 @@ impl Stop {
         self.protocol.map_or("link layer", ProtocolId::name)
     }
 
-    /// Whether dissection stopped here (a bad checksum does not stop it).
+    /// Whether dissection stopped here (a bad checksum or a note does not stop it).
     pub fn is_fatal(&self) -> bool {
-        !matches!(self.kind, StopKind::BadChecksum { .. })
+        !matches!(
+            self.kind,
+            StopKind::BadChecksum { .. } | StopKind::SegmentationOffload { .. }
+        )
     }
 }
 
@@ -442,15 +493,16 @@ mod tests {
                 needed: 20,
                 present: 6,
                 length_from: None,
+                first_missing: Some(("sequence", 38)),
             },
         };
         assert_eq!(
             stop.message(Lang::En),
-            "truncated: TCP header needs 20 bytes, 6 present"
+            "truncated: TCP header needs 20 bytes, 6 present; sequence at byte 38 and what follows are missing"
         );
         assert_eq!(
             stop.message(Lang::Zh),
-            "截断:TCP 首部需要 20 字节,只有 6 字节"
+            "截断:TCP 首部需要 20 字节,只有 6 字节;从第 38 字节的 sequence 起缺失"
         );
         let json = serde_json::to_value(&stop).unwrap();
         assert_eq!(json["offset"], 34);

@@ -7,8 +7,8 @@
 use std::net::Ipv4Addr;
 
 use etherparse::{
-    checksum::Sum16BitWords, ArpPacketSlice, Ipv4HeaderSlice, Ipv6ExtensionSlice,
-    Ipv6ExtensionsSlice, Ipv6HeaderSlice, TcpHeaderSlice, TcpOptionElement,
+    checksum::Sum16BitWords, ArpPacketSlice, Ipv6ExtensionSlice, Ipv6ExtensionsSlice,
+    Ipv6HeaderSlice, TcpHeaderSlice, TcpOptionElement, TcpOptionsIterator,
 };
 use layers_application::{dns, http_headers, http_line, recognise, HttpLine};
 use layers_ethernet::{
@@ -74,6 +74,7 @@ pub fn dissect(link: Link, frame: &[u8], original_length: usize) -> Dissection {
         frame,
         out: Dissection::default(),
         packet_end: None,
+        wire_length: original_length.max(frame.len()),
         quoted: false,
     };
     match link {
@@ -107,6 +108,28 @@ enum Addrs {
 }
 
 impl Addrs {
+    /// The TCP or UDP checksum `segment` should carry (its checksum field, at `at`, taken
+    /// as 0), with the pseudo-header of RFC 9293 3.1 or RFC 8200 8.1.
+    fn segment_sum(&self, proto: u8, segment: &[u8], at: usize) -> u16 {
+        let len = u32::try_from(segment.len()).unwrap_or(u32::MAX);
+        let sum = match self {
+            Addrs::V4(s, d) => Sum16BitWords::new()
+                .add_4bytes(*s)
+                .add_4bytes(*d)
+                .add_2bytes([0, proto])
+                .add_2bytes(u16::try_from(len).unwrap_or(u16::MAX).to_be_bytes()),
+            Addrs::V6(s, d) => Sum16BitWords::new()
+                .add_16bytes(*s)
+                .add_16bytes(*d)
+                .add_4bytes(len.to_be_bytes())
+                .add_4bytes([0, 0, 0, proto]),
+        };
+        sum.add_slice(&segment[..at])
+            .add_slice(&segment[at + 2..])
+            .ones_complement()
+            .to_be()
+    }
+
     /// The pseudo-header sum the sender puts in the field when it leaves the checksum to
     /// its NIC (checksum offload).
     fn offload_sum(&self, proto: u8, len: usize) -> u16 {
@@ -156,6 +179,9 @@ struct Walker<'a> {
     frame: &'a [u8],
     out: Dissection,
     packet_end: Option<usize>,
+    /// How long the frame was on the wire: a length field that promises more than the
+    /// capture kept lies only if it promises more than this too.
+    wire_length: usize,
     /// Inside the datagram an ICMP error quotes: records are marked quoted, and the quote
     /// being short is no error.
     quoted: bool,
@@ -176,6 +202,56 @@ fn truncated(
         needed,
         present,
         length_from,
+        first_missing: None,
+    }
+}
+
+/// Pushes every field of `table` whose bytes `have` (the header's first bytes, at `off` in
+/// the frame) holds, each valued by `value` from its raw bits; returns the first field whose
+/// bytes are not all there, with its offset in the frame.
+fn present_fields(
+    rec: &mut LayerRecord,
+    table: &'static [FieldSpec],
+    off: usize,
+    have: &[u8],
+    value: impl Fn(&FieldSpec, u32) -> Value,
+) -> Option<(&'static str, usize)> {
+    for f in table {
+        match f.read(have) {
+            Some(raw) => rec.push(f, off, value(f, raw)),
+            None => return Some((f.name, off + f.offset)),
+        }
+    }
+    None
+}
+
+/// A TCP header field's value from its raw bits, as the JSON contract types it.
+fn tcp_value(f: &FieldSpec, raw: u32) -> Value {
+    match f.name {
+        "header_length" => (raw * 4).into(),
+        "flags" => TcpFlags(raw as u16).names().into(),
+        "checksum" => hex16(raw as u16).into(),
+        _ => raw.into(),
+    }
+}
+
+/// A UDP header field's value from its raw bits.
+fn udp_value(f: &FieldSpec, raw: u32) -> Value {
+    match f.name {
+        "checksum" => hex16(raw as u16).into(),
+        _ => raw.into(),
+    }
+}
+
+/// An IPv4 header field's value from its raw bits.
+fn ipv4_value(f: &FieldSpec, raw: u32) -> Value {
+    match f.name {
+        "header_length" => (raw * 4).into(),
+        "fragment_offset" => (raw * 8).into(),
+        "dont_fragment" | "more_fragments" => (raw == 1).into(),
+        "checksum" => hex16(raw as u16).into(),
+        "source" | "destination" => Ipv4Addr::from(raw).to_string().into(),
+        _ => raw.into(),
     }
 }
 
@@ -522,9 +598,51 @@ impl Walker<'_> {
         let what = Text::new("IPv4 header", "IPv4 首部");
         let frame = self.frame;
         let data = &frame[off..];
-        let version = data[0] >> 4;
+        let t = layers_ipv4::IPV4_FIELDS;
         let ihl = usize::from(data[0] & 0x0f) * 4;
+        // The bytes the header claims (at least its fixed part), as far as the frame has them.
+        let claimed = ihl.max(layers_ipv4::IPV4_MIN_LEN);
+        let have = &data[..data.len().min(claimed)];
+        let read = |name: &str| spec(t, name).read(have);
+        let total_field = read("total_length").map(|v| v as usize);
+        // A host with TCP segmentation offload hands the capture a packet whose total
+        // length is 0; its real length is what the wire carried (tshark does the same).
+        let tso = total_field == Some(0) && ihl >= 20;
+        let total = if tso {
+            self.wire_length.saturating_sub(off)
+        } else {
+            total_field.unwrap_or(0)
+        };
+        let whole = ihl >= 20 && data.len() >= ihl && total >= ihl;
+        // More than even the wire carried: the length field lies (a snap length only cuts
+        // what the wire had). The layers above get what the frame holds, as in tshark.
+        let lies = whole && off + total > self.wire_length;
+        let declared_end = if lies { frame.len() } else { off + total };
+        let end = declared_end.min(frame.len());
+        let span_end = if whole { end } else { off + have.len() };
+        let mut rec = record(
+            P,
+            Span::new(off, span_end),
+            Span::new(off, off + have.len()),
+        );
+        let fixed = &have[..have.len().min(layers_ipv4::IPV4_MIN_LEN)];
+        let missing = present_fields(&mut rec, t, off, fixed, ipv4_value);
+        let found = read("checksum").map(|v| v as u16);
+        // Verified over the header as the IHL delimits it, checksum field taken as 0.
+        let computed = whole.then(|| {
+            Sum16BitWords::new()
+                .add_slice(&have[..10])
+                .add_slice(&have[12..ihl])
+                .ones_complement()
+                .to_be()
+        });
+        if found.is_some() {
+            let valid = computed.zip(found).map(|(c, f)| c == f);
+            let span = spec(t, "checksum").span(off);
+            rec.insert_after("checksum", "checksum_valid", span, valid);
+        }
         if ihl < 20 {
+            self.push(rec);
             let expected = Text::new("at least 20 bytes (IHL 5)", "至少 20 字节(IHL 为 5)");
             self.stop(
                 P,
@@ -537,36 +655,22 @@ impl Walker<'_> {
             );
             return;
         }
-        if data.len() < 20 {
-            self.stop(P, off, truncated(what, 20, data.len(), None));
-            return;
-        }
         if data.len() < ihl {
-            self.stop(
-                P,
-                off,
-                truncated(what, ihl, data.len(), Some("header_length")),
-            );
+            self.push(rec);
+            let first_missing = missing.or(Some(("options", off + layers_ipv4::IPV4_MIN_LEN)));
+            let from = (ihl > layers_ipv4::IPV4_MIN_LEN).then_some("header_length");
+            let kind = StopKind::Truncated {
+                what,
+                needed: ihl,
+                present: data.len(),
+                length_from: from,
+                first_missing,
+            };
+            self.stop(P, off, kind);
             return;
         }
-        let h = match Ipv4HeaderSlice::from_slice(&data[..ihl]) {
-            Ok(h) => h,
-            Err(e) => {
-                let expected = Text::new("a valid IPv4 header", "有效的 IPv4 首部");
-                self.stop(
-                    P,
-                    off,
-                    StopKind::Invalid {
-                        field: "header",
-                        value: e.to_string(),
-                        expected,
-                    },
-                );
-                return;
-            }
-        };
-        let total = usize::from(h.total_len());
         if total < ihl {
+            self.push(rec);
             let expected = Text::new("at least the header length", "不小于首部长度");
             self.stop(
                 P,
@@ -579,41 +683,12 @@ impl Walker<'_> {
             );
             return;
         }
-        let declared_end = off + total;
-        let end = declared_end.min(frame.len());
-        let mut rec = record(P, Span::new(off, end), Span::new(off, off + ihl));
-        let t = layers_ipv4::IPV4_FIELDS;
-        let found = h.header_checksum();
-        let computed = h.to_header().calc_header_checksum();
-        rec.push(spec(t, "version"), off, version);
-        rec.push(spec(t, "header_length"), off, ihl);
-        rec.push(spec(t, "dscp"), off, h.dcp().value());
-        rec.push(spec(t, "ecn"), off, h.ecn().value());
-        rec.push(spec(t, "total_length"), off, total);
-        rec.push(spec(t, "identification"), off, h.identification());
-        rec.push(spec(t, "dont_fragment"), off, h.dont_fragment());
-        rec.push(spec(t, "more_fragments"), off, h.more_fragments());
-        let frag_bytes = usize::from(h.fragments_offset().value()) * 8;
-        rec.push(spec(t, "fragment_offset"), off, frag_bytes);
-        rec.push(spec(t, "ttl"), off, h.ttl());
-        rec.push(spec(t, "protocol"), off, h.protocol().0);
-        rec.push(spec(t, "checksum"), off, hex16(found));
-        rec.push_at(
-            "checksum_valid",
-            spec(t, "checksum").span(off),
-            found == computed,
-        );
-        rec.push(spec(t, "source"), off, h.source_addr().to_string());
-        rec.push(
-            spec(t, "destination"),
-            off,
-            h.destination_addr().to_string(),
-        );
+        let options = &have[layers_ipv4::IPV4_MIN_LEN..ihl];
         let mut option_problem = None;
         if ihl > 20 {
             let span = Span::new(off + 20, off + ihl);
-            rec.push_at("options", span, hex::encode(h.options()));
-            let (list, problem) = ipv4_options(h.options());
+            rec.push_at("options", span, hex::encode(options));
+            let (list, problem) = ipv4_options(options);
             rec.push_at("option_list", span, list);
             option_problem = problem;
         }
@@ -633,27 +708,45 @@ impl Walker<'_> {
                 },
             );
         }
-        if found != computed {
-            let kind = StopKind::BadChecksum {
-                found,
-                expected: computed,
-                offload: false,
+        if let (Some(found), Some(computed)) = (found, computed) {
+            if found != computed {
+                let kind = StopKind::BadChecksum {
+                    found,
+                    expected: computed,
+                    offload: false,
+                };
+                self.stop(P, off + 10, kind);
+            }
+        }
+        if tso {
+            let kind = StopKind::SegmentationOffload { length: total };
+            self.stop(P, off + 2, kind);
+        }
+        if lies {
+            let kind = StopKind::Truncated {
+                what: Text::new("IPv4 packet", "IPv4 数据包"),
+                needed: total,
+                present: data.len(),
+                length_from: Some("total_length"),
+                first_missing: None,
             };
-            self.stop(P, off + 10, kind);
+            self.stop(P, off, kind);
         }
         self.set_packet_end(end);
 
+        let frag_bytes = read("fragment_offset").unwrap_or(0) as usize * 8;
         if frag_bytes != 0 {
             self.fragment(off + ihl, end, declared_end, frag_bytes);
             return;
         }
+        let addr = |at: usize| -> [u8; 4] { have[at..at + 4].try_into().expect("in the header") };
         let ip = IpContext {
-            addrs: Addrs::V4(h.source(), h.destination()),
+            addrs: Addrs::V4(addr(12), addr(16)),
             declared_end,
             complete: declared_end <= frame.len(),
-            fragmented: h.more_fragments(),
+            fragmented: read("more_fragments") == Some(1),
         };
-        self.ip_payload(h.protocol().0, off + ihl, end, ip, off + 9);
+        self.ip_payload(have[9], off + ihl, end, ip, off + 9);
     }
 
     /// A later fragment: its bytes continue the first fragment's data; no transport header.
@@ -800,9 +893,12 @@ impl Walker<'_> {
         computed: Option<u16>,
         offload_sum: Option<u16>,
     ) {
-        rec.push(spec(table, "checksum"), off, hex16(found));
+        if rec.field("checksum").is_none() {
+            rec.push(spec(table, "checksum"), off, hex16(found));
+        }
         let valid = computed.map(|c| c == found);
-        rec.push_at("checksum_valid", spec(table, "checksum").span(off), valid);
+        let span = spec(table, "checksum").span(off);
+        rec.insert_after("checksum", "checksum_valid", span, valid);
         if let (Some(false), Some(expected)) = (valid, computed) {
             let offload = offload_sum == Some(found);
             let name = rec.protocol;
@@ -823,51 +919,79 @@ impl Walker<'_> {
         const P: ProtocolId = ProtocolId::Tcp;
         let what = Text::new("TCP header", "TCP 首部");
         let data = &self.frame[off..end];
-        if data.len() < TCP_MIN_LEN {
-            self.stop(P, off, truncated(what, TCP_MIN_LEN, data.len(), None));
-            return;
-        }
-        let hlen = usize::from(data[12] >> 4) * 4;
-        if hlen < TCP_MIN_LEN {
-            let expected = Text::new(
-                "at least 20 bytes (data offset 5)",
-                "至少 20 字节(数据偏移为 5)",
-            );
-            let kind = StopKind::Invalid {
-                field: "header_length",
-                value: format!("{hlen} bytes"),
-                expected,
+        let t = TCP_FIELDS;
+        let hlen = data.get(12).map(|b| usize::from(b >> 4) * 4);
+        // The bytes the header claims (at least its fixed part), as far as the frame has them.
+        let claimed = hlen.unwrap_or(TCP_MIN_LEN).max(TCP_MIN_LEN);
+        let have = &data[..data.len().min(claimed)];
+        let whole = hlen.is_some_and(|h| h >= TCP_MIN_LEN && data.len() >= h);
+        let span_end = if whole { end } else { off + have.len() };
+        let mut rec = record(
+            P,
+            Span::new(off, span_end),
+            Span::new(off, off + have.len()),
+        );
+        let fixed = &have[..have.len().min(TCP_MIN_LEN)];
+        let missing = present_fields(&mut rec, t, off, fixed, tcp_value);
+        let header = whole
+            .then(|| TcpHeaderSlice::from_slice(have).ok())
+            .flatten();
+        let Some(h) = header else {
+            // Cut, or a data offset that lies: what is there, and where it stopped. The
+            // checksum covers the segment whatever its header says, so a whole segment is
+            // still verified.
+            if let Some(found) = spec(t, "checksum").read(have) {
+                let computed = ip
+                    .checksum_verifiable()
+                    .then(|| ip.addrs.segment_sum(6, data, 16));
+                let offload = ip.addrs.offload_sum(6, data.len());
+                self.l4_checksum(&mut rec, t, off, found as u16, computed, Some(offload));
+            }
+            if have.len() > TCP_MIN_LEN {
+                let bytes = &have[TCP_MIN_LEN..];
+                let (options, _) = tcp_options(TcpOptionsIterator::from_slice(bytes));
+                rec.push_at(
+                    "options",
+                    Span::new(off + TCP_MIN_LEN, off + have.len()),
+                    options,
+                );
+            }
+            self.push(rec);
+            let kind = match hlen {
+                Some(h) if h < TCP_MIN_LEN => StopKind::Invalid {
+                    field: "header_length",
+                    value: format!("{h} bytes"),
+                    expected: Text::new(
+                        "at least 20 bytes (data offset 5)",
+                        "至少 20 字节(数据偏移为 5)",
+                    ),
+                },
+                Some(h) if data.len() >= TCP_MIN_LEN => StopKind::Truncated {
+                    what,
+                    needed: h,
+                    present: data.len(),
+                    length_from: Some("header_length"),
+                    first_missing: Some(("options", off + data.len())),
+                },
+                _ => StopKind::Truncated {
+                    what,
+                    needed: TCP_MIN_LEN,
+                    present: data.len(),
+                    length_from: None,
+                    first_missing: missing,
+                },
             };
-            self.stop(P, off + 12, kind);
-            return;
-        }
-        if data.len() < hlen {
-            self.stop(
-                P,
-                off,
-                truncated(what, hlen, data.len(), Some("header_length")),
-            );
-            return;
-        }
-        let Ok(h) = TcpHeaderSlice::from_slice(&data[..hlen]) else {
-            self.stop(
-                P,
-                off,
-                truncated(what, hlen, data.len(), Some("header_length")),
-            );
+            let at = if matches!(kind, StopKind::Invalid { .. }) {
+                off + 12
+            } else {
+                off
+            };
+            self.stop(P, at, kind);
             return;
         };
-        let t = TCP_FIELDS;
+        let hlen = have.len();
         let declared_payload = ip.declared_end.saturating_sub(off + hlen);
         let payload = &data[hlen..];
-        let mut rec = record(P, Span::new(off, end), Span::new(off, off + hlen));
-        rec.push(spec(t, "source_port"), off, h.source_port());
-        rec.push(spec(t, "destination_port"), off, h.destination_port());
-        rec.push(spec(t, "sequence"), off, h.sequence_number());
-        rec.push(spec(t, "acknowledgment"), off, h.acknowledgment_number());
-        rec.push(spec(t, "header_length"), off, hlen);
-        rec.push(spec(t, "flags"), off, TcpFlags(data[13]).names());
-        rec.push(spec(t, "window"), off, h.window_size());
         let computed = if ip.checksum_verifiable() {
             match ip.addrs {
                 Addrs::V4(s, d) => h.calc_checksum_ipv4_raw(s, d, payload).ok(),
@@ -878,10 +1002,9 @@ impl Walker<'_> {
         };
         let offload = ip.addrs.offload_sum(6, hlen + payload.len());
         self.l4_checksum(&mut rec, t, off, h.checksum(), computed, Some(offload));
-        rec.push(spec(t, "urgent_pointer"), off, h.urgent_pointer());
         let mut option_problem = None;
         if hlen > TCP_MIN_LEN {
-            let (options, problem) = tcp_options(&h);
+            let (options, problem) = tcp_options(h.options_iterator());
             rec.push_at("options", Span::new(off + TCP_MIN_LEN, off + hlen), options);
             option_problem = problem;
         } else {
@@ -916,16 +1039,34 @@ impl Walker<'_> {
         const P: ProtocolId = ProtocolId::Udp;
         let what = Text::new("UDP header", "UDP 首部");
         let data = &self.frame[off..end];
-        if data.len() < UDP_LEN {
-            self.stop(P, off, truncated(what, UDP_LEN, data.len(), None));
+        let t = UDP_FIELDS;
+        let have = &data[..data.len().min(UDP_LEN)];
+        let mut rec = record(
+            P,
+            Span::new(off, off + have.len()),
+            Span::new(off, off + have.len()),
+        );
+        let missing = present_fields(&mut rec, t, off, have, udp_value);
+        if have.len() < UDP_LEN {
+            self.push(rec);
+            let kind = StopKind::Truncated {
+                what,
+                needed: UDP_LEN,
+                present: data.len(),
+                length_from: None,
+                first_missing: missing,
+            };
+            self.stop(P, off, kind);
             return;
         }
-        let t = UDP_FIELDS;
         let length = usize::from(u16::from_be_bytes([data[4], data[5]]));
         let ip_payload = ip.declared_end - off;
         // The first fragment of a datagram carries the whole datagram's length.
         let too_long = length > ip_payload && !ip.fragmented;
         if (length < UDP_LEN || too_long) && !self.quoted {
+            let span = spec(t, "checksum").span(off);
+            rec.insert_after("checksum", "checksum_valid", span, Value::Null);
+            self.push(rec);
             let expected = Text::new(
                 "between 8 and the IP payload length",
                 "介于 8 与 IP 载荷长度之间",
@@ -943,12 +1084,9 @@ impl Walker<'_> {
             return;
         }
         let udp_end = (off + length.max(UDP_LEN)).min(end);
+        rec.span = Span::new(off, udp_end);
         let payload = &self.frame[off + UDP_LEN..udp_end];
         let (h, _) = etherparse::UdpHeader::from_slice(data).expect("8 bytes checked");
-        let mut rec = record(P, Span::new(off, udp_end), Span::new(off, off + UDP_LEN));
-        rec.push(spec(t, "source_port"), off, h.source_port);
-        rec.push(spec(t, "destination_port"), off, h.destination_port);
-        rec.push(spec(t, "length"), off, length);
         let complete = ip.checksum_verifiable() && off + length <= self.frame.len();
         let computed = match (complete, h.checksum, ip.addrs) {
             // 0 is "no checksum" over IPv4; over IPv6 it is not allowed (RFC 8200 8.1).
@@ -1287,9 +1425,9 @@ fn ipv4_options(options: &[u8]) -> (Vec<Value>, Option<(usize, String)>) {
 }
 
 /// A TCP header's options as the JSON contract has them, and the first problem, if any.
-fn tcp_options(h: &TcpHeaderSlice<'_>) -> (Vec<Value>, Option<String>) {
+fn tcp_options(items: TcpOptionsIterator<'_>) -> (Vec<Value>, Option<String>) {
     let mut out = Vec::new();
-    for item in h.options_iterator() {
+    for item in items {
         match item {
             Ok(opt) => out.push(match opt {
                 TcpOptionElement::Noop => json!({"kind": tcp_option_name(1)}),

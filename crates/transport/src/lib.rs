@@ -108,12 +108,12 @@ pub const TCP_FIELDS: &[FieldSpec] = &[
     },
     FieldSpec {
         name: "flags",
-        offset: 13,
-        len: 1,
-        mask: None,
+        offset: 12,
+        len: 2,
+        mask: Some(0x01ff),
         about: Text::new(
-            "CWR ECE URG ACK PSH RST SYN FIN: what this segment does",
-            "CWR ECE URG ACK PSH RST SYN FIN:本段的作用",
+            "AE CWR ECE URG ACK PSH RST SYN FIN: what this segment does",
+            "AE CWR ECE URG ACK PSH RST SYN FIN:本段的作用",
         ),
     },
     FieldSpec {
@@ -184,43 +184,54 @@ pub const UDP_FIELDS: &[FieldSpec] = &[
 ];
 
 /// The TCP flags, in header bit order from the most significant.
-pub const TCP_FLAG_NAMES: [&str; 8] = ["CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"];
+pub const TCP_FLAG_NAMES: [&str; 9] =
+    ["AE", "CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"];
 
-/// A set of TCP flags (the header's byte 13).
+/// A set of TCP flags: the low 9 bits of the header's bytes 12-13 (RFC 9293 and
+/// RFC 9768's AE, formerly the ECN nonce NS, in the bit before CWR).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct TcpFlags(pub u8);
+pub struct TcpFlags(pub u16);
 
 impl TcpFlags {
     /// FIN: no more data from the sender.
-    pub const FIN: u8 = 0x01;
+    pub const FIN: u16 = 0x001;
     /// SYN: synchronise sequence numbers (opens a connection).
-    pub const SYN: u8 = 0x02;
+    pub const SYN: u16 = 0x002;
     /// RST: reset the connection.
-    pub const RST: u8 = 0x04;
+    pub const RST: u16 = 0x004;
     /// PSH: push the data to the application now.
-    pub const PSH: u8 = 0x08;
+    pub const PSH: u16 = 0x008;
     /// ACK: the acknowledgment number is valid.
-    pub const ACK: u8 = 0x10;
+    pub const ACK: u16 = 0x010;
     /// URG: the urgent pointer is valid.
-    pub const URG: u8 = 0x20;
+    pub const URG: u16 = 0x020;
     /// ECE: ECN echo.
-    pub const ECE: u8 = 0x40;
+    pub const ECE: u16 = 0x040;
     /// CWR: congestion window reduced.
-    pub const CWR: u8 = 0x80;
+    pub const CWR: u16 = 0x080;
+    /// AE: accurate ECN (RFC 9768; formerly NS, the ECN nonce of RFC 3540).
+    pub const AE: u16 = 0x100;
+
+    /// The flags in a TCP header's bytes 12 and 13 (the data offset and reserved bits
+    /// left out).
+    pub fn from_bytes(b12: u8, b13: u8) -> TcpFlags {
+        TcpFlags(u16::from_be_bytes([b12, b13]) & 0x01ff)
+    }
 
     /// Whether `bit` is set.
-    pub fn has(self, bit: u8) -> bool {
+    pub fn has(self, bit: u16) -> bool {
         self.0 & bit != 0
     }
 
     /// The flags of a header.
     pub fn of(h: &TcpHeader) -> TcpFlags {
-        let bits = [h.cwr, h.ece, h.urg, h.ack, h.psh, h.rst, h.syn, h.fin];
-        TcpFlags(bits.iter().fold(0, |acc, b| (acc << 1) | u8::from(*b)))
+        let bits = [h.ns, h.cwr, h.ece, h.urg, h.ack, h.psh, h.rst, h.syn, h.fin];
+        TcpFlags(bits.iter().fold(0, |acc, b| (acc << 1) | u16::from(*b)))
     }
 
     /// Sets the flags on a header (the other fields are left as they are).
     pub fn apply(self, h: &mut TcpHeader) {
+        h.ns = self.has(Self::AE);
         h.cwr = self.has(Self::CWR);
         h.ece = self.has(Self::ECE);
         h.urg = self.has(Self::URG);
@@ -234,9 +245,9 @@ impl TcpFlags {
     /// The names of the set flags, in Wireshark's order (SYN before ACK, PSH before ACK):
     /// the order of the bits from the least significant.
     pub fn names(self) -> Vec<&'static str> {
-        (0..8)
+        (0..9)
             .filter(|i| self.0 & (1 << i) != 0)
-            .map(|i| TCP_FLAG_NAMES[7 - i])
+            .map(|i| TCP_FLAG_NAMES[8 - i])
             .collect()
     }
 }
@@ -254,7 +265,7 @@ impl fmt::Display for TcpFlags {
 
 /// A flag list that names an unknown flag.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown TCP flag {0:?}: expected a comma-separated list of SYN, ACK, PSH, FIN, RST, URG, ECE, CWR")]
+#[error("unknown TCP flag {0:?}: expected a comma-separated list of SYN, ACK, PSH, FIN, RST, URG, ECE, CWR, AE")]
 pub struct TcpFlagsParseError(pub String);
 
 impl FromStr for TcpFlags {
@@ -262,7 +273,7 @@ impl FromStr for TcpFlags {
 
     /// `SYN,ACK` (any case, `,` `|` `+` or spaces between), or `none`.
     fn from_str(s: &str) -> Result<TcpFlags, TcpFlagsParseError> {
-        let mut bits = 0u8;
+        let mut bits = 0u16;
         for word in s.split([',', '|', '+', ' ']).filter(|w| !w.is_empty()) {
             let upper = word.to_ascii_uppercase();
             if upper == "NONE" {
@@ -272,7 +283,7 @@ impl FromStr for TcpFlags {
                 .iter()
                 .position(|n| *n == upper)
                 .ok_or_else(|| TcpFlagsParseError(word.to_string()))?;
-            bits |= 1 << (7 - i);
+            bits |= 1 << (8 - i);
         }
         Ok(TcpFlags(bits))
     }
@@ -361,7 +372,10 @@ mod tests {
         assert_eq!("none".parse(), Ok(TcpFlags(0)));
         assert!("SYN,HELLO".parse::<TcpFlags>().is_err());
         assert_eq!(TcpFlags(0x18).to_string(), "PSH,ACK");
-        for bits in 0..=255u8 {
+        assert_eq!(TcpFlags(0x1ff).names().len(), 9);
+        assert_eq!(TcpFlags::from_bytes(0x51, 0x10).names(), ["ACK", "AE"]);
+        assert_eq!(TcpFlags::from_bytes(0xa0, 0x02), TcpFlags(TcpFlags::SYN));
+        for bits in 0..=0x1ffu16 {
             let flags = TcpFlags(bits);
             let mut h = TcpHeader::default();
             flags.apply(&mut h);

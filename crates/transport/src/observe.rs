@@ -72,7 +72,7 @@ struct Side {
     tcb: Tcb,
     fin_seq: Option<u32>,
     syn_seq: Option<u32>,
-    seen: Vec<(u32, u32, u8)>,
+    seen: Vec<(u32, u32, u16)>,
 }
 
 impl Side {
