@@ -599,3 +599,31 @@ fn cut_and_lying_headers_keep_every_field_they_hold() {
     assert_eq!(tcp.as_object().unwrap().len(), 2, "{tcp}");
     assert!(first_error(&fs, 8).contains("sequence at byte 38 and what follows are missing"));
 }
+
+#[test]
+fn a_capture_that_keeps_the_fcs_has_it_checked_not_read_as_padding() {
+    for file in ["fcs.pcap", "fcs.pcapng"] {
+        let fs = frames(&[&fixture(file)]);
+        assert_eq!(fs.len(), 3);
+        let phy: Vec<&Value> = fs.iter().map(|f| &f["layers"][0]["fields"]).collect();
+        // 45 bytes of headers and data, padded to 60, then the FCS: 15 bytes of padding,
+        // not 19 (the FCS read as padding).
+        assert_eq!(phy[0]["padding"], 15, "{file}: {}", phy[0]);
+        assert_eq!(phy[0]["fcs_valid"], true, "{file}");
+        assert_eq!(phy[1]["fcs_valid"], true, "{file}");
+        assert_eq!(fs[1]["layers"][0]["spans"]["fcs"], json!([74, 78]));
+        assert_eq!(phy[2]["fcs_valid"], false, "{file}");
+        let e = &fs[2]["errors"][0];
+        assert_eq!(
+            (e["protocol"].clone(), e["offset"].clone()),
+            (json!("Ethernet II"), json!(60))
+        );
+        assert!(
+            e["message"].as_str().unwrap().starts_with("bad FCS 0x"),
+            "{e}"
+        );
+        for f in &fs[..2] {
+            assert_eq!(f["errors"], json!([]), "{file}: {f}");
+        }
+    }
+}

@@ -33,6 +33,9 @@ const FIELDS: &[(&str, &str, &str, Unit)] = &[
     ("Ethernet II", "source", "eth.src", Unit::Same),
     ("Ethernet II", "ethertype", "eth.type", Unit::Same),
     ("IEEE 802.3", "length", "eth.len", Unit::Number),
+    // Only frames whose capture keeps the FCS (fcs.pcap, fcs.pcapng) have these in tshark.
+    ("Ethernet PHY", "fcs", "eth.fcs", Unit::Same),
+    ("Ethernet PHY", "fcs_valid", "eth.fcs.status", Unit::Status),
     ("ARP", "hardware_type", "arp.hw.type", Unit::Number),
     ("ARP", "protocol_type", "arp.proto.type", Unit::Same),
     ("ARP", "operation", "arp.opcode", Unit::Number),
@@ -176,6 +179,7 @@ fn every_fixture_frame_agrees_with_tshark() {
         .map(|s| s.to_string())
         .collect();
         for opt in [
+            "eth.check_fcs:TRUE",
             "ip.check_checksum:TRUE",
             "tcp.check_checksum:TRUE",
             "udp.check_checksum:TRUE",

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 
 use layers_capture::{open, InputFormat, LinkType, RawFrame};
-use layers_stack::{dissect, Frame, Link};
+use layers_stack::{dissect_with_fcs, Frame, Link};
 
 use crate::args::{DecodeArgs, InputFormatArg};
 use crate::i18n::Msg;
@@ -122,7 +122,12 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
             continue;
         }
         shown += 1;
-        let d = dissect(link_of(raw.link), &raw.data, raw.original_length);
+        let d = dissect_with_fcs(
+            link_of(raw.link),
+            &raw.data,
+            raw.original_length,
+            raw.fcs_len,
+        );
         let frame = Frame::new(raw.number, raw.time, raw.data.len(), raw.original_length, d);
         if args.stats {
             stats.add(&frame);

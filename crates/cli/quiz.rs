@@ -8,7 +8,7 @@ use layers_capture::open;
 use layers_osi::Lang;
 use layers_quiz::progress::{self, Loaded, Progress};
 use layers_quiz::{anki, bank, grade, Question, Topic};
-use layers_stack::dissect;
+use layers_stack::dissect_with_fcs;
 use owo_colors::{OwoColorize, Style};
 
 use crate::args::{ModeArg, QuizArgs, TopicArg};
@@ -54,7 +54,12 @@ fn frame_questions(
         let raw =
             item.map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
         if raw.number == n {
-            let d = dissect(link_of(raw.link), &raw.data, raw.original_length);
+            let d = dissect_with_fcs(
+                link_of(raw.link),
+                &raw.data,
+                raw.original_length,
+                raw.fcs_len,
+            );
             return Ok(bank::frame(&d.layers, model_of(args.model)));
         }
     }

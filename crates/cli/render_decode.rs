@@ -476,6 +476,10 @@ impl Stats {
                 StopKind::SnapLength { .. } => "cut by the snap length".to_string(),
                 StopKind::Unsupported { what, .. } => format!("not dissected: {}", what.en),
                 StopKind::SegmentationOffload { .. } => "segmentation offload".to_string(),
+                StopKind::BadFcs { .. } => {
+                    self.bad_checksums += 1;
+                    "bad FCS".to_string()
+                }
             };
             *self
                 .problems

@@ -10,7 +10,9 @@ use std::time::Duration;
 use layers_capture::{open, write_frames, OutFrame, OutputFormat};
 use layers_ethernet::Mac;
 use layers_osi::{Lang, ProtocolId};
-use layers_stack::{dissect, finish, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};
+use layers_stack::{
+    dissect_with_fcs, finish, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec,
+};
 use layers_transport::observe::{follow, Abnormal, Connection, Seen};
 use layers_transport::sim::{simulate, Closer, Entry, Lose, Options, Side, TimerEvent};
 use layers_transport::{TcpFlags, TcpState};
@@ -338,7 +340,12 @@ fn from_capture(path: &str, json: bool, ui: &Ui, out: &mut dyn Write) -> Result<
     for item in frames {
         let raw =
             item.map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
-        let d = dissect(link_of(raw.link), &raw.data, raw.original_length);
+        let d = dissect_with_fcs(
+            link_of(raw.link),
+            &raw.data,
+            raw.original_length,
+            raw.fcs_len,
+        );
         let ip = d
             .layers
             .iter()

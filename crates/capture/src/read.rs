@@ -143,6 +143,9 @@ pub struct RawFrame {
     pub original_length: usize,
     /// Its link layer.
     pub link: LinkType,
+    /// How many bytes of FCS end the frame (0, or 4 where the capture says its frames keep
+    /// it: the pcap link type's FCS bits, pcapng's `if_fcslen`).
+    pub fcs_len: usize,
 }
 
 /// What is wrong with an input.
@@ -227,6 +230,7 @@ impl std::error::Error for ReadError {}
 #[derive(Clone, Copy)]
 struct Interface {
     link: LinkType,
+    fcs_len: usize,
     resolution: u64,
     offset: i64,
 }
@@ -234,8 +238,9 @@ struct Interface {
 /// What earlier blocks said about the frames that follow.
 #[derive(Default)]
 struct Context {
-    /// Classic pcap: the file's link type, and whether its clock counts nanoseconds.
-    legacy: Option<(LinkType, bool)>,
+    /// Classic pcap: the file's link type, whether its clock counts nanoseconds, and the
+    /// FCS length its frames keep.
+    legacy: Option<(LinkType, bool, usize)>,
     /// pcapng: the current section's interfaces.
     interfaces: Vec<Interface>,
 }
@@ -311,6 +316,7 @@ pub fn open(
                         original_length: data.len(),
                         data,
                         link: LinkType::Ethernet,
+                        fcs_len: 0,
                     })
                     .collect(),
             )
@@ -326,6 +332,7 @@ pub fn open(
                 original_length: data.len(),
                 data,
                 link: LinkType::Ethernet,
+                fcs_len: 0,
             };
             Source::Frames(VecDeque::from([frame]))
         }
@@ -433,14 +440,16 @@ impl Context {
     fn take(&mut self, block: PcapBlockOwned<'_>) -> Taken {
         match block {
             PcapBlockOwned::LegacyHeader(h) => {
+                let network = h.network.0 as u32;
                 self.legacy = Some((
-                    LinkType::from_number(h.network.0 as u32),
+                    LinkType::from_number(network),
                     h.is_nanosecond_precision(),
+                    legacy_fcs_len(network),
                 ));
                 Taken::Nothing
             }
             PcapBlockOwned::Legacy(b) => {
-                let (link, nanos) = self.legacy.unwrap_or((LinkType::Ethernet, false));
+                let (link, nanos, fcs_len) = self.legacy.unwrap_or((LinkType::Ethernet, false, 0));
                 let fraction = f64::from(b.ts_usec) / if nanos { 1e9 } else { 1e6 };
                 let len = (b.caplen as usize).min(b.data.len());
                 Taken::Frame(RawFrame {
@@ -449,6 +458,7 @@ impl Context {
                     data: b.data[..len].to_vec(),
                     original_length: b.origlen as usize,
                     link,
+                    fcs_len,
                 })
             }
             PcapBlockOwned::NG(Block::SectionHeader(_)) => {
@@ -456,8 +466,16 @@ impl Context {
                 Taken::Nothing
             }
             PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
+                // if_fcslen (option 13): the FCS bytes each frame keeps.
+                let fcs_len = idb
+                    .options
+                    .iter()
+                    .find(|o| o.code.0 == 13)
+                    .and_then(|o| o.value().first())
+                    .map_or(0, |n| usize::from(*n));
                 self.interfaces.push(Interface {
                     link: LinkType::from_number(idb.linktype.0 as u32),
+                    fcs_len,
                     resolution: idb.ts_resolution().unwrap_or(1_000_000),
                     offset: idb.ts_offset(),
                 });
@@ -476,6 +494,7 @@ impl Context {
                     data: epb.data[..len].to_vec(),
                     original_length: epb.origlen as usize,
                     link: iface.link,
+                    fcs_len: iface.fcs_len,
                 })
             }
             PcapBlockOwned::NG(Block::SimplePacket(spb)) => {
@@ -489,10 +508,21 @@ impl Context {
                     data: spb.data[..len].to_vec(),
                     original_length: spb.origlen as usize,
                     link: iface.link,
+                    fcs_len: iface.fcs_len,
                 })
             }
             PcapBlockOwned::NG(_) => Taken::Nothing,
         }
+    }
+}
+
+/// The FCS length a classic pcap link-type field announces (libpcap's
+/// `LT_FCS_DATALINK_EXT`: bit 26 set, the length in 16-bit words in bits 28-31).
+fn legacy_fcs_len(network: u32) -> usize {
+    if network & 0x0400_0000 != 0 {
+        2 * (network >> 28) as usize
+    } else {
+        0
     }
 }
 

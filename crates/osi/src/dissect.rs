@@ -267,6 +267,13 @@ pub enum StopKind {
         /// its NIC (checksum offload), so a capture on the sending host shows it unfinished.
         offload: bool,
     },
+    /// An Ethernet FCS that does not match the frame (the CRC-32 of IEEE 802.3 clause 3.2.9).
+    BadFcs {
+        /// The FCS in the capture, its bytes in the order they follow the frame.
+        found: u32,
+        /// The FCS the frame's bytes give.
+        expected: u32,
+    },
     /// The capture kept fewer bytes than the frame had (its snap length).
     SnapLength {
         /// Bytes captured.
@@ -393,6 +400,12 @@ impl Stop {
                 }
                 s
             }
+            (StopKind::BadFcs { found, expected }, Lang::En) => format!(
+                "bad FCS 0x{found:08x}: the frame's bytes give 0x{expected:08x} (damaged on the wire, or by the capture)"
+            ),
+            (StopKind::BadFcs { found, expected }, Lang::Zh) => format!(
+                "FCS 0x{found:08x} 错误:按帧的字节计算应为 0x{expected:08x}(在线路上或抓包时损坏)"
+            ),
             (StopKind::SnapLength { captured, original }, Lang::En) => format!(
                 "the capture kept {captured} of the frame's {original} bytes (snap length): the rest was never recorded"
             ),
@@ -423,7 +436,9 @@ impl Stop {
     pub fn is_fatal(&self) -> bool {
         !matches!(
             self.kind,
-            StopKind::BadChecksum { .. } | StopKind::SegmentationOffload { .. }
+            StopKind::BadChecksum { .. }
+                | StopKind::BadFcs { .. }
+                | StopKind::SegmentationOffload { .. }
         )
     }
 }

@@ -70,6 +70,34 @@ pub fn dissect_ethernet(frame: &[u8]) -> Dissection {
 
 /// Dissects a frame of link type `link`, of which `original_length` bytes were on the wire.
 pub fn dissect(link: Link, frame: &[u8], original_length: usize) -> Dissection {
+    dissect_with_fcs(link, frame, original_length, 0)
+}
+
+/// Like [`dissect`], for a capture whose Ethernet frames end with their `fcs_len`-byte FCS
+/// (what the pcap link type's FCS bits or pcapng's `if_fcslen` say): the FCS is shown,
+/// checked, and not taken for padding.
+pub fn dissect_with_fcs(
+    link: Link,
+    frame: &[u8],
+    original_length: usize,
+    fcs_len: usize,
+) -> Dissection {
+    // The FCS ends the wire frame: the capture holds it only if nothing was cut.
+    let kept = link == Link::Ethernet
+        && fcs_len > 0
+        && frame.len() >= original_length
+        && frame.len() >= ETHERNET2_LEN + fcs_len;
+    let (frame, fcs) = if kept {
+        let (body, fcs) = frame.split_at(frame.len() - fcs_len);
+        (body, Some(fcs))
+    } else {
+        (frame, None)
+    };
+    let original_length = if link == Link::Ethernet {
+        original_length.saturating_sub(fcs_len)
+    } else {
+        original_length
+    };
     let mut w = Walker {
         frame,
         out: Dissection::default(),
@@ -97,7 +125,7 @@ pub fn dissect(link: Link, frame: &[u8], original_length: usize) -> Dissection {
             },
         }),
     }
-    w.finish(link, original_length)
+    w.finish(link, original_length, fcs)
 }
 
 /// The addresses of the IP packet around a transport header.
@@ -1315,7 +1343,7 @@ impl Walker<'_> {
 
     /// Puts the physical record first: the frame's bits and, on Ethernet, what the wire adds
     /// around them; and says so when the capture kept less than the wire carried.
-    fn finish(mut self, link: Link, original_length: usize) -> Dissection {
+    fn finish(mut self, link: Link, original_length: usize, fcs: Option<&[u8]>) -> Dissection {
         let len = self.frame.len();
         let mut rec = record(ProtocolId::EthernetPhy, Span::new(0, len), Span::new(0, 0));
         rec.push_at("bits", Span::new(0, len), len * 8);
@@ -1329,11 +1357,24 @@ impl Walker<'_> {
             let padding = (len - content_end) + phy::padding_for(len);
             rec.push_at("padding", Span::new(content_end, len), padding);
             // As Wireshark shows it: the four bytes in the order they follow the frame.
-            rec.push_at(
-                "fcs",
-                after,
-                format!("0x{}", hex::encode(phy::fcs_bytes(&padded))),
-            );
+            let computed = phy::fcs_bytes(&padded);
+            match fcs {
+                Some(found) => {
+                    let span = Span::new(len, len + found.len());
+                    rec.push_at("fcs", span, format!("0x{}", hex::encode(found)));
+                    let valid = found == computed;
+                    rec.push_at("fcs_valid", span, valid);
+                    if !valid {
+                        let be = |b: &[u8]| b.iter().fold(0u32, |a, x| (a << 8) | u32::from(*x));
+                        let kind = StopKind::BadFcs {
+                            found: be(found),
+                            expected: be(&computed),
+                        };
+                        self.stop(ProtocolId::Ethernet2, len, kind);
+                    }
+                }
+                None => rec.push_at("fcs", after, format!("0x{}", hex::encode(computed))),
+            }
             rec.push_at("interframe_gap", after, phy::INTERFRAME_GAP);
         }
         self.out.layers.insert(0, rec);

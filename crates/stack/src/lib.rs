@@ -37,7 +37,7 @@ mod frame;
 pub mod journey;
 
 pub use build::{BuildError, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};
-pub use dissect::{dissect, dissect_ethernet, Dissection, Link};
+pub use dissect::{dissect, dissect_ethernet, dissect_with_fcs, Dissection, Link};
 pub use fault::{finish, Fault, FaultEffect, FaultError, FaultParseError, Finished, FAULT_NAMES};
 pub use frame::Frame;
 
