@@ -6,12 +6,11 @@ use std::io::{self, Write};
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 use layers_ethernet::Mac;
 use layers_ipv4::{range_kind, NextHop, Route};
-use layers_osi::{Field, Lang, LayerRecord, OsiLayer, ProtocolId, Text};
+use layers_osi::{Field, FieldValue, Lang, LayerRecord, OsiLayer, ProtocolId, Text};
 use layers_physical::{self as phy, Wire};
 use layers_stack::{field_table, Dissection, Finished};
 use layers_transport::PortClass;
 use owo_colors::{OwoColorize, Style};
-use serde_json::Value;
 
 use crate::args::{EncodeArgs, Proto};
 use crate::encode::{MacOrigin, Plan};
@@ -108,18 +107,8 @@ pub fn devices_text(layer: OsiLayer, lang: Lang) -> String {
 }
 
 /// A field's value as text.
-pub fn value_text(v: &Value) -> String {
-    match v {
-        Value::Null => "-".to_string(),
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(","),
-        Value::Object(map) => match (map.get("kind"), map.get("value")) {
-            (Some(k), Some(v)) => format!("{}={}", value_text(k), value_text(v)),
-            (Some(k), None) => value_text(k),
-            _ => v.to_string(),
-        },
-        other => other.to_string(),
-    }
+pub fn value_text(v: &FieldValue) -> String {
+    v.text()
 }
 
 /// Picoseconds as ns, µs or ms.
@@ -855,21 +844,21 @@ mod tests {
         let frame = [0x45u8, 0x40, 0x00];
         let version = Field {
             name: "version",
-            value: Value::Null,
+            value: FieldValue::Null,
             span: Span::new(0, 1),
             mask: Some(0xf0),
         };
         assert_eq!(bit_pattern(&frame, &version), "0100 ....");
         let df = Field {
             name: "dont_fragment",
-            value: Value::Null,
+            value: FieldValue::Null,
             span: Span::new(1, 2),
             mask: Some(0x40),
         };
         assert_eq!(bit_pattern(&frame, &df), ".1.. ....");
         let offset = Field {
             name: "fragment_offset",
-            value: Value::Null,
+            value: FieldValue::Null,
             span: Span::new(1, 3),
             mask: Some(0x1fff),
         };

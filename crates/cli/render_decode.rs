@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use layers_capture::LinkType;
-use layers_osi::{LayerRecord, OsiLayer, ProtocolId, StopKind};
+use layers_osi::{FieldValue, LayerRecord, OsiLayer, ProtocolId, StopKind};
 use layers_stack::{field_table, Dissection, Frame};
 use owo_colors::Style;
-use serde_json::Value;
 
 use crate::i18n::Msg;
 use crate::render::{devices_text, hex_dump, value_text};
@@ -108,27 +107,27 @@ pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::
     writeln!(out)
 }
 
-fn field_value(v: &Value) -> String {
+fn field_value(v: &FieldValue) -> String {
     match v {
-        Value::Array(items) if items.iter().any(Value::is_object) => {
+        FieldValue::List(items) if items.iter().any(FieldValue::is_object) => {
             items.iter().map(compact).collect::<Vec<_>>().join(", ")
         }
-        Value::Object(_) => compact(v),
+        FieldValue::Object(_) | FieldValue::Map(_) => compact(v),
         other => value_text(other),
     }
 }
 
-fn compact(v: &Value) -> String {
-    match v {
-        Value::Object(map) => {
-            let parts: Vec<String> = map
-                .iter()
-                .map(|(k, v)| format!("{k}={}", value_text(v)))
-                .collect();
-            format!("{{{}}}", parts.join(" "))
-        }
-        other => value_text(other),
-    }
+fn compact(v: &FieldValue) -> String {
+    let members: Vec<(&str, &FieldValue)> = match v {
+        FieldValue::Object(m) => m.iter().map(|(k, v)| (*k, v)).collect(),
+        FieldValue::Map(m) => m.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        other => return value_text(other),
+    };
+    let parts: Vec<String> = members
+        .iter()
+        .map(|(k, v)| format!("{k}={}", value_text(v)))
+        .collect();
+    format!("{{{}}}", parts.join(" "))
 }
 
 fn errors(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
@@ -147,7 +146,7 @@ fn errors(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
     Ok(())
 }
 
-fn field<'a>(rec: &'a LayerRecord, name: &str) -> Option<&'a Value> {
+fn field<'a>(rec: &'a LayerRecord, name: &str) -> Option<&'a FieldValue> {
     rec.field(name).map(|f| &f.value)
 }
 
@@ -176,7 +175,7 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
     };
     let mut line = format!("{} {} ", frame.frame, time);
     if let Some(arp) = find(ProtocolId::Arp) {
-        line += &match field(arp, "operation").and_then(Value::as_u64) {
+        line += &match field(arp, "operation").and_then(FieldValue::as_u64) {
             Some(2) => format!(
                 "ARP {} is at {}",
                 text(arp, "sender_ip"),
@@ -218,13 +217,15 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
                 }
             } else {
                 let len = field(t, "length")
-                    .and_then(Value::as_u64)
+                    .and_then(FieldValue::as_u64)
                     .unwrap_or(8)
                     .saturating_sub(8);
                 line += &format!(" UDP len={len}");
             }
         } else if let Some(icmp) = find(ProtocolId::Icmp).or_else(|| find(ProtocolId::Icmpv6)) {
-            let kind = field(icmp, "type").and_then(Value::as_u64).unwrap_or(255) as u8;
+            let kind = field(icmp, "type")
+                .and_then(FieldValue::as_u64)
+                .unwrap_or(255) as u8;
             let name = match icmp.protocol {
                 ProtocolId::Icmp => layers_ipv4::icmp_type_name(kind),
                 _ => layers_ipv4::icmpv6_type_name(kind),
@@ -273,22 +274,25 @@ fn app_summary(app: &LayerRecord) -> String {
     if let Some(status) = field(app, "status") {
         return format!("{name} {} {}", value_text(status), text(app, "reason"));
     }
-    if let Some(Value::Array(qs)) = field(app, "questions") {
-        let kind = if field(app, "response") == Some(&Value::Bool(true)) {
+    if let Some(FieldValue::List(qs)) = field(app, "questions") {
+        let kind = if field(app, "response") == Some(&FieldValue::Bool(true)) {
             "response"
         } else {
             "query"
         };
         let q = qs
             .first()
-            .map(|q| format!(" {} {}", value_text(&q["name"]), value_text(&q["type"])))
+            .map(|q| {
+                let part = |k: &str| q.get(k).map(value_text).unwrap_or_default();
+                format!(" {} {}", part("name"), part("type"))
+            })
             .unwrap_or_default();
         let answers = match field(app, "answers") {
-            Some(Value::Array(a)) if !a.is_empty() => {
+            Some(FieldValue::List(a)) if !a.is_empty() => {
                 format!(
                     " -> {}",
                     a.iter()
-                        .map(|x| value_text(&x["data"]))
+                        .map(|x| x.get("data").map(value_text).unwrap_or_default())
                         .collect::<Vec<_>>()
                         .join(",")
                 )
@@ -340,7 +344,7 @@ pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
             .filter_map(|f| {
                 let value = rec.field(f.name).map(|x| match x.value {
                     // One bit reads best as the bit.
-                    Value::Bool(b) => u8::from(b).to_string(),
+                    FieldValue::Bool(b) => u8::from(b).to_string(),
                     ref v => field_value(v),
                 })?;
                 let (s, e) = bit_range(f.offset, f.len, f.mask);

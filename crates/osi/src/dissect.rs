@@ -3,9 +3,8 @@
 
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
-use serde_json::Value;
 
-use crate::{Lang, OsiLayer, ProtocolId, Text};
+use crate::{FieldValue, Lang, OsiLayer, ProtocolId, Text};
 
 /// A byte range `[start, end)` in a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -96,7 +95,7 @@ pub struct Field {
     /// Name, as in the JSON contract.
     pub name: &'static str,
     /// Value, typed as the JSON contract says.
-    pub value: Value,
+    pub value: FieldValue,
     /// The bytes that hold it.
     pub span: Span,
     /// For a sub-byte field, its bits over `span` (see [`FieldSpec::mask`]).
@@ -136,7 +135,7 @@ impl LayerRecord {
     }
 
     /// Adds a field located by its spec, with the header starting at `base`.
-    pub fn push(&mut self, spec: &FieldSpec, base: usize, value: impl Into<Value>) {
+    pub fn push(&mut self, spec: &FieldSpec, base: usize, value: impl Into<FieldValue>) {
         self.fields.push(Field {
             name: spec.name,
             value: value.into(),
@@ -146,7 +145,7 @@ impl LayerRecord {
     }
 
     /// Adds a field with its own span (variable-length fields such as options).
-    pub fn push_at(&mut self, name: &'static str, span: Span, value: impl Into<Value>) {
+    pub fn push_at(&mut self, name: &'static str, span: Span, value: impl Into<FieldValue>) {
         self.fields.push(Field {
             name,
             value: value.into(),
@@ -162,7 +161,7 @@ impl LayerRecord {
         after: &str,
         name: &'static str,
         span: Span,
-        value: impl Into<Value>,
+        value: impl Into<FieldValue>,
     ) {
         let at = self
             .fields

@@ -36,11 +36,13 @@
 
 mod dissect;
 mod knowledge;
+mod value;
 
 pub use dissect::{find_spec, Field, FieldSpec, LayerRecord, Span, Stop, StopKind};
 pub use knowledge::{
     device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, ProtocolId, DEVICES, PROTOCOLS,
 };
+pub use value::FieldValue;
 
 /// The language of everything a user reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

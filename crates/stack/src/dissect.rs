@@ -12,13 +12,13 @@ use etherparse::{
 };
 use layers_application::{dns, http_headers, http_line, recognise, HttpLine};
 use layers_ethernet::{
-    ethertype_hex, Mac, ETHERNET2_FIELDS, ETHERNET2_LEN, IEEE8023_FIELDS, LLC_FIELDS, SLL2_FIELDS,
+    ethertype_hex, ETHERNET2_FIELDS, ETHERNET2_LEN, IEEE8023_FIELDS, LLC_FIELDS, SLL2_FIELDS,
     SLL2_LEN, SLL_FIELDS, SLL_LEN, VLAN_FIELDS, VLAN_TAG_LEN,
 };
+use layers_osi::FieldValue as Value;
 use layers_osi::{FieldSpec, LayerRecord, OsiLayer, ProtocolId, Span, Stop, StopKind, Text};
 use layers_physical as phy;
 use layers_transport::{tcp_option_name, TcpFlags, TCP_FIELDS, TCP_MIN_LEN, UDP_FIELDS, UDP_LEN};
-use serde_json::{json, Value};
 
 /// The layers of one frame, bottom-up, and what went wrong in them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -215,8 +215,8 @@ struct Walker<'a> {
     quoted: bool,
 }
 
-fn hex16(v: u16) -> String {
-    format!("0x{v:04x}")
+fn hex16(v: u16) -> Value {
+    Value::hex16(v)
 }
 
 fn truncated(
@@ -258,7 +258,7 @@ fn tcp_value(f: &FieldSpec, raw: u32) -> Value {
     match f.name {
         "header_length" => (raw * 4).into(),
         "flags" => TcpFlags(raw as u16).names().into(),
-        "checksum" => hex16(raw as u16).into(),
+        "checksum" => hex16(raw as u16),
         _ => raw.into(),
     }
 }
@@ -266,7 +266,7 @@ fn tcp_value(f: &FieldSpec, raw: u32) -> Value {
 /// A UDP header field's value from its raw bits.
 fn udp_value(f: &FieldSpec, raw: u32) -> Value {
     match f.name {
-        "checksum" => hex16(raw as u16).into(),
+        "checksum" => hex16(raw as u16),
         _ => raw.into(),
     }
 }
@@ -277,8 +277,8 @@ fn ipv4_value(f: &FieldSpec, raw: u32) -> Value {
         "header_length" => (raw * 4).into(),
         "fragment_offset" => (raw * 8).into(),
         "dont_fragment" | "more_fragments" => (raw == 1).into(),
-        "checksum" => hex16(raw as u16).into(),
-        "source" | "destination" => Ipv4Addr::from(raw).to_string().into(),
+        "checksum" => hex16(raw as u16),
+        "source" | "destination" => Ipv4Addr::from(raw).into(),
         _ => raw.into(),
     }
 }
@@ -325,7 +325,7 @@ impl Walker<'_> {
             return;
         }
         let type_or_length = u16::from_be_bytes([frame[12], frame[13]]);
-        let mac = |at: usize| Mac(frame[at..at + 6].try_into().expect("6 bytes")).to_string();
+        let mac = |at: usize| Value::Mac(frame[at..at + 6].try_into().expect("6 bytes"));
         if type_or_length <= 1500 {
             // IEEE 802.3: a length, then an LLC header.
             let t = IEEE8023_FIELDS;
@@ -368,7 +368,7 @@ impl Walker<'_> {
         rec.push(
             spec(ETHERNET2_FIELDS, "ethertype"),
             0,
-            ethertype_hex(type_or_length),
+            hex16(type_or_length),
         );
         self.push(rec);
         self.ethertype(ETHERNET2_LEN, type_or_length, ProtocolId::Ethernet2);
@@ -397,7 +397,7 @@ impl Walker<'_> {
                 let v = f.read(tag).expect("the tag holds 4 bytes");
                 match f.name {
                     "dei" => rec.push(f, off, v == 1),
-                    "ethertype" => rec.push(f, off, ethertype_hex(v as u16)),
+                    "ethertype" => rec.push(f, off, hex16(v as u16)),
                     _ => rec.push(f, off, v),
                 }
             }
@@ -452,8 +452,15 @@ impl Walker<'_> {
         for f in LLC_FIELDS.iter().filter(|f| f.offset + f.len <= hlen) {
             let v = f.read(data).expect("inside the header");
             match f.name {
-                "pid" => rec.push(f, off, ethertype_hex(v as u16)),
-                _ => rec.push(f, off, format!("0x{:0width$x}", v, width = f.len * 2)),
+                "pid" => rec.push(f, off, hex16(v as u16)),
+                _ => rec.push(
+                    f,
+                    off,
+                    Value::Hex {
+                        value: u64::from(v),
+                        digits: (f.len * 2) as u8,
+                    },
+                ),
             }
         }
         self.push(rec);
@@ -492,12 +499,12 @@ impl Walker<'_> {
         let addr_len = usize::from(if v2 { frame[11] } else { frame[5] }).min(8);
         for f in table {
             match f.name {
-                "protocol" => rec.push(
+                "protocol" => rec.push(f, 0, hex16(f.read(frame).expect("in the header") as u16)),
+                "address" => rec.push(
                     f,
                     0,
-                    ethertype_hex(f.read(frame).expect("in the header") as u16),
+                    Value::Bytes(frame[f.offset..f.offset + addr_len].to_vec()),
                 ),
-                "address" => rec.push(f, 0, hex::encode(&frame[f.offset..f.offset + addr_len])),
                 _ => rec.push(f, 0, f.read(frame).expect("in the header")),
             }
         }
@@ -556,10 +563,8 @@ impl Walker<'_> {
             }
             let bytes = &data[f.offset..f.offset + f.len];
             let value: Value = match f.name {
-                "protocol_type" => hex16(u16::from_be_bytes([bytes[0], bytes[1]])).into(),
-                "sender_mac" | "target_mac" => {
-                    Mac(bytes.try_into().expect("6 bytes")).to_string().into()
-                }
+                "protocol_type" => hex16(u16::from_be_bytes([bytes[0], bytes[1]])),
+                "sender_mac" | "target_mac" => Value::Mac(bytes.try_into().expect("6 bytes")),
                 "sender_ip" | "target_ip" => {
                     Ipv4Addr::from(<[u8; 4]>::try_from(bytes).expect("4 bytes"))
                         .to_string()
@@ -574,7 +579,7 @@ impl Walker<'_> {
             rec.push_at(
                 "addresses",
                 rest,
-                hex::encode(&data[layers_arp::ARP_FIXED_LEN..len]),
+                Value::Bytes(data[layers_arp::ARP_FIXED_LEN..len].to_vec()),
             );
         }
         self.push(rec);
@@ -715,7 +720,7 @@ impl Walker<'_> {
         let mut option_problem = None;
         if ihl > 20 {
             let span = Span::new(off + 20, off + ihl);
-            rec.push_at("options", span, hex::encode(options));
+            rec.push_at("options", span, Value::Bytes(options.to_vec()));
             let (list, problem) = ipv4_options(options);
             rec.push_at("option_list", span, list);
             option_problem = problem;
@@ -832,18 +837,14 @@ impl Walker<'_> {
         let hlen = layers_ipv4::IPV6_LEN + exts_len;
         let mut rec = record(P, Span::new(off, end), Span::new(off, off + hlen));
         let t = layers_ipv4::IPV6_FIELDS;
-        rec.push(spec(t, "version"), off, 6);
+        rec.push(spec(t, "version"), off, 6u8);
         rec.push(spec(t, "traffic_class"), off, h.traffic_class());
         rec.push(spec(t, "flow_label"), off, h.flow_label().value());
         rec.push(spec(t, "payload_length"), off, payload_len);
         rec.push(spec(t, "next_header"), off, h.next_header().0);
         rec.push(spec(t, "hop_limit"), off, h.hop_limit());
-        rec.push(spec(t, "source"), off, h.source_addr().to_string());
-        rec.push(
-            spec(t, "destination"),
-            off,
-            h.destination_addr().to_string(),
-        );
+        rec.push(spec(t, "source"), off, Value::Ipv6(h.source()));
+        rec.push(spec(t, "destination"), off, Value::Ipv6(h.destination()));
         if exts_len > 0 {
             rec.push_at(
                 "extension_headers",
@@ -1039,7 +1040,7 @@ impl Walker<'_> {
             rec.push_at(
                 "options",
                 Span::new(off + hlen, off + hlen),
-                Vec::<Value>::new(),
+                Value::List(Vec::new()),
             );
         }
         rec.push_at(
@@ -1299,14 +1300,14 @@ impl Walker<'_> {
                     rec.push_at("status", line_span, status);
                     rec.push_at("reason", line_span, reason);
                 }
-                None => rec.push_at("command", line_span, line),
+                None => rec.push_at("command", line_span, line.to_string()),
             }
             if rec.protocol == ProtocolId::Http {
-                let headers: serde_json::Map<String, Value> = http_headers(data)
+                let headers = http_headers(data)
                     .into_iter()
-                    .map(|(k, v)| (k, Value::String(v)))
+                    .map(|(k, v)| (k, Value::Text(v)))
                     .collect();
-                rec.push_at("headers", span, Value::Object(headers));
+                rec.push_at("headers", span, Value::Map(headers));
             }
         }
         let mut problem = None;
@@ -1352,8 +1353,12 @@ impl Walker<'_> {
             let padded = phy::pad(self.frame);
             let start = Span::new(0, 0);
             let after = Span::new(len, len);
-            rec.push_at("preamble", start, hex::encode(phy::PREAMBLE));
-            rec.push_at("sfd", start, format!("0x{:02x}", phy::SFD));
+            rec.push_at("preamble", start, Value::Bytes(phy::PREAMBLE.to_vec()));
+            let sfd = Value::Hex {
+                value: u64::from(phy::SFD),
+                digits: 2,
+            };
+            rec.push_at("sfd", start, sfd);
             let padding = (len - content_end) + phy::padding_for(len);
             rec.push_at("padding", Span::new(content_end, len), padding);
             // As Wireshark shows it: the four bytes in the order they follow the frame.
@@ -1361,7 +1366,7 @@ impl Walker<'_> {
             match fcs {
                 Some(found) => {
                     let span = Span::new(len, len + found.len());
-                    rec.push_at("fcs", span, format!("0x{}", hex::encode(found)));
+                    rec.push_at("fcs", span, fcs_value(found));
                     let valid = found == computed;
                     rec.push_at("fcs_valid", span, valid);
                     if !valid {
@@ -1373,7 +1378,7 @@ impl Walker<'_> {
                         self.stop(ProtocolId::Ethernet2, len, kind);
                     }
                 }
-                None => rec.push_at("fcs", after, format!("0x{}", hex::encode(computed))),
+                None => rec.push_at("fcs", after, fcs_value(&computed)),
             }
             rec.push_at("interframe_gap", after, phy::INTERFRAME_GAP);
         }
@@ -1396,23 +1401,32 @@ impl Walker<'_> {
 
 fn dns_fields(rec: &mut LayerRecord, off: usize, msg: &dns::Dns) {
     rec.push_at("id", Span::new(off, off + 2), msg.id);
-    rec.push_at(
-        "flags",
-        Span::new(off + 2, off + 4),
-        format!("0x{:04x}", msg.flags),
-    );
+    rec.push_at("flags", Span::new(off + 2, off + 4), hex16(msg.flags));
     rec.push_at("response", Span::new(off + 2, off + 3), msg.is_response());
     rec.push_at("rcode", Span::new(off + 3, off + 4), msg.rcode());
     let questions: Vec<Value> = msg
         .questions
         .iter()
-        .map(|q| json!({"name": q.name, "type": dns::type_name(q.qtype), "class": q.class}))
+        .map(|q| {
+            Value::Object(vec![
+                ("name", q.name.clone().into()),
+                ("type", dns::type_name(q.qtype).into()),
+                ("class", q.class.into()),
+            ])
+        })
         .collect();
     rec.push_at("questions", Span::new(off + 4, off + 6), questions);
     let answers: Vec<Value> = msg
         .answers
         .iter()
-        .map(|a| json!({"name": a.name, "type": dns::type_name(a.rtype), "ttl": a.ttl, "data": a.data}))
+        .map(|a| {
+            Value::Object(vec![
+                ("name", a.name.clone().into()),
+                ("type", dns::type_name(a.rtype).into()),
+                ("ttl", a.ttl.into()),
+                ("data", a.data.clone().into()),
+            ])
+        })
         .collect();
     rec.push_at("answers", Span::new(off + 6, off + 8), answers);
 }
@@ -1438,18 +1452,21 @@ fn ipv4_options(options: &[u8]) -> (Vec<Value>, Option<(usize, String)>) {
         let name = layers_ipv4::ipv4_option_name(kind);
         match kind {
             0 => {
-                out.push(json!({"kind": name}));
+                out.push(Value::Object(vec![("kind", name.into())]));
                 break;
             }
             1 => {
-                out.push(json!({"kind": name}));
+                out.push(Value::Object(vec![("kind", name.into())]));
                 at += 1;
             }
             _ => {
                 let len = options.get(at + 1).copied().map(usize::from);
                 match len {
                     Some(len) if len >= 2 && at + len <= options.len() => {
-                        out.push(json!({"kind": name, "length": len}));
+                        out.push(Value::Object(vec![
+                            ("kind", name.into()),
+                            ("length", len.into()),
+                        ]));
                         at += len;
                     }
                     _ => {
@@ -1465,30 +1482,41 @@ fn ipv4_options(options: &[u8]) -> (Vec<Value>, Option<(usize, String)>) {
     (out, None)
 }
 
+/// A TCP option as the JSON contract has it: `{"kind": name, "value": ...}`.
+fn option(kind: u8, value: Option<Value>) -> Value {
+    let mut members = vec![("kind", Value::Name(tcp_option_name(kind)))];
+    if let Some(v) = value {
+        members.push(("value", v));
+    }
+    Value::Object(members)
+}
+
+/// An FCS as Wireshark shows it: `0x` and its four bytes in the order they follow the frame.
+fn fcs_value(bytes: &[u8]) -> Value {
+    Value::Hex {
+        value: bytes.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)),
+        digits: (bytes.len() * 2) as u8,
+    }
+}
+
 /// A TCP header's options as the JSON contract has them, and the first problem, if any.
 fn tcp_options(items: TcpOptionsIterator<'_>) -> (Vec<Value>, Option<String>) {
     let mut out = Vec::new();
     for item in items {
         match item {
             Ok(opt) => out.push(match opt {
-                TcpOptionElement::Noop => json!({"kind": tcp_option_name(1)}),
-                TcpOptionElement::MaximumSegmentSize(v) => {
-                    json!({"kind": tcp_option_name(2), "value": v})
-                }
-                TcpOptionElement::WindowScale(v) => json!({"kind": tcp_option_name(3), "value": v}),
-                TcpOptionElement::SelectiveAcknowledgementPermitted => {
-                    json!({"kind": tcp_option_name(4)})
-                }
+                TcpOptionElement::Noop => option(1, None),
+                TcpOptionElement::MaximumSegmentSize(v) => option(2, Some(v.into())),
+                TcpOptionElement::WindowScale(v) => option(3, Some(v.into())),
+                TcpOptionElement::SelectiveAcknowledgementPermitted => option(4, None),
                 TcpOptionElement::SelectiveAcknowledgement(first, rest) => {
-                    let blocks: Vec<[u32; 2]> = std::iter::once(first)
+                    let blocks: Vec<Value> = std::iter::once(first)
                         .chain(rest.into_iter().flatten())
-                        .map(|(l, r)| [l, r])
+                        .map(|(l, r)| vec![l, r].into())
                         .collect();
-                    json!({"kind": tcp_option_name(5), "value": blocks})
+                    option(5, Some(Value::List(blocks)))
                 }
-                TcpOptionElement::Timestamp(val, ecr) => {
-                    json!({"kind": tcp_option_name(8), "value": [val, ecr]})
-                }
+                TcpOptionElement::Timestamp(val, ecr) => option(8, Some(vec![val, ecr].into())),
             }),
             Err(e) => return (out, Some(e.to_string())),
         }

@@ -1361,7 +1361,7 @@ mod tests {
         let last = dissect_ethernet(&data.last().unwrap().bytes);
         let field = |d: &crate::Dissection, p: &str, n: &str| {
             let id = ProtocolId::named(p).unwrap();
-            d.layer(id).unwrap().field(n).unwrap().value.clone()
+            d.layer(id).unwrap().field(n).unwrap().value.to_json()
         };
         assert_eq!(field(&first, "IPv4", "ttl"), 64);
         assert_eq!(field(&last, "IPv4", "ttl"), 63);
@@ -1497,7 +1497,7 @@ mod tests {
         let d = dissect_ethernet(&last.bytes);
         let field = |p: &str, n: &str| {
             let id = ProtocolId::named(p).unwrap();
-            d.layer(id).unwrap().field(n).unwrap().value.clone()
+            d.layer(id).unwrap().field(n).unwrap().value.to_json()
         };
         assert_eq!(field("IPv4", "source"), "203.0.113.2");
         assert_eq!(field("TCP", "source_port"), 40000);

@@ -36,7 +36,7 @@ fn names(d: &Dissection) -> Vec<&str> {
 fn field(d: &Dissection, protocol: &str, name: &str) -> Value {
     d.layer(ProtocolId::named(protocol).unwrap())
         .and_then(|l| l.field(name))
-        .map(|f| f.value.clone())
+        .map(|f| f.value.to_json())
         .unwrap_or_else(|| panic!("{protocol}.{name} missing"))
 }
 
@@ -111,7 +111,7 @@ fn loopback_segments_show_the_checksum_offload_pattern() {
             d.layers
                 .last()
                 .and_then(|l| l.field("text"))
-                .map(|f| f.value.clone())
+                .map(|f| f.value.to_json())
         })
         .collect();
     assert_eq!(texts, [json!("你好"), json!("你也好")]);
@@ -536,7 +536,7 @@ proptest! {
             let d = dissect_ethernet(frame);
             prop_assert!(d.errors.is_empty(), "{:?}", d.errors);
             let l4 = d.layers.iter().find(|l| matches!(l.protocol, ProtocolId::Tcp | ProtocolId::Udp | ProtocolId::Icmp)).unwrap();
-            let valid = &l4.field("checksum_valid").unwrap().value;
+            let valid = &l4.field("checksum_valid").unwrap().value.to_json();
             prop_assert!(valid == &json!(true) || valid.is_null(), "{}", valid);
             prop_assert_eq!(field(&d, "IPv4", "checksum_valid"), json!(true));
         }

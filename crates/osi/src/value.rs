@@ -1,0 +1,366 @@
+//! Typed field values: what a dissected field holds, kept as the wire gave it (a MAC as its
+//! six bytes, a checksum as its number) and turned into text only when a view asks.
+//!
+//! Serialised, each value is exactly what DESIGN.md's JSON contract says: addresses and hex
+//! fields as strings, counts as numbers, flags as an array of names, options as objects.
+
+use std::fmt::{self, Write as _};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+/// The value of one dissected field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    /// No value: a checksum that cannot be verified, an unused one.
+    Null,
+    /// A one-bit flag or a verdict.
+    Bool(bool),
+    /// A count, a port, a length, a type number.
+    Uint(u64),
+    /// A MAC address, written `02:00:c0:a8:0b:22`.
+    Mac([u8; 6]),
+    /// An IPv4 address, written `192.168.11.34`.
+    Ipv4([u8; 4]),
+    /// An IPv6 address, written as RFC 5952 says.
+    Ipv6([u8; 16]),
+    /// A number written in hex with a fixed count of digits (`0x0800`, `0x03`).
+    Hex {
+        /// The number.
+        value: u64,
+        /// How many hex digits.
+        digits: u8,
+    },
+    /// Bytes written as hex digits without a prefix (options, addresses of other sizes).
+    Bytes(Vec<u8>),
+    /// The names of the bits set in `bits`, `names[i]` naming bit `i`: TCP's flags.
+    Flags {
+        /// The bits.
+        bits: u16,
+        /// The name of each bit, least significant first.
+        names: &'static [&'static str],
+    },
+    /// A name from a table.
+    Name(&'static str),
+    /// Text found in the frame (a preview, a DNS name, an HTTP header).
+    Text(String),
+    /// A list of values.
+    List(Vec<FieldValue>),
+    /// An object with named members (a TCP option: kind and value).
+    Object(Vec<(&'static str, FieldValue)>),
+    /// An object whose member names come from the frame (HTTP headers).
+    Map(Vec<(String, FieldValue)>),
+}
+
+impl FieldValue {
+    /// A 16-bit checksum or type as `0x....`.
+    pub fn hex16(value: u16) -> FieldValue {
+        FieldValue::Hex {
+            value: u64::from(value),
+            digits: 4,
+        }
+    }
+
+    /// The number, for a count or a type.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            FieldValue::Uint(n) => Some(*n),
+            FieldValue::Hex { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The flag or verdict.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            FieldValue::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The items of a list.
+    pub fn as_list(&self) -> Option<&[FieldValue]> {
+        match self {
+            FieldValue::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&FieldValue> {
+        match self {
+            FieldValue::Object(members) => members.iter().find(|(k, _)| *k == key).map(|m| &m.1),
+            FieldValue::Map(members) => members.iter().find(|(k, _)| k == key).map(|m| &m.1),
+            _ => None,
+        }
+    }
+
+    /// Whether it is an object (of either kind).
+    pub fn is_object(&self) -> bool {
+        matches!(self, FieldValue::Object(_) | FieldValue::Map(_))
+    }
+
+    /// The value as the JSON contract has it.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Writes the value's short text form into `out`: a string without quotes, a list
+    /// joined by commas, an option as `kind=value`, nothing as `-`.
+    pub fn write_text(&self, out: &mut String) {
+        match self {
+            FieldValue::Null => out.push('-'),
+            FieldValue::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_text(out);
+                }
+            }
+            FieldValue::Flags { bits, names } => {
+                for (i, name) in set_names(*bits, names).enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(name);
+                }
+            }
+            FieldValue::Object(_) | FieldValue::Map(_) => {
+                match (self.get("kind"), self.get("value")) {
+                    (Some(k), Some(v)) => {
+                        k.write_text(out);
+                        out.push('=');
+                        v.write_text(out);
+                    }
+                    (Some(k), None) => k.write_text(out),
+                    _ => out.push_str(&self.to_json().to_string()),
+                }
+            }
+            other => {
+                let _ = write!(out, "{}", Scalar(other));
+            }
+        }
+    }
+
+    /// The value's short text form (see [`FieldValue::write_text`]).
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        self.write_text(&mut s);
+        s
+    }
+}
+
+/// The names of the bits set in `bits`, least significant first.
+fn set_names(
+    bits: u16,
+    names: &'static [&'static str],
+) -> impl Iterator<Item = &'static str> + 'static {
+    names
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| *i < 16 && bits & (1 << i) != 0)
+        .map(|(_, n)| *n)
+}
+
+/// A value that is one JSON scalar written as text: what it serialises to, without quotes.
+struct Scalar<'a>(&'a FieldValue);
+
+impl fmt::Display for Scalar<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            FieldValue::Null => f.write_str("null"),
+            FieldValue::Bool(b) => write!(f, "{b}"),
+            FieldValue::Uint(n) => write!(f, "{n}"),
+            FieldValue::Mac(m) => write!(
+                f,
+                "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+                m[0], m[1], m[2], m[3], m[4], m[5]
+            ),
+            FieldValue::Ipv4(a) => write!(f, "{}", Ipv4Addr::from(*a)),
+            FieldValue::Ipv6(a) => write!(f, "{}", Ipv6Addr::from(*a)),
+            FieldValue::Hex { value, digits } => {
+                write!(f, "0x{value:0width$x}", width = usize::from(*digits))
+            }
+            FieldValue::Bytes(b) => {
+                for x in b {
+                    write!(f, "{x:02x}")?;
+                }
+                Ok(())
+            }
+            FieldValue::Name(s) => f.write_str(s),
+            FieldValue::Text(s) => f.write_str(s),
+            // Not scalars: written by write_text.
+            FieldValue::Flags { .. }
+            | FieldValue::List(_)
+            | FieldValue::Object(_)
+            | FieldValue::Map(_) => Ok(()),
+        }
+    }
+}
+
+impl Serialize for FieldValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FieldValue::Null => s.serialize_unit(),
+            FieldValue::Bool(b) => s.serialize_bool(*b),
+            FieldValue::Uint(n) => s.serialize_u64(*n),
+            FieldValue::Name(n) => s.serialize_str(n),
+            FieldValue::Text(t) => s.serialize_str(t),
+            FieldValue::Flags { bits, names } => {
+                let mut seq = s.serialize_seq(None)?;
+                for name in set_names(*bits, names) {
+                    seq.serialize_element(name)?;
+                }
+                seq.end()
+            }
+            FieldValue::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            FieldValue::Object(members) => {
+                let mut map = s.serialize_map(Some(members.len()))?;
+                for (k, v) in members {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            FieldValue::Map(members) => {
+                let mut map = s.serialize_map(Some(members.len()))?;
+                for (k, v) in members {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            scalar => s.collect_str(&Scalar(scalar)),
+        }
+    }
+}
+
+macro_rules! from_uint {
+    ($($t:ty),*) => {$(
+        impl From<$t> for FieldValue {
+            fn from(n: $t) -> FieldValue {
+                FieldValue::Uint(n as u64)
+            }
+        }
+    )*};
+}
+from_uint!(u8, u16, u32, u64, usize);
+
+impl From<bool> for FieldValue {
+    fn from(b: bool) -> FieldValue {
+        FieldValue::Bool(b)
+    }
+}
+
+impl From<Option<bool>> for FieldValue {
+    fn from(b: Option<bool>) -> FieldValue {
+        b.map_or(FieldValue::Null, FieldValue::Bool)
+    }
+}
+
+impl From<&'static str> for FieldValue {
+    fn from(s: &'static str) -> FieldValue {
+        FieldValue::Name(s)
+    }
+}
+
+impl From<String> for FieldValue {
+    fn from(s: String) -> FieldValue {
+        FieldValue::Text(s)
+    }
+}
+
+impl<T: Into<FieldValue>> From<Vec<T>> for FieldValue {
+    fn from(items: Vec<T>) -> FieldValue {
+        FieldValue::List(items.into_iter().map(Into::into).collect())
+    }
+}
+
+impl From<Ipv4Addr> for FieldValue {
+    fn from(a: Ipv4Addr) -> FieldValue {
+        FieldValue::Ipv4(a.octets())
+    }
+}
+
+impl From<Ipv6Addr> for FieldValue {
+    fn from(a: Ipv6Addr) -> FieldValue {
+        FieldValue::Ipv6(a.octets())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const FLAGS: &[&str] = &["FIN", "SYN", "RST", "PSH", "ACK"];
+
+    #[test]
+    fn values_serialise_as_the_json_contract_says() {
+        let cases: Vec<(FieldValue, serde_json::Value)> = vec![
+            (
+                FieldValue::Mac([2, 0, 0xc0, 0xa8, 0x0b, 0x22]),
+                json!("02:00:c0:a8:0b:22"),
+            ),
+            (FieldValue::Ipv4([192, 168, 11, 34]), json!("192.168.11.34")),
+            (
+                FieldValue::Ipv6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x22).octets()),
+                json!("2001:db8::22"),
+            ),
+            (FieldValue::hex16(0x0800), json!("0x0800")),
+            (
+                FieldValue::Hex {
+                    value: 3,
+                    digits: 2,
+                },
+                json!("0x03"),
+            ),
+            (FieldValue::Bytes(vec![1, 0xab]), json!("01ab")),
+            (
+                FieldValue::Flags {
+                    bits: 0x12,
+                    names: FLAGS,
+                },
+                json!(["SYN", "ACK"]),
+            ),
+            (FieldValue::Uint(65495), json!(65495)),
+            (FieldValue::Null, json!(null)),
+            (
+                FieldValue::Object(vec![("kind", "MSS".into()), ("value", 1460u16.into())]),
+                json!({"kind": "MSS", "value": 1460}),
+            ),
+            (
+                FieldValue::Map(vec![("Host".to_string(), "x".into())]),
+                json!({"Host": "x"}),
+            ),
+        ];
+        for (value, want) in cases {
+            assert_eq!(value.to_json(), want, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn text_forms_are_short() {
+        assert_eq!(FieldValue::Null.text(), "-");
+        assert_eq!(
+            FieldValue::Flags {
+                bits: 0x11,
+                names: FLAGS
+            }
+            .text(),
+            "FIN,ACK"
+        );
+        let mss = FieldValue::Object(vec![("kind", "MSS".into()), ("value", 1460u16.into())]);
+        assert_eq!(mss.text(), "MSS=1460");
+        let list = FieldValue::List(vec![mss, FieldValue::Object(vec![("kind", "NOP".into())])]);
+        assert_eq!(list.text(), "MSS=1460,NOP");
+        assert_eq!(FieldValue::Text("你好".into()).text(), "你好");
+        assert_eq!(FieldValue::Bool(true).text(), "true");
+    }
+}
