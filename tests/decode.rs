@@ -627,3 +627,169 @@ fn a_capture_that_keeps_the_fcs_has_it_checked_not_read_as_padding() {
         }
     }
 }
+
+/// A capture made by bench/gen-capture.py, and its ground truth; `None` (said) without python3.
+fn generated(frames: usize) -> Option<(String, Value)> {
+    let dir = temp_dir(&format!("generated-{frames}"));
+    let pcap = dir.join("mixed.pcap");
+    let script = format!("{}/bench/gen-capture.py", env!("CARGO_MANIFEST_DIR"));
+    let made = Command::new("python3")
+        .args([&script, &frames.to_string(), pcap.to_str().unwrap()])
+        .output();
+    match made {
+        Ok(o) if o.status.success() => {}
+        other => {
+            eprintln!("skipped: python3 could not run bench/gen-capture.py: {other:?}");
+            return None;
+        }
+    }
+    let truth = std::fs::read_to_string(dir.join("mixed.pcap.truth.json")).unwrap();
+    Some((
+        pcap.to_str().unwrap().to_string(),
+        serde_json::from_str(&truth).unwrap(),
+    ))
+}
+
+#[test]
+fn every_view_is_the_same_on_any_number_of_threads() {
+    let Some((pcap, _)) = generated(6000) else {
+        return;
+    };
+    for view in [
+        "--stats",
+        "--oneline",
+        "--json",
+        "--hex",
+        "--diagram",
+        "--count=6000",
+    ] {
+        let one = run(&["decode", &pcap, view, "--threads", "1"]);
+        assert!(one.status.success(), "{view}: {}", stderr(&one));
+        assert!(!one.stdout.is_empty());
+        for n in ["2", "3", "8"] {
+            let many = run(&["decode", &pcap, view, "--threads", n]);
+            assert!(
+                one.stdout == many.stdout,
+                "{view} with {n} threads differs from one thread"
+            );
+        }
+    }
+    // Selections cut the same frames whatever the thread count.
+    for sel in [["--skip", "4000"], ["--count", "7"], ["--frame", "5999"]] {
+        let one = run(&[
+            "decode",
+            &pcap,
+            "--oneline",
+            sel[0],
+            sel[1],
+            "--threads",
+            "1",
+        ]);
+        let two = run(&[
+            "decode",
+            &pcap,
+            "--oneline",
+            sel[0],
+            sel[1],
+            "--threads",
+            "2",
+        ]);
+        assert_eq!(stdout(&one), stdout(&two), "{sel:?}");
+    }
+}
+
+#[test]
+fn stats_count_what_the_generator_built() {
+    let Some((pcap, truth)) = generated(20000) else {
+        return;
+    };
+    let o = run(&["decode", &pcap, "--stats"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    // Every protocol path and prefix, with the frames that reach it.
+    let mut want = std::collections::BTreeMap::<Vec<String>, u64>::new();
+    for (path, n) in truth["paths"].as_object().unwrap() {
+        let names: Vec<String> = path.split('/').map(str::to_string).collect();
+        for depth in 1..=names.len() {
+            *want.entry(names[..depth].to_vec()).or_default() += n.as_u64().unwrap();
+        }
+    }
+    let mut got = std::collections::BTreeMap::<Vec<String>, u64>::new();
+    let mut stack: Vec<String> = Vec::new();
+    for line in text.lines().skip(2).take_while(|l| !l.is_empty()) {
+        let depth = (line.len() - line.trim_start().len()) / 2;
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        let frames: u64 = cols[cols.len() - 2].parse().unwrap();
+        let name = cols[..cols.len() - 2].join(" ");
+        stack.truncate(depth);
+        stack.push(name);
+        got.insert(stack.clone(), frames);
+    }
+    assert_eq!(got, want);
+    let first = text.lines().next().unwrap();
+    let total = format!(
+        "{} frames, {} bytes",
+        truth["frames"].as_u64().unwrap(),
+        truth["bytes"].as_u64().unwrap()
+    );
+    assert!(first.contains(&total), "{first}");
+}
+
+/// The bytes of `file` up to the end of its first frame: the pcap header and first record, or
+/// the pcapng blocks up to the first enhanced packet block.
+fn through_first_frame(file: &str) -> (Vec<u8>, Vec<u8>) {
+    let data = std::fs::read(fixture(file)).unwrap();
+    let le32 = |at: usize| u32::from_le_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+    let end = if data[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
+        let mut at = 0;
+        loop {
+            let (kind, len) = (le32(at), le32(at + 4));
+            at += len;
+            if kind == 6 {
+                break at;
+            }
+        }
+    } else {
+        24 + 16 + le32(24 + 8)
+    };
+    (data[..end].to_vec(), data[end..].to_vec())
+}
+
+#[test]
+fn standard_input_is_shown_frame_by_frame_as_it_arrives() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+    for file in ["loopback-tcp-hello.pcap", "loopback-udp.pcapng"] {
+        let (first, rest) = through_first_frame(file);
+        let mut child = layers()
+            .args(["decode", "-", "--oneline"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&first).unwrap();
+        stdin.flush().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let first = lines.next().and_then(Result::ok);
+            tx.send(first).unwrap();
+            lines.count()
+        });
+        // The first frame is shown while the writer still holds the pipe open.
+        let line = rx.recv_timeout(Duration::from_secs(10));
+        assert!(
+            matches!(&line, Ok(Some(l)) if l.starts_with("1 ")),
+            "{file}: {line:?}"
+        );
+        stdin.write_all(&rest).unwrap();
+        drop(stdin);
+        let more = reader.join().unwrap();
+        assert!(child.wait().unwrap().success());
+        assert!(more >= 1, "{file}: {more} more lines");
+    }
+}

@@ -407,6 +407,10 @@ pub struct DecodeArgs {
     /// Skip the first N frames
     #[arg(long, value_name = "N", help_heading = "Frames")]
     pub skip: Option<u64>,
+
+    /// Dissect on N threads (default: every core); the output is the same for any N
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }
 
 const ENCODE_EXAMPLES: &str = "\

@@ -3,12 +3,12 @@
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 
-use layers_capture::{open, InputFormat, LinkType, RawFrame};
-use layers_stack::{dissect_with_fcs, Frame, Link};
+use layers_capture::{open, FrameInfo, Frames, InputFormat, LinkType, ReadError};
+use layers_stack::{dissect_into, dissect_with_fcs, Detail, Dissection, Frame, Link, Stats};
 
 use crate::args::{DecodeArgs, InputFormatArg};
 use crate::i18n::Msg;
-use crate::render_decode::{self as view, Stats};
+use crate::render_decode as view;
 use crate::{CliError, Ui};
 
 /// The stack's link type for a capture's.
@@ -58,24 +58,221 @@ impl Selection {
     }
 }
 
+/// The view chosen on the command line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    Tree,
+    Oneline,
+    Json,
+    Hex,
+    Diagram,
+    Stats,
+}
+
+impl View {
+    fn of(args: &DecodeArgs) -> View {
+        if args.stats {
+            View::Stats
+        } else if args.json {
+            View::Json
+        } else if args.oneline {
+            View::Oneline
+        } else if args.hex {
+            View::Hex
+        } else if args.diagram {
+            View::Diagram
+        } else {
+            View::Tree
+        }
+    }
+}
+
+/// Frames read together and handed to one worker: their bytes back to back.
+#[derive(Default)]
+struct Batch {
+    data: Vec<u8>,
+    frames: Vec<(FrameInfo, std::ops::Range<usize>)>,
+}
+
+/// A batch holds about this many bytes, or this many frames, before it is handed over.
+const BATCH_BYTES: usize = 1 << 20;
+const BATCH_FRAMES: usize = 2048;
+
+/// What one worker keeps between frames: its reused dissection and its share of the stats.
+struct Worker {
+    ui: Ui,
+    view: View,
+    dissection: Dissection,
+    stats: Stats,
+}
+
+impl Worker {
+    fn new(ui: Ui, view: View) -> Worker {
+        Worker {
+            ui,
+            view,
+            dissection: Dissection::default(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// Dissects one frame, and renders it into `out` or counts it.
+    fn frame(&mut self, info: &FrameInfo, data: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+        let link = link_of(info.link);
+        if self.view == View::Stats {
+            let d = &mut self.dissection;
+            dissect_into(
+                link,
+                data,
+                info.original_length,
+                info.fcs_len,
+                Detail::Summary,
+                d,
+            );
+            self.stats.add(d, data.len());
+            return Ok(());
+        }
+        let d = dissect_with_fcs(link, data, info.original_length, info.fcs_len);
+        let frame = Frame::new(info.number, info.time, data.len(), info.original_length, d);
+        let ui = &self.ui;
+        match self.view {
+            View::Json => {
+                serde_json::to_writer(&mut *out, &frame).map_err(io::Error::from)?;
+                writeln!(out)
+            }
+            View::Oneline => view::oneline(out, ui, &frame),
+            View::Hex => view::hex(out, ui, &frame, data),
+            View::Diagram => view::diagrams(out, ui, &frame),
+            View::Tree => view::tree(out, ui, &frame, info.link),
+            View::Stats => Ok(()),
+        }
+    }
+
+    fn batch(&mut self, batch: &Batch) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        for (info, range) in &batch.frames {
+            self.frame(info, &batch.data[range.clone()], &mut out)?;
+        }
+        Ok(out)
+    }
+}
+
+/// Reads the selected frames into batches; at the end, the error that stopped the reading.
+struct Reader {
+    frames: Frames,
+    select: Selection,
+    shown: u64,
+    done: bool,
+    /// An input error met after some frames of a batch: reported after they are shown.
+    pending: Option<ReadError>,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+impl Reader {
+    /// The next batch of at most `limit` frames (empty at the end of the input).
+    fn batch(&mut self, limit: usize) -> Result<Batch, ReadError> {
+        if let Some(e) = self.pending.take() {
+            return Err(e);
+        }
+        let mut b = Batch::default();
+        while !self.done && b.frames.len() < limit && b.data.len() < BATCH_BYTES {
+            let start = b.data.len();
+            let info = match self.frames.next_into(&mut b.data) {
+                None => {
+                    self.done = true;
+                    break;
+                }
+                Some(Err(e)) => {
+                    self.done = true;
+                    b.data.truncate(start);
+                    if b.frames.is_empty() {
+                        return Err(e);
+                    }
+                    self.pending = Some(e);
+                    break;
+                }
+                Some(Ok(info)) => info,
+            };
+            if let Some(bar) = &self.progress {
+                bar.set_position(self.frames.consumed());
+                if info.number % 1024 == 0 {
+                    bar.set_message(info.number.to_string());
+                }
+            }
+            if !self.select.wants(info.number, self.shown) {
+                b.data.truncate(start);
+                if self.select.done(info.number, self.shown) {
+                    self.done = true;
+                }
+                continue;
+            }
+            self.shown += 1;
+            b.frames.push((info, start..b.data.len()));
+            if self.select.done(info.number, self.shown) {
+                self.done = true;
+            }
+        }
+        Ok(b)
+    }
+}
+
+/// A progress bar on a terminal's stderr (never in a pipe): bytes, frames and their rate,
+/// and the time left when the input's size is known.
+fn progress_bar(size: Option<u64>, lang: layers_osi::Lang) -> Option<indicatif::ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let frames = Msg::FramesWord.get(lang);
+    let bar = match size {
+        Some(n) if n > 0 => {
+            let bar = indicatif::ProgressBar::new(n);
+            let template = format!(
+                "{{bar:30}} {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {{msg}} {frames} ETA {{eta}}"
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(&template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        }
+        _ => {
+            let bar = indicatif::ProgressBar::new_spinner();
+            let template = format!("{{spinner}} {{bytes}} {{msg}} {frames} {{elapsed}}");
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(&template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar
+        }
+    };
+    bar.set_message("0");
+    Some(bar)
+}
+
 /// Runs `layers decode`.
 pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = ui.lang;
     let zh = lang == layers_osi::Lang::Zh;
-    let name = if args.input == "-" {
+    let stdin = args.input == "-";
+    let name = if stdin {
         "<stdin>".to_string()
     } else {
         args.input.clone()
     };
-    let input: Box<dyn Read + Send> = if args.input == "-" {
+    let (input, size): (Box<dyn Read + Send>, Option<u64>) = if stdin {
         if io::stdin().is_terminal() {
             return Err(CliError::Usage(Msg::NoInput.get(lang).to_string()));
         }
-        Box::new(io::stdin())
+        (Box::new(io::stdin()), None)
     } else {
         let file = File::open(&args.input)
             .map_err(|e| CliError::Input(Msg::ReadInput.fill(lang, &[&name, &e])))?;
-        Box::new(file)
+        let size = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        (Box::new(file), size)
     };
     if matches!(args.frame, Some(0)) {
         let msg = Msg::BadValue.fill(lang, &[&"--frame", &0, &Msg::ExpFrameNumber.get(lang)]);
@@ -85,73 +282,147 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         Ok(f) => f,
         Err(e) => return Err(CliError::Input(format!("{name}: {}", e.message(zh)))),
     };
-    let select = Selection {
-        frame: args.frame,
-        skip: args.skip.unwrap_or(0),
-        count: args.count,
-    };
-    let mut stats = Stats::default();
-    let mut shown = 0u64;
-    // Long work shows its progress on a terminal's stderr, never in piped output.
-    let progress = (io::stderr().is_terminal() && args.frame.is_none()).then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} frames {elapsed}")
-                .expect("a valid template"),
-        );
-        bar
-    });
-    for item in frames {
-        if let Some(bar) = &progress {
-            bar.inc(1);
-        }
-        let raw: RawFrame = match item {
-            Ok(raw) => raw,
-            Err(e) => {
-                if args.stats {
-                    view::stats(out, ui, &stats)?;
-                }
-                out.flush()?;
-                return Err(CliError::Input(format!("{name}: {}", e.message(zh))));
-            }
-        };
-        if !select.wants(raw.number, shown) {
-            if select.done(raw.number, shown) {
-                break;
-            }
-            continue;
-        }
-        shown += 1;
-        let d = dissect_with_fcs(
-            link_of(raw.link),
-            &raw.data,
-            raw.original_length,
-            raw.fcs_len,
-        );
-        let frame = Frame::new(raw.number, raw.time, raw.data.len(), raw.original_length, d);
-        if args.stats {
-            stats.add(&frame);
-        } else if args.json {
-            serde_json::to_writer(&mut *out, &frame).map_err(io::Error::from)?;
-            writeln!(out)?;
-        } else if args.oneline {
-            view::oneline(out, ui, &frame)?;
-        } else if args.hex {
-            view::hex(out, ui, &frame, &raw.data)?;
-        } else if args.diagram {
-            view::diagrams(out, ui, &frame)?;
+    let view = View::of(args);
+    let mut reader = Reader {
+        frames,
+        select: Selection {
+            frame: args.frame,
+            skip: args.skip.unwrap_or(0),
+            count: args.count,
+        },
+        shown: 0,
+        done: false,
+        pending: None,
+        progress: if args.frame.is_none() {
+            progress_bar(size, lang)
         } else {
-            view::tree(out, ui, &frame, raw.link)?;
-        }
-        if select.done(raw.number, shown) {
-            break;
-        }
-    }
-    if let Some(bar) = progress {
+            None
+        },
+    };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = args.threads.map_or(cores, usize::from);
+    // Standard input is shown frame by frame as it arrives (`tcpdump -w - | layers decode -`).
+    let result = if stdin || threads == 1 {
+        sequential(&mut reader, Worker::new(*ui, view), out, stdin)
+    } else {
+        parallel(&mut reader, *ui, view, threads, out)
+    };
+    if let Some(bar) = reader.progress.take() {
         bar.finish_and_clear();
     }
-    if args.stats {
+    let (stats, read_error) = result?;
+    if view == View::Stats {
         view::stats(out, ui, &stats)?;
+    }
+    match read_error {
+        Some(e) => {
+            out.flush()?;
+            Err(CliError::Input(format!("{name}: {}", e.message(zh))))
+        }
+        None => Ok(()),
+    }
+}
+
+/// What a run counted, and the input error that ended it early, if one did.
+type Outcome = (Stats, Option<ReadError>);
+
+/// One thread: read, dissect, show; with `flush`, each frame reaches the reader at once.
+fn sequential(
+    reader: &mut Reader,
+    mut worker: Worker,
+    out: &mut dyn Write,
+    flush: bool,
+) -> Result<Outcome, CliError> {
+    let limit = if flush { 1 } else { BATCH_FRAMES };
+    loop {
+        let batch = match reader.batch(limit) {
+            Ok(b) if b.frames.is_empty() => return Ok((worker.stats, None)),
+            Ok(b) => b,
+            Err(e) => return Ok((worker.stats, Some(e))),
+        };
+        out.write_all(&worker.batch(&batch)?)?;
+        if flush {
+            out.flush()?;
+        }
+    }
+}
+
+/// `threads` workers dissect batches the reader hands out; their output is written in
+/// input order, and their statistics are added up, so the result is that of one thread.
+fn parallel(
+    reader: &mut Reader,
+    ui: Ui,
+    view: View,
+    threads: usize,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
+    use std::sync::mpsc::{sync_channel, Receiver};
+    use std::sync::{Arc, Mutex};
+
+    let (work_tx, work_rx) = sync_channel::<(u64, Batch)>(threads * 2);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = sync_channel::<(u64, io::Result<Vec<u8>>)>(threads * 2);
+    std::thread::scope(|scope| {
+        let mut workers = Vec::new();
+        for _ in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            workers.push(scope.spawn(move || {
+                let mut w = Worker::new(ui, view);
+                loop {
+                    // The lock is held only while taking a batch, not while working on it.
+                    let next = work_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((seq, batch))) = next else { break };
+                    if done_tx.send((seq, w.batch(&batch))).is_err() {
+                        break;
+                    }
+                }
+                w.stats
+            }));
+        }
+        drop(done_tx);
+        let feeder = scope.spawn(move || -> Option<ReadError> {
+            let mut seq = 0;
+            loop {
+                match reader.batch(BATCH_FRAMES) {
+                    Ok(b) if b.frames.is_empty() => return None,
+                    Ok(b) => {
+                        if work_tx.send((seq, b)).is_err() {
+                            return None; // the writer stopped: nothing more is wanted
+                        }
+                        seq += 1;
+                    }
+                    Err(e) => return Some(e),
+                }
+            }
+        });
+        let written = write_in_order(&done_rx, out);
+        // On a write error (a closed pipe), stop the others: they see the channel closed.
+        let _: Receiver<_> = done_rx;
+        let read_error = feeder.join().unwrap_or(None);
+        let mut stats = Stats::default();
+        for w in workers {
+            if let Ok(s) = w.join() {
+                stats += &s;
+            }
+        }
+        written.map(|()| (stats, read_error))
+    })
+}
+
+/// Writes each worker's output in batch order as it arrives.
+fn write_in_order(
+    done: &std::sync::mpsc::Receiver<(u64, io::Result<Vec<u8>>)>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut next = 0u64;
+    for (seq, bytes) in done.iter() {
+        waiting.insert(seq, bytes);
+        while let Some(bytes) = waiting.remove(&next) {
+            out.write_all(&bytes?)?;
+            next += 1;
+        }
     }
     Ok(())
 }

@@ -1,12 +1,11 @@
 //! Rendering dissected frames: the layer tree, one line per frame, the hex view, the RFC
 //! diagrams and the statistics.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use layers_capture::LinkType;
 use layers_osi::{FieldValue, LayerRecord, OsiLayer, ProtocolId, StopKind};
-use layers_stack::{field_table, Dissection, Frame};
+use layers_stack::{field_table, Dissection, Frame, ProblemKind, Stats};
 use owo_colors::Style;
 
 use crate::i18n::Msg;
@@ -426,70 +425,17 @@ pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
     Ok(())
 }
 
-/// Counts for `--stats`.
-#[derive(Default)]
-pub struct Stats {
-    frames: u64,
-    bytes: u64,
-    /// Protocol path ("Ethernet II/IPv4/TCP") -> (frames, bytes).
-    hierarchy: BTreeMap<Vec<&'static str>, (u64, u64)>,
-    /// Problem kind -> count.
-    problems: BTreeMap<String, u64>,
-    malformed: u64,
-    bad_checksums: u64,
-    offload: u64,
-}
-
-impl Stats {
-    /// Counts one frame.
-    pub fn add(&mut self, frame: &Frame) {
-        self.frames += 1;
-        let len = frame.captured_length as u64;
-        self.bytes += len;
-        let path: Vec<&'static str> = frame
-            .layers
-            .iter()
-            .filter(|l| !l.quoted && l.layer() != OsiLayer::Physical)
-            .map(|l| l.protocol.name())
-            .collect();
-        for depth in 1..=path.len() {
-            let e = self.hierarchy.entry(path[..depth].to_vec()).or_default();
-            e.0 += 1;
-            e.1 += len;
-        }
-        if frame.errors.iter().any(|e| {
-            matches!(
-                e.kind,
-                StopKind::Truncated { .. } | StopKind::Invalid { .. }
-            )
-        }) {
-            self.malformed += 1;
-        }
-        for e in &frame.errors {
-            let kind = match &e.kind {
-                StopKind::BadChecksum { offload: true, .. } => {
-                    self.offload += 1;
-                    "bad checksum (offload)".to_string()
-                }
-                StopKind::BadChecksum { .. } => {
-                    self.bad_checksums += 1;
-                    "bad checksum".to_string()
-                }
-                StopKind::Truncated { .. } => "truncated".to_string(),
-                StopKind::Invalid { field, .. } => format!("invalid {field}"),
-                StopKind::SnapLength { .. } => "cut by the snap length".to_string(),
-                StopKind::Unsupported { what, .. } => format!("not dissected: {}", what.en),
-                StopKind::SegmentationOffload { .. } => "segmentation offload".to_string(),
-                StopKind::BadFcs { .. } => {
-                    self.bad_checksums += 1;
-                    "bad FCS".to_string()
-                }
-            };
-            *self
-                .problems
-                .entry(format!("{} {kind}", e.protocol_name()))
-                .or_default() += 1;
-        }
+/// The words for a kind of problem in the statistics.
+fn problem_text(kind: ProblemKind) -> String {
+    match kind {
+        ProblemKind::ChecksumOffload => "bad checksum (offload)".to_string(),
+        ProblemKind::BadChecksum => "bad checksum".to_string(),
+        ProblemKind::BadFcs => "bad FCS".to_string(),
+        ProblemKind::Truncated => "truncated".to_string(),
+        ProblemKind::Invalid(field) => format!("invalid {field}"),
+        ProblemKind::SnapLength => "cut by the snap length".to_string(),
+        ProblemKind::Unsupported(what) => format!("not dissected: {what}"),
+        ProblemKind::SegmentationOffload => "segmentation offload".to_string(),
     }
 }
 
@@ -501,7 +447,7 @@ pub fn stats(out: &mut dyn Write, ui: &Ui, s: &Stats) -> io::Result<()> {
         "{}",
         paint(
             ui,
-            &Msg::StatsHeading.fill(lang, &[&s.frames, &s.bytes]),
+            &Msg::StatsHeading.fill(lang, &[&s.total.frames, &s.total.bytes]),
             Style::new().bold()
         )
     )?;
@@ -512,13 +458,13 @@ pub fn stats(out: &mut dyn Write, ui: &Ui, s: &Stats) -> io::Result<()> {
         Msg::FramesWord.get(lang),
         Msg::BytesWord.get(lang)
     )?;
-    for (path, (frames, bytes)) in &s.hierarchy {
+    for (path, count) in s.hierarchy() {
         let name = format!(
             "{}{}",
             "  ".repeat(path.len() - 1),
-            path.last().copied().unwrap_or_default()
+            path.last().map_or("", |p| p.name())
         );
-        writeln!(out, "{name:<40} {frames:>8} {bytes:>10}")?;
+        writeln!(out, "{name:<40} {:>8} {:>10}", count.frames, count.bytes)?;
     }
     writeln!(out)?;
     writeln!(
@@ -526,7 +472,16 @@ pub fn stats(out: &mut dyn Write, ui: &Ui, s: &Stats) -> io::Result<()> {
         "{}",
         Msg::StatsProblems.fill(lang, &[&s.malformed, &s.bad_checksums, &s.offload])
     )?;
-    for (kind, n) in &s.problems {
+    let mut problems: Vec<(String, u64)> = s
+        .problems()
+        .into_iter()
+        .map(|(p, kind, n)| {
+            let protocol = p.map_or("link layer", ProtocolId::name);
+            (format!("{protocol} {}", problem_text(kind)), n)
+        })
+        .collect();
+    problems.sort();
+    for (kind, n) in problems {
         writeln!(out, "  {n:>6}  {kind}")?;
     }
     Ok(())

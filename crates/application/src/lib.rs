@@ -39,11 +39,10 @@ const HTTP_METHODS: [&str; 9] = [
     "GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
 ];
 
-/// What `payload`, sent from `source_port` to `destination_port`, is.
-pub fn recognise(payload: &[u8], source_port: u16, destination_port: u16) -> Recognised {
-    let utf8 = std::str::from_utf8(payload).is_ok();
-    let text = preview(payload);
-    let line = first_line(payload);
+/// The protocol `payload`, sent from `source_port` to `destination_port`, is in: by its
+/// content first (an HTTP request or status line), else by a well-known port, even for
+/// bytes a capture cut away. Allocates nothing: the summary path calls it per frame.
+pub fn recognise_protocol(payload: &[u8], source_port: u16, destination_port: u16) -> ProtocolId {
     let is_http = HTTP_METHODS
         .iter()
         .any(|m| payload.starts_with(m.as_bytes()))
@@ -58,22 +57,28 @@ pub fn recognise(payload: &[u8], source_port: u16, destination_port: u16) -> Rec
         161 | 162 => Some(ProtocolId::Snmp),
         _ => None,
     };
-    // By content first; else by port, even for bytes a capture cut away.
-    let protocol = if is_http {
+    if is_http {
         ProtocolId::Http
     } else {
         by_port(destination_port)
             .or_else(|| by_port(source_port))
             .unwrap_or(ProtocolId::Data)
-    };
+    }
+}
+
+/// What `payload`, sent from `source_port` to `destination_port`, is.
+pub fn recognise(payload: &[u8], source_port: u16, destination_port: u16) -> Recognised {
+    let protocol = recognise_protocol(payload, source_port, destination_port);
     let first_line = match protocol {
-        ProtocolId::Http | ProtocolId::Smtp | ProtocolId::Pop3 | ProtocolId::Ftp => line,
+        ProtocolId::Http | ProtocolId::Smtp | ProtocolId::Pop3 | ProtocolId::Ftp => {
+            first_line(payload)
+        }
         _ => None,
     };
     Recognised {
         protocol,
-        text,
-        utf8,
+        text: preview(payload),
+        utf8: std::str::from_utf8(payload).is_ok(),
         first_line,
     }
 }

@@ -19,7 +19,9 @@
 mod hex_text;
 mod read;
 
-pub use read::{open, Frames, InputFormat, LinkType, RawFrame, ReadError, ReadErrorKind};
+pub use read::{
+    open, FrameInfo, Frames, InputFormat, LinkType, RawFrame, ReadError, ReadErrorKind,
+};
 
 use std::borrow::Cow;
 use std::io::Write;

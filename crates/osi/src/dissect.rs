@@ -84,6 +84,27 @@ impl FieldSpec {
     }
 }
 
+/// The spec named `name` in `table`, as a `const fn`: in a constant it is found at compile
+/// time, and a name the table lacks fails the build.
+pub const fn spec_named(table: &'static [FieldSpec], name: &str) -> &'static FieldSpec {
+    let wanted = name.as_bytes();
+    let mut i = 0;
+    while i < table.len() {
+        let have = table[i].name.as_bytes();
+        if have.len() == wanted.len() {
+            let mut j = 0;
+            while j < have.len() && have[j] == wanted[j] {
+                j += 1;
+            }
+            if j == have.len() {
+                return &table[i];
+            }
+        }
+        i += 1;
+    }
+    panic!("no field of that name in the table")
+}
+
 /// The spec named `name` in `table`.
 pub fn find_spec<'t>(table: &'t [FieldSpec], name: &str) -> Option<&'t FieldSpec> {
     table.iter().find(|f| f.name == name)
@@ -115,6 +136,9 @@ pub struct LayerRecord {
     pub fields: Vec<Field>,
     /// True for the layers quoted inside an ICMP error.
     pub quoted: bool,
+    /// A summary record keeps its protocol and spans but no field: the summary path
+    /// (`--stats`) builds these, so it never allocates for a field.
+    summary: bool,
 }
 
 impl LayerRecord {
@@ -126,7 +150,21 @@ impl LayerRecord {
             header,
             fields: Vec::new(),
             quoted: false,
+            summary: false,
         }
+    }
+
+    /// A record that keeps no field: pushes are dropped (see [`LayerRecord::is_summary`]).
+    pub fn summary(protocol: ProtocolId, span: Span, header: Span) -> LayerRecord {
+        LayerRecord {
+            summary: true,
+            ..LayerRecord::new(protocol, span, header)
+        }
+    }
+
+    /// Whether this record keeps no field.
+    pub fn is_summary(&self) -> bool {
+        self.summary
     }
 
     /// The layer it belongs to.
@@ -136,6 +174,9 @@ impl LayerRecord {
 
     /// Adds a field located by its spec, with the header starting at `base`.
     pub fn push(&mut self, spec: &FieldSpec, base: usize, value: impl Into<FieldValue>) {
+        if self.summary {
+            return;
+        }
         self.fields.push(Field {
             name: spec.name,
             value: value.into(),
@@ -146,6 +187,9 @@ impl LayerRecord {
 
     /// Adds a field with its own span (variable-length fields such as options).
     pub fn push_at(&mut self, name: &'static str, span: Span, value: impl Into<FieldValue>) {
+        if self.summary {
+            return;
+        }
         self.fields.push(Field {
             name,
             value: value.into(),
@@ -163,6 +207,9 @@ impl LayerRecord {
         span: Span,
         value: impl Into<FieldValue>,
     ) {
+        if self.summary {
+            return;
+        }
         let at = self
             .fields
             .iter()

@@ -38,7 +38,7 @@ mod dissect;
 mod knowledge;
 mod value;
 
-pub use dissect::{find_spec, Field, FieldSpec, LayerRecord, Span, Stop, StopKind};
+pub use dissect::{find_spec, spec_named, Field, FieldSpec, LayerRecord, Span, Stop, StopKind};
 pub use knowledge::{
     device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, ProtocolId, DEVICES, PROTOCOLS,
 };

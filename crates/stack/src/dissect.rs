@@ -10,7 +10,9 @@ use etherparse::{
     checksum::Sum16BitWords, ArpPacketSlice, Ipv6ExtensionSlice, Ipv6ExtensionsSlice,
     Ipv6HeaderSlice, TcpHeaderSlice, TcpOptionElement, TcpOptionsIterator,
 };
-use layers_application::{dns, http_headers, http_line, recognise, HttpLine};
+use layers_application::{
+    dns, http_headers, http_line, recognise, recognise_protocol, HttpLine, Recognised,
+};
 use layers_ethernet::{
     ethertype_hex, ETHERNET2_FIELDS, ETHERNET2_LEN, IEEE8023_FIELDS, LLC_FIELDS, SLL2_FIELDS,
     SLL2_LEN, SLL_FIELDS, SLL_LEN, VLAN_FIELDS, VLAN_TAG_LEN,
@@ -18,7 +20,9 @@ use layers_ethernet::{
 use layers_osi::FieldValue as Value;
 use layers_osi::{FieldSpec, LayerRecord, OsiLayer, ProtocolId, Span, Stop, StopKind, Text};
 use layers_physical as phy;
-use layers_transport::{tcp_option_name, TcpFlags, TCP_FIELDS, TCP_MIN_LEN, UDP_FIELDS, UDP_LEN};
+use layers_transport::{
+    tcp_option_name, TcpFlags, TCP_FIELDS, TCP_FLAG_BIT_NAMES, TCP_MIN_LEN, UDP_FIELDS, UDP_LEN,
+};
 
 /// The layers of one frame, bottom-up, and what went wrong in them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -73,6 +77,17 @@ pub fn dissect(link: Link, frame: &[u8], original_length: usize) -> Dissection {
     dissect_with_fcs(link, frame, original_length, 0)
 }
 
+/// How much of each layer a walk keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every field, with its span: what the tree, JSON, hex and diagram views show.
+    Full,
+    /// Protocols, spans and stops, no field: what `--stats` counts. Verifies the same
+    /// checksums and finds the same stops as [`Detail::Full`], and allocates nothing for
+    /// a well-formed frame once `out` has grown to its size.
+    Summary,
+}
+
 /// Like [`dissect`], for a capture whose Ethernet frames end with their `fcs_len`-byte FCS
 /// (what the pcap link type's FCS bits or pcapng's `if_fcslen` say): the FCS is shown,
 /// checked, and not taken for padding.
@@ -82,6 +97,29 @@ pub fn dissect_with_fcs(
     original_length: usize,
     fcs_len: usize,
 ) -> Dissection {
+    let mut out = Dissection::default();
+    dissect_into(
+        link,
+        frame,
+        original_length,
+        fcs_len,
+        Detail::Full,
+        &mut out,
+    );
+    out
+}
+
+/// Dissects into `out` (cleared first, its memory reused): the walk every view shares.
+pub fn dissect_into(
+    link: Link,
+    frame: &[u8],
+    original_length: usize,
+    fcs_len: usize,
+    detail: Detail,
+    out: &mut Dissection,
+) {
+    out.layers.clear();
+    out.errors.clear();
     // The FCS ends the wire frame: the capture holds it only if nothing was cut.
     let kept = link == Link::Ethernet
         && fcs_len > 0
@@ -100,10 +138,11 @@ pub fn dissect_with_fcs(
     };
     let mut w = Walker {
         frame,
-        out: Dissection::default(),
+        out,
         packet_end: None,
         wire_length: original_length.max(frame.len()),
         quoted: false,
+        summary: detail == Detail::Summary,
     };
     match link {
         Link::Ethernet => w.ethernet(),
@@ -125,7 +164,7 @@ pub fn dissect_with_fcs(
             },
         }),
     }
-    w.finish(link, original_length, fcs)
+    w.finish(link, original_length, fcs);
 }
 
 /// The addresses of the IP packet around a transport header.
@@ -203,9 +242,11 @@ impl IpContext {
     }
 }
 
-struct Walker<'a> {
+struct Walker<'a, 'o> {
     frame: &'a [u8],
-    out: Dissection,
+    out: &'o mut Dissection,
+    /// Build summary records (no fields) and skip what only the views need.
+    summary: bool,
     packet_end: Option<usize>,
     /// How long the frame was on the wire: a length field that promises more than the
     /// capture kept lies only if it promises more than this too.
@@ -245,9 +286,13 @@ fn present_fields(
     value: impl Fn(&FieldSpec, u32) -> Value,
 ) -> Option<(&'static str, usize)> {
     for f in table {
-        match f.read(have) {
-            Some(raw) => rec.push(f, off, value(f, raw)),
-            None => return Some((f.name, off + f.offset)),
+        if f.offset + f.len > have.len() {
+            return Some((f.name, off + f.offset));
+        }
+        if !rec.is_summary() {
+            if let Some(raw) = f.read(have) {
+                rec.push(f, off, value(f, raw));
+            }
         }
     }
     None
@@ -257,7 +302,10 @@ fn present_fields(
 fn tcp_value(f: &FieldSpec, raw: u32) -> Value {
     match f.name {
         "header_length" => (raw * 4).into(),
-        "flags" => TcpFlags(raw as u16).names().into(),
+        "flags" => Value::Flags {
+            bits: TcpFlags(raw as u16).0,
+            names: &TCP_FLAG_BIT_NAMES,
+        },
         "checksum" => hex16(raw as u16),
         _ => raw.into(),
     }
@@ -283,16 +331,23 @@ fn ipv4_value(f: &FieldSpec, raw: u32) -> Value {
     }
 }
 
-fn record(id: ProtocolId, span: Span, header: Span) -> LayerRecord {
-    LayerRecord::new(id, span, header)
+/// The spec named `$name` in `$table`, found at compile time.
+macro_rules! spec {
+    ($table:expr, $name:literal) => {{
+        const SPEC: &FieldSpec = layers_osi::spec_named($table, $name);
+        SPEC
+    }};
 }
 
-fn spec<'t>(table: &'t [FieldSpec], name: &str) -> &'t FieldSpec {
-    layers_osi::find_spec(table, name)
-        .unwrap_or_else(|| panic!("field {name} missing from its table"))
-}
+impl Walker<'_, '_> {
+    fn record(&self, id: ProtocolId, span: Span, header: Span) -> LayerRecord {
+        if self.summary {
+            LayerRecord::summary(id, span, header)
+        } else {
+            LayerRecord::new(id, span, header)
+        }
+    }
 
-impl Walker<'_> {
     fn stop(&mut self, protocol: ProtocolId, offset: usize, kind: StopKind) {
         if self.quoted && matches!(kind, StopKind::Truncated { .. }) {
             return;
@@ -328,15 +383,15 @@ impl Walker<'_> {
         let mac = |at: usize| Value::Mac(frame[at..at + 6].try_into().expect("6 bytes"));
         if type_or_length <= 1500 {
             // IEEE 802.3: a length, then an LLC header.
-            let t = IEEE8023_FIELDS;
-            let mut rec = record(
+            const T: &[FieldSpec] = IEEE8023_FIELDS;
+            let mut rec = self.record(
                 ProtocolId::Ieee8023,
                 Span::new(0, frame.len()),
                 Span::new(0, ETHERNET2_LEN),
             );
-            rec.push(spec(t, "destination"), 0, mac(0));
-            rec.push(spec(t, "source"), 0, mac(6));
-            rec.push(spec(t, "length"), 0, type_or_length);
+            rec.push(spec!(T, "destination"), 0, mac(0));
+            rec.push(spec!(T, "source"), 0, mac(6));
+            rec.push(spec!(T, "length"), 0, type_or_length);
             self.push(rec);
             let end = ETHERNET2_LEN + usize::from(type_or_length);
             self.set_packet_end(end.min(frame.len()));
@@ -358,15 +413,15 @@ impl Walker<'_> {
             }
             return;
         }
-        let mut rec = record(
+        let mut rec = self.record(
             ProtocolId::Ethernet2,
             Span::new(0, frame.len()),
             Span::new(0, ETHERNET2_LEN),
         );
-        rec.push(spec(ETHERNET2_FIELDS, "destination"), 0, mac(0));
-        rec.push(spec(ETHERNET2_FIELDS, "source"), 0, mac(6));
+        rec.push(spec!(ETHERNET2_FIELDS, "destination"), 0, mac(0));
+        rec.push(spec!(ETHERNET2_FIELDS, "source"), 0, mac(6));
         rec.push(
-            spec(ETHERNET2_FIELDS, "ethertype"),
+            spec!(ETHERNET2_FIELDS, "ethertype"),
             0,
             hex16(type_or_length),
         );
@@ -388,7 +443,7 @@ impl Walker<'_> {
                 return;
             }
             let tag = &frame[off..off + VLAN_TAG_LEN];
-            let mut rec = record(
+            let mut rec = self.record(
                 ProtocolId::Vlan,
                 Span::new(off, frame.len()),
                 Span::new(off, off + VLAN_TAG_LEN),
@@ -444,7 +499,7 @@ impl Walker<'_> {
             self.stop(ProtocolId::Llc, off, kind);
             return;
         }
-        let mut rec = record(
+        let mut rec = self.record(
             ProtocolId::Llc,
             Span::new(off, end),
             Span::new(off, off + hlen),
@@ -495,7 +550,7 @@ impl Walker<'_> {
             self.stop(name, 0, truncated(what, hlen, frame.len(), None));
             return;
         }
-        let mut rec = record(name, Span::new(0, frame.len()), Span::new(0, hlen));
+        let mut rec = self.record(name, Span::new(0, frame.len()), Span::new(0, hlen));
         let addr_len = usize::from(if v2 { frame[11] } else { frame[5] }).min(8);
         for f in table {
             match f.name {
@@ -509,7 +564,10 @@ impl Walker<'_> {
             }
         }
         self.push(rec);
-        let proto_at = spec(table, "protocol").offset;
+        let proto_at = table
+            .iter()
+            .find(|f| f.name == "protocol")
+            .map_or(14, |f| f.offset);
         let protocol = u16::from_be_bytes([frame[proto_at], frame[proto_at + 1]]);
         match protocol {
             0x0800 | 0x86dd | 0x0806 | 0x8100 | 0x88a8 => self.ethertype_at(hlen, protocol, name),
@@ -550,7 +608,7 @@ impl Walker<'_> {
             }
         };
         let len = slice.slice().len();
-        let mut rec = record(
+        let mut rec = self.record(
             ProtocolId::Arp,
             Span::new(off, off + len),
             Span::new(off, off + len),
@@ -631,13 +689,12 @@ impl Walker<'_> {
         let what = Text::new("IPv4 header", "IPv4 首部");
         let frame = self.frame;
         let data = &frame[off..];
-        let t = layers_ipv4::IPV4_FIELDS;
+        const T: &[FieldSpec] = layers_ipv4::IPV4_FIELDS;
         let ihl = usize::from(data[0] & 0x0f) * 4;
         // The bytes the header claims (at least its fixed part), as far as the frame has them.
         let claimed = ihl.max(layers_ipv4::IPV4_MIN_LEN);
         let have = &data[..data.len().min(claimed)];
-        let read = |name: &str| spec(t, name).read(have);
-        let total_field = read("total_length").map(|v| v as usize);
+        let total_field = spec!(T, "total_length").read(have).map(|v| v as usize);
         // A host with TCP segmentation offload hands the capture a packet whose total
         // length is 0; its real length is what the wire carried (tshark does the same).
         let tso = total_field == Some(0) && ihl >= 20;
@@ -653,14 +710,14 @@ impl Walker<'_> {
         let declared_end = if lies { frame.len() } else { off + total };
         let end = declared_end.min(frame.len());
         let span_end = if whole { end } else { off + have.len() };
-        let mut rec = record(
+        let mut rec = self.record(
             P,
             Span::new(off, span_end),
             Span::new(off, off + have.len()),
         );
         let fixed = &have[..have.len().min(layers_ipv4::IPV4_MIN_LEN)];
-        let missing = present_fields(&mut rec, t, off, fixed, ipv4_value);
-        let found = read("checksum").map(|v| v as u16);
+        let missing = present_fields(&mut rec, T, off, fixed, ipv4_value);
+        let found = spec!(T, "checksum").read(have).map(|v| v as u16);
         // Verified over the header as the IHL delimits it, checksum field taken as 0.
         let computed = whole.then(|| {
             Sum16BitWords::new()
@@ -671,7 +728,7 @@ impl Walker<'_> {
         });
         if found.is_some() {
             let valid = computed.zip(found).map(|(c, f)| c == f);
-            let span = spec(t, "checksum").span(off);
+            let span = spec!(T, "checksum").span(off);
             rec.insert_after("checksum", "checksum_valid", span, valid);
         }
         if ihl < 20 {
@@ -720,8 +777,10 @@ impl Walker<'_> {
         let mut option_problem = None;
         if ihl > 20 {
             let span = Span::new(off + 20, off + ihl);
-            rec.push_at("options", span, Value::Bytes(options.to_vec()));
-            let (list, problem) = ipv4_options(options);
+            if !self.summary {
+                rec.push_at("options", span, Value::Bytes(options.to_vec()));
+            }
+            let (list, problem) = ipv4_options(options, !self.summary);
             rec.push_at("option_list", span, list);
             option_problem = problem;
         }
@@ -767,7 +826,7 @@ impl Walker<'_> {
         }
         self.set_packet_end(end);
 
-        let frag_bytes = read("fragment_offset").unwrap_or(0) as usize * 8;
+        let frag_bytes = spec!(T, "fragment_offset").read(have).unwrap_or(0) as usize * 8;
         if frag_bytes != 0 {
             self.fragment(off + ihl, end, declared_end, frag_bytes);
             return;
@@ -777,14 +836,14 @@ impl Walker<'_> {
             addrs: Addrs::V4(addr(12), addr(16)),
             declared_end,
             complete: declared_end <= frame.len(),
-            fragmented: read("more_fragments") == Some(1),
+            fragmented: spec!(T, "more_fragments").read(have) == Some(1),
         };
         self.ip_payload(have[9], off + ihl, end, ip, off + 9);
     }
 
     /// A later fragment: its bytes continue the first fragment's data; no transport header.
     fn fragment(&mut self, off: usize, end: usize, declared_end: usize, offset_bytes: usize) {
-        let mut rec = record(
+        let mut rec = self.record(
             ProtocolId::IpFragment,
             Span::new(off, end),
             Span::new(off, end),
@@ -822,7 +881,9 @@ impl Walker<'_> {
                 let mut frag = None;
                 let mut names = Vec::new();
                 for e in exts.clone() {
-                    names.push(ext_name(&e));
+                    if !self.summary {
+                        names.push(ext_name(&e));
+                    }
                     if let Ipv6ExtensionSlice::Fragment(f) = e {
                         frag = Some((
                             usize::from(f.fragment_offset().value()) * 8,
@@ -835,16 +896,16 @@ impl Walker<'_> {
             Err(_) => (0, None, None, Vec::new()),
         };
         let hlen = layers_ipv4::IPV6_LEN + exts_len;
-        let mut rec = record(P, Span::new(off, end), Span::new(off, off + hlen));
-        let t = layers_ipv4::IPV6_FIELDS;
-        rec.push(spec(t, "version"), off, 6u8);
-        rec.push(spec(t, "traffic_class"), off, h.traffic_class());
-        rec.push(spec(t, "flow_label"), off, h.flow_label().value());
-        rec.push(spec(t, "payload_length"), off, payload_len);
-        rec.push(spec(t, "next_header"), off, h.next_header().0);
-        rec.push(spec(t, "hop_limit"), off, h.hop_limit());
-        rec.push(spec(t, "source"), off, Value::Ipv6(h.source()));
-        rec.push(spec(t, "destination"), off, Value::Ipv6(h.destination()));
+        let mut rec = self.record(P, Span::new(off, end), Span::new(off, off + hlen));
+        const T: &[FieldSpec] = layers_ipv4::IPV6_FIELDS;
+        rec.push(spec!(T, "version"), off, 6u8);
+        rec.push(spec!(T, "traffic_class"), off, h.traffic_class());
+        rec.push(spec!(T, "flow_label"), off, h.flow_label().value());
+        rec.push(spec!(T, "payload_length"), off, payload_len);
+        rec.push(spec!(T, "next_header"), off, h.next_header().0);
+        rec.push(spec!(T, "hop_limit"), off, h.hop_limit());
+        rec.push(spec!(T, "source"), off, Value::Ipv6(h.source()));
+        rec.push(spec!(T, "destination"), off, Value::Ipv6(h.destination()));
         if exts_len > 0 {
             rec.push_at(
                 "extension_headers",
@@ -916,22 +977,22 @@ impl Walker<'_> {
     fn l4_checksum(
         &mut self,
         rec: &mut LayerRecord,
-        table: &[FieldSpec],
+        checksum: &FieldSpec,
         off: usize,
         found: u16,
         computed: Option<u16>,
         offload_sum: Option<u16>,
     ) {
         if rec.field("checksum").is_none() {
-            rec.push(spec(table, "checksum"), off, hex16(found));
+            rec.push(checksum, off, hex16(found));
         }
         let valid = computed.map(|c| c == found);
-        let span = spec(table, "checksum").span(off);
+        let span = checksum.span(off);
         rec.insert_after("checksum", "checksum_valid", span, valid);
         if let (Some(false), Some(expected)) = (valid, computed) {
             let offload = offload_sum == Some(found);
             let name = rec.protocol;
-            let at = spec(table, "checksum").span(off).start;
+            let at = checksum.span(off).start;
             self.stop(
                 name,
                 at,
@@ -948,20 +1009,20 @@ impl Walker<'_> {
         const P: ProtocolId = ProtocolId::Tcp;
         let what = Text::new("TCP header", "TCP 首部");
         let data = &self.frame[off..end];
-        let t = TCP_FIELDS;
+        const T: &[FieldSpec] = TCP_FIELDS;
         let hlen = data.get(12).map(|b| usize::from(b >> 4) * 4);
         // The bytes the header claims (at least its fixed part), as far as the frame has them.
         let claimed = hlen.unwrap_or(TCP_MIN_LEN).max(TCP_MIN_LEN);
         let have = &data[..data.len().min(claimed)];
         let whole = hlen.is_some_and(|h| h >= TCP_MIN_LEN && data.len() >= h);
         let span_end = if whole { end } else { off + have.len() };
-        let mut rec = record(
+        let mut rec = self.record(
             P,
             Span::new(off, span_end),
             Span::new(off, off + have.len()),
         );
         let fixed = &have[..have.len().min(TCP_MIN_LEN)];
-        let missing = present_fields(&mut rec, t, off, fixed, tcp_value);
+        let missing = present_fields(&mut rec, T, off, fixed, tcp_value);
         let header = whole
             .then(|| TcpHeaderSlice::from_slice(have).ok())
             .flatten();
@@ -969,16 +1030,24 @@ impl Walker<'_> {
             // Cut, or a data offset that lies: what is there, and where it stopped. The
             // checksum covers the segment whatever its header says, so a whole segment is
             // still verified.
-            if let Some(found) = spec(t, "checksum").read(have) {
+            if let Some(found) = spec!(T, "checksum").read(have) {
                 let computed = ip
                     .checksum_verifiable()
                     .then(|| ip.addrs.segment_sum(6, data, 16));
                 let offload = ip.addrs.offload_sum(6, data.len());
-                self.l4_checksum(&mut rec, t, off, found as u16, computed, Some(offload));
+                self.l4_checksum(
+                    &mut rec,
+                    spec!(T, "checksum"),
+                    off,
+                    found as u16,
+                    computed,
+                    Some(offload),
+                );
             }
             if have.len() > TCP_MIN_LEN {
                 let bytes = &have[TCP_MIN_LEN..];
-                let (options, _) = tcp_options(TcpOptionsIterator::from_slice(bytes));
+                let (options, _) =
+                    tcp_options(TcpOptionsIterator::from_slice(bytes), !self.summary);
                 rec.push_at(
                     "options",
                     Span::new(off + TCP_MIN_LEN, off + have.len()),
@@ -1030,10 +1099,17 @@ impl Walker<'_> {
             None
         };
         let offload = ip.addrs.offload_sum(6, hlen + payload.len());
-        self.l4_checksum(&mut rec, t, off, h.checksum(), computed, Some(offload));
+        self.l4_checksum(
+            &mut rec,
+            spec!(T, "checksum"),
+            off,
+            h.checksum(),
+            computed,
+            Some(offload),
+        );
         let mut option_problem = None;
         if hlen > TCP_MIN_LEN {
-            let (options, problem) = tcp_options(h.options_iterator());
+            let (options, problem) = tcp_options(h.options_iterator(), !self.summary);
             rec.push_at("options", Span::new(off + TCP_MIN_LEN, off + hlen), options);
             option_problem = problem;
         } else {
@@ -1068,14 +1144,14 @@ impl Walker<'_> {
         const P: ProtocolId = ProtocolId::Udp;
         let what = Text::new("UDP header", "UDP 首部");
         let data = &self.frame[off..end];
-        let t = UDP_FIELDS;
+        const T: &[FieldSpec] = UDP_FIELDS;
         let have = &data[..data.len().min(UDP_LEN)];
-        let mut rec = record(
+        let mut rec = self.record(
             P,
             Span::new(off, off + have.len()),
             Span::new(off, off + have.len()),
         );
-        let missing = present_fields(&mut rec, t, off, have, udp_value);
+        let missing = present_fields(&mut rec, T, off, have, udp_value);
         if have.len() < UDP_LEN {
             self.push(rec);
             let kind = StopKind::Truncated {
@@ -1093,7 +1169,7 @@ impl Walker<'_> {
         // The first fragment of a datagram carries the whole datagram's length.
         let too_long = length > ip_payload && !ip.fragmented;
         if (length < UDP_LEN || too_long) && !self.quoted {
-            let span = spec(t, "checksum").span(off);
+            let span = spec!(T, "checksum").span(off);
             rec.insert_after("checksum", "checksum_valid", span, Value::Null);
             self.push(rec);
             let expected = Text::new(
@@ -1124,7 +1200,14 @@ impl Walker<'_> {
             (true, _, Addrs::V6(s, d)) => h.calc_checksum_ipv6_raw(s, d, payload).ok(),
         };
         let offload = ip.addrs.offload_sum(17, length);
-        self.l4_checksum(&mut rec, t, off, h.checksum, computed, Some(offload));
+        self.l4_checksum(
+            &mut rec,
+            spec!(T, "checksum"),
+            off,
+            h.checksum,
+            computed,
+            Some(offload),
+        );
         self.push(rec);
         if length < ip_payload && !self.quoted && !ip.fragmented {
             let expected = Text::new("the IP payload length", "等于 IP 载荷长度");
@@ -1220,16 +1303,16 @@ impl Walker<'_> {
         kind: IcmpKind,
     ) {
         let data = &self.frame[off..end];
-        let t = layers_ipv4::ICMP_FIELDS;
+        const T: &[FieldSpec] = layers_ipv4::ICMP_FIELDS;
         let header_end = if kind.quotes { off + 8 } else { end };
-        let mut rec = record(kind.id, Span::new(off, end), Span::new(off, header_end));
-        rec.push(spec(t, "type"), off, data[0]);
-        rec.push(spec(t, "code"), off, data[1]);
+        let mut rec = self.record(kind.id, Span::new(off, end), Span::new(off, header_end));
+        rec.push(spec!(T, "type"), off, data[0]);
+        rec.push(spec!(T, "code"), off, data[1]);
         let found = u16::from_be_bytes([data[2], data[3]]);
-        self.l4_checksum(&mut rec, t, off, found, computed, None);
+        self.l4_checksum(&mut rec, spec!(T, "checksum"), off, found, computed, None);
         if kind.echo {
-            for name in ["identifier", "sequence"] {
-                rec.push(spec(t, name), off, spec(t, name).read(data).unwrap_or(0));
+            for f in [spec!(T, "identifier"), spec!(T, "sequence")] {
+                rec.push(f, off, f.read(data).unwrap_or(0));
             }
         }
         let body = (off + 8).min(end);
@@ -1274,9 +1357,20 @@ impl Walker<'_> {
         over_tcp: bool,
     ) {
         let data = &self.frame[off..end];
-        let app = recognise(data, ports.0, ports.1);
-        let mut rec = LayerRecord::new(app.protocol, Span::new(off, end), Span::new(off, end));
         let span = Span::new(off, end);
+        let app = if self.summary {
+            // Only the protocol: no preview, no first line.
+            let protocol = recognise_protocol(data, ports.0, ports.1);
+            Recognised {
+                protocol,
+                text: String::new(),
+                utf8: false,
+                first_line: None,
+            }
+        } else {
+            recognise(data, ports.0, ports.1)
+        };
+        let mut rec = self.record(app.protocol, span, span);
         rec.push_at("length", span, declared);
         rec.push_at("text", span, app.text);
         if let Some(line) = app.first_line.as_deref() {
@@ -1344,16 +1438,19 @@ impl Walker<'_> {
 
     /// Puts the physical record first: the frame's bits and, on Ethernet, what the wire adds
     /// around them; and says so when the capture kept less than the wire carried.
-    fn finish(mut self, link: Link, original_length: usize, fcs: Option<&[u8]>) -> Dissection {
+    fn finish(mut self, link: Link, original_length: usize, fcs: Option<&[u8]>) {
         let len = self.frame.len();
-        let mut rec = record(ProtocolId::EthernetPhy, Span::new(0, len), Span::new(0, 0));
+        let mut rec = self.record(ProtocolId::EthernetPhy, Span::new(0, len), Span::new(0, 0));
         rec.push_at("bits", Span::new(0, len), len * 8);
-        if link == Link::Ethernet {
+        // The summary path keeps no field: only a kept FCS needs checking.
+        if link == Link::Ethernet && (!self.summary || fcs.is_some()) {
             let content_end = self.packet_end.unwrap_or(len).min(len);
             let padded = phy::pad(self.frame);
             let start = Span::new(0, 0);
             let after = Span::new(len, len);
-            rec.push_at("preamble", start, Value::Bytes(phy::PREAMBLE.to_vec()));
+            if !self.summary {
+                rec.push_at("preamble", start, Value::Bytes(phy::PREAMBLE.to_vec()));
+            }
             let sfd = Value::Hex {
                 value: u64::from(phy::SFD),
                 digits: 2,
@@ -1395,7 +1492,6 @@ impl Walker<'_> {
             });
         }
         self.out.errors.sort_by_key(|e| e.offset);
-        self.out
     }
 }
 
@@ -1444,7 +1540,8 @@ fn ext_name(e: &Ipv6ExtensionSlice<'_>) -> &'static str {
 
 /// IPv4 options as `{"kind", "length"}` objects, and the offset and text of the first
 /// malformed one.
-fn ipv4_options(options: &[u8]) -> (Vec<Value>, Option<(usize, String)>) {
+/// With `keep` false only the problem is looked for (the summary path).
+fn ipv4_options(options: &[u8], keep: bool) -> (Vec<Value>, Option<(usize, String)>) {
     let mut out = Vec::new();
     let mut at = 0;
     while at < options.len() {
@@ -1452,21 +1549,27 @@ fn ipv4_options(options: &[u8]) -> (Vec<Value>, Option<(usize, String)>) {
         let name = layers_ipv4::ipv4_option_name(kind);
         match kind {
             0 => {
-                out.push(Value::Object(vec![("kind", name.into())]));
+                if keep {
+                    out.push(Value::Object(vec![("kind", name.into())]));
+                }
                 break;
             }
             1 => {
-                out.push(Value::Object(vec![("kind", name.into())]));
+                if keep {
+                    out.push(Value::Object(vec![("kind", name.into())]));
+                }
                 at += 1;
             }
             _ => {
                 let len = options.get(at + 1).copied().map(usize::from);
                 match len {
                     Some(len) if len >= 2 && at + len <= options.len() => {
-                        out.push(Value::Object(vec![
-                            ("kind", name.into()),
-                            ("length", len.into()),
-                        ]));
+                        if keep {
+                            out.push(Value::Object(vec![
+                                ("kind", name.into()),
+                                ("length", len.into()),
+                            ]));
+                        }
                         at += len;
                     }
                     _ => {
@@ -1500,10 +1603,12 @@ fn fcs_value(bytes: &[u8]) -> Value {
 }
 
 /// A TCP header's options as the JSON contract has them, and the first problem, if any.
-fn tcp_options(items: TcpOptionsIterator<'_>) -> (Vec<Value>, Option<String>) {
+/// With `keep` false only the problem is looked for (the summary path).
+fn tcp_options(items: TcpOptionsIterator<'_>, keep: bool) -> (Vec<Value>, Option<String>) {
     let mut out = Vec::new();
     for item in items {
         match item {
+            Ok(_) if !keep => {}
             Ok(opt) => out.push(match opt {
                 TcpOptionElement::Noop => option(1, None),
                 TcpOptionElement::MaximumSegmentSize(v) => option(2, Some(v.into())),

@@ -187,6 +187,10 @@ pub const UDP_FIELDS: &[FieldSpec] = &[
 pub const TCP_FLAG_NAMES: [&str; 9] =
     ["AE", "CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"];
 
+/// The name of each TCP flag bit, least significant first (bit 0 is FIN).
+pub const TCP_FLAG_BIT_NAMES: [&str; 9] =
+    ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+
 /// A set of TCP flags: the low 9 bits of the header's bytes 12-13 (RFC 9293 and
 /// RFC 9768's AE, formerly the ECN nonce NS, in the bit before CWR).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
