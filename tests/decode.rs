@@ -793,3 +793,27 @@ fn standard_input_is_shown_frame_by_frame_as_it_arrives() {
         assert!(more >= 1, "{file}: {more} more lines");
     }
 }
+
+#[test]
+fn gzip_compressed_inputs_read_as_what_they_hold() {
+    use flate2::write::GzEncoder;
+    let dir = temp_dir("gzip");
+    for file in [
+        "loopback-tcp-hello.pcap",
+        "crafted-multi.pcapng",
+        "seed-arp.hex",
+    ] {
+        let plain = std::fs::read(fixture(file)).unwrap();
+        let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&plain).unwrap();
+        let path = dir.join(format!("{file}.gz"));
+        std::fs::write(&path, gz.finish().unwrap()).unwrap();
+        let want = run(&["decode", "--json", &fixture(file)]);
+        let got = run(&["decode", "--json", path.to_str().unwrap()]);
+        assert!(got.status.success(), "{file}.gz: {}", stderr(&got));
+        assert_eq!(stdout(&got), stdout(&want), "{file}.gz");
+        // Through standard input too.
+        let piped = piped(&std::fs::read(&path).unwrap(), &["--json"]);
+        assert_eq!(stdout(&piped), stdout(&want), "{file}.gz on stdin");
+    }
+}

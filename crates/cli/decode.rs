@@ -95,8 +95,8 @@ struct Batch {
 }
 
 /// A batch holds about this many bytes, or this many frames, before it is handed over.
-const BATCH_BYTES: usize = 1 << 20;
-const BATCH_FRAMES: usize = 2048;
+const BATCH_BYTES: usize = 1 << 18;
+const BATCH_FRAMES: usize = 1024;
 
 /// What one worker keeps between frames: its reused dissection and its share of the stats.
 struct Worker {
@@ -359,9 +359,9 @@ fn parallel(
     use std::sync::mpsc::{sync_channel, Receiver};
     use std::sync::{Arc, Mutex};
 
-    let (work_tx, work_rx) = sync_channel::<(u64, Batch)>(threads * 2);
+    let (work_tx, work_rx) = sync_channel::<(u64, Batch)>(threads);
     let work_rx = Arc::new(Mutex::new(work_rx));
-    let (done_tx, done_rx) = sync_channel::<(u64, io::Result<Vec<u8>>)>(threads * 2);
+    let (done_tx, done_rx) = sync_channel::<(u64, io::Result<Vec<u8>>)>(threads);
     std::thread::scope(|scope| {
         let mut workers = Vec::new();
         for _ in 0..threads {

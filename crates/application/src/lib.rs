@@ -130,7 +130,12 @@ pub fn http_line(line: &str) -> Option<HttpLine> {
 /// The header lines of an HTTP message (after the first line, up to the blank line), as
 /// name and value; lines that are not `Name: value` are left out.
 pub fn http_headers(payload: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(payload);
+    // Only the head is read: the body (often binary, often large) is not text to split.
+    let head = payload
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(payload, |end| &payload[..end + 2]);
+    let text = String::from_utf8_lossy(head);
     text.split("\r\n")
         .skip(1)
         .take_while(|l| !l.is_empty())
@@ -160,9 +165,10 @@ pub fn preview(payload: &[u8]) -> String {
             out.push_str(s);
         }
     };
+    // One character past the preview says there is more; the rest need not be looked at.
     match std::str::from_utf8(payload) {
         Ok(text) => {
-            for c in text.chars() {
+            for c in text.chars().take(PREVIEW_CHARS + 1) {
                 match c {
                     '\r' => push("\\r", &mut out),
                     '\n' => push("\\n", &mut out),
@@ -173,7 +179,7 @@ pub fn preview(payload: &[u8]) -> String {
             }
         }
         Err(_) => {
-            for b in payload {
+            for b in payload.iter().take(PREVIEW_CHARS + 1) {
                 let c = if b.is_ascii_graphic() || *b == b' ' {
                     *b as char
                 } else {

@@ -290,6 +290,21 @@ pub fn open(
 ) -> Result<Frames, ReadError> {
     let mut buffered = BufReader::with_capacity(BUFFER, input);
     let head = buffered.fill_buf().map_err(|e| io_error(format, &e))?;
+    // A gzip-compressed capture (`capture.pcap.gz`) is read through its decompression, as
+    // tshark reads it; what it holds is detected as usual.
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let inflated = flate2::read::MultiGzDecoder::new(buffered);
+        return open_plain(BufReader::with_capacity(BUFFER, inflated), format);
+    }
+    open_plain(buffered, format)
+}
+
+/// Opens an uncompressed input.
+fn open_plain<R: Read + Send + 'static>(
+    mut buffered: BufReader<R>,
+    format: Option<InputFormat>,
+) -> Result<Frames, ReadError> {
+    let head = buffered.fill_buf().map_err(|e| io_error(format, &e))?;
     if head.is_empty() {
         return Err(ReadError {
             format,
