@@ -3,26 +3,13 @@
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 
-use layers_capture::{open, FrameInfo, Frames, InputFormat, LinkType, ReadError};
-use layers_stack::{dissect_into, dissect_with_fcs, Detail, Dissection, Frame, Link, Stats};
+use layers_capture::{open, FrameInfo, Frames, InputFormat, ReadError};
+use layers_stack::{dissect_into, dissect_with_fcs, Detail, Dissection, Frame, Stats};
 
 use crate::args::{DecodeArgs, InputFormatArg};
 use crate::i18n::Msg;
 use crate::render_decode as view;
 use crate::{CliError, Ui};
-
-/// The stack's link type for a capture's.
-pub fn link_of(link: LinkType) -> Link {
-    match link {
-        LinkType::Ethernet => Link::Ethernet,
-        LinkType::RawIp => Link::RawIp,
-        LinkType::Ipv4 => Link::Ipv4,
-        LinkType::Ipv6 => Link::Ipv6,
-        LinkType::LinuxSll => Link::LinuxSll,
-        LinkType::LinuxSll2 => Link::LinuxSll2,
-        LinkType::Other(n) => Link::Other(n),
-    }
-}
 
 fn format_of(f: InputFormatArg) -> InputFormat {
     match f {
@@ -118,7 +105,7 @@ impl Worker {
 
     /// Dissects one frame, and renders it into `out` or counts it.
     fn frame(&mut self, info: &FrameInfo, data: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
-        let link = link_of(info.link);
+        let link = info.link;
         if self.view == View::Stats {
             let d = &mut self.dissection;
             dissect_into(

@@ -12,7 +12,7 @@ use layers_ipv4::{next_hop, parse_prefix_or_mask, Ipv4Net, Route, SubnetError};
 use layers_osi::Lang;
 use layers_physical::LinkSpeed;
 use layers_stack::{
-    dissect, finish, Fault, Frame, FrameSpec, Ipv4Spec, Link, NetworkSpec, TcpSpec, TransportSpec,
+    dissect, finish, Fault, Frame, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec,
 };
 use layers_transport::{port_by_name, TcpFlags};
 
@@ -585,7 +585,7 @@ pub fn run(args: &EncodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         0
     };
     let original = finished.original_length - fcs_len;
-    let dissection = dissect(Link::Ethernet, &finished.frame, original);
+    let dissection = dissect(layers_osi::LinkType::Ethernet, &finished.frame, original);
 
     if args.json {
         let frame = Frame::new(1, None, finished.frame.len(), original, dissection.clone());

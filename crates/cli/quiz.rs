@@ -12,7 +12,6 @@ use layers_stack::dissect_with_fcs;
 use owo_colors::{OwoColorize, Style};
 
 use crate::args::{ModeArg, QuizArgs, TopicArg};
-use crate::decode::link_of;
 use crate::i18n::Msg;
 use crate::table::model_of;
 use crate::{CliError, Ui};
@@ -54,12 +53,7 @@ fn frame_questions(
         let raw =
             item.map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
         if raw.number == n {
-            let d = dissect_with_fcs(
-                link_of(raw.link),
-                &raw.data,
-                raw.original_length,
-                raw.fcs_len,
-            );
+            let d = dissect_with_fcs(raw.link, &raw.data, raw.original_length, raw.fcs_len);
             return Ok(bank::frame(&d.layers, model_of(args.model)));
         }
     }

@@ -19,7 +19,6 @@ use layers_transport::{TcpFlags, TcpState};
 use serde_json::{json, Value};
 
 use crate::args::{CloserArg, LoseArg, TcpArgs};
-use crate::decode::link_of;
 use crate::i18n::Msg;
 use crate::render::pad;
 use crate::{CliError, Ui};
@@ -340,12 +339,7 @@ fn from_capture(path: &str, json: bool, ui: &Ui, out: &mut dyn Write) -> Result<
     for item in frames {
         let raw =
             item.map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
-        let d = dissect_with_fcs(
-            link_of(raw.link),
-            &raw.data,
-            raw.original_length,
-            raw.fcs_len,
-        );
+        let d = dissect_with_fcs(raw.link, &raw.data, raw.original_length, raw.fcs_len);
         let ip = d
             .layers
             .iter()

@@ -19,9 +19,8 @@
 mod hex_text;
 mod read;
 
-pub use read::{
-    open, FrameInfo, Frames, InputFormat, LinkType, RawFrame, ReadError, ReadErrorKind,
-};
+pub use layers_osi::LinkType;
+pub use read::{open, FrameInfo, Frames, InputFormat, RawFrame, ReadError, ReadErrorKind};
 
 use std::borrow::Cow;
 use std::io::Write;

@@ -89,6 +89,61 @@ impl Text {
     }
 }
 
+/// The link layer a frame starts with (a pcap "link type", LINKTYPE_*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkType {
+    /// 1: Ethernet.
+    Ethernet,
+    /// 101: raw IP, IPv4 or IPv6 by the version nibble.
+    RawIp,
+    /// 228: raw IPv4.
+    Ipv4,
+    /// 229: raw IPv6.
+    Ipv6,
+    /// 113: Linux cooked capture v1.
+    LinuxSll,
+    /// 276: Linux cooked capture v2 (`tcpdump -i any`).
+    LinuxSll2,
+    /// Any other link type, by number.
+    Other(u32),
+}
+
+impl LinkType {
+    /// The link type with pcap number `n` (the FCS bits of a classic header are ignored).
+    pub fn from_number(n: u32) -> LinkType {
+        match n & 0xffff {
+            1 => LinkType::Ethernet,
+            101 | 12 | 14 => LinkType::RawIp,
+            228 => LinkType::Ipv4,
+            229 => LinkType::Ipv6,
+            113 => LinkType::LinuxSll,
+            276 => LinkType::LinuxSll2,
+            _ => LinkType::Other(n & 0xffff),
+        }
+    }
+
+    /// Its pcap number.
+    pub fn number(self) -> u32 {
+        match self {
+            LinkType::Ethernet => 1,
+            LinkType::RawIp => 101,
+            LinkType::Ipv4 => 228,
+            LinkType::Ipv6 => 229,
+            LinkType::LinuxSll => 113,
+            LinkType::LinuxSll2 => 276,
+            LinkType::Other(n) => n,
+        }
+    }
+
+    /// Its name as tcpdump.org lists it.
+    pub fn name(self) -> String {
+        match link_type_name(self.number()) {
+            Some(name) => name.to_string(),
+            None => format!("LINKTYPE_{}", self.number()),
+        }
+    }
+}
+
 /// The tcpdump.org name of a pcap link type (`LINKTYPE_` left off), for the common ones.
 pub fn link_type_name(n: u32) -> Option<&'static str> {
     Some(match n {

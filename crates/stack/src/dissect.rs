@@ -18,7 +18,9 @@ use layers_ethernet::{
     SLL2_LEN, SLL_FIELDS, SLL_LEN, VLAN_FIELDS, VLAN_TAG_LEN,
 };
 use layers_osi::FieldValue as Value;
-use layers_osi::{FieldSpec, LayerRecord, OsiLayer, ProtocolId, Span, Stop, StopKind, Text};
+use layers_osi::{
+    FieldSpec, LayerRecord, LinkType, OsiLayer, ProtocolId, Span, Stop, StopKind, Text,
+};
 use layers_physical as phy;
 use layers_transport::{
     tcp_option_name, TcpFlags, TCP_FIELDS, TCP_FLAG_BIT_NAMES, TCP_MIN_LEN, UDP_FIELDS, UDP_LEN,
@@ -48,32 +50,13 @@ impl Dissection {
     }
 }
 
-/// The link layer a frame starts with (what a capture's link type says).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Link {
-    /// Ethernet II or IEEE 802.3.
-    Ethernet,
-    /// Raw IP: IPv4 or IPv6 by the version nibble.
-    RawIp,
-    /// Raw IPv4.
-    Ipv4,
-    /// Raw IPv6.
-    Ipv6,
-    /// Linux cooked capture.
-    LinuxSll,
-    /// Linux cooked capture v2.
-    LinuxSll2,
-    /// A link type `layers` does not dissect: its number.
-    Other(u32),
-}
-
 /// Dissects an Ethernet frame (as captured: no preamble, no FCS).
 pub fn dissect_ethernet(frame: &[u8]) -> Dissection {
-    dissect(Link::Ethernet, frame, frame.len())
+    dissect(LinkType::Ethernet, frame, frame.len())
 }
 
 /// Dissects a frame of link type `link`, of which `original_length` bytes were on the wire.
-pub fn dissect(link: Link, frame: &[u8], original_length: usize) -> Dissection {
+pub fn dissect(link: LinkType, frame: &[u8], original_length: usize) -> Dissection {
     dissect_with_fcs(link, frame, original_length, 0)
 }
 
@@ -92,7 +75,7 @@ pub enum Detail {
 /// (what the pcap link type's FCS bits or pcapng's `if_fcslen` say): the FCS is shown,
 /// checked, and not taken for padding.
 pub fn dissect_with_fcs(
-    link: Link,
+    link: LinkType,
     frame: &[u8],
     original_length: usize,
     fcs_len: usize,
@@ -111,7 +94,7 @@ pub fn dissect_with_fcs(
 
 /// Dissects into `out` (cleared first, its memory reused): the walk every view shares.
 pub fn dissect_into(
-    link: Link,
+    link: LinkType,
     frame: &[u8],
     original_length: usize,
     fcs_len: usize,
@@ -121,7 +104,7 @@ pub fn dissect_into(
     out.layers.clear();
     out.errors.clear();
     // The FCS ends the wire frame: the capture holds it only if nothing was cut.
-    let kept = link == Link::Ethernet
+    let kept = link == LinkType::Ethernet
         && fcs_len > 0
         && frame.len() >= original_length
         && frame.len() >= ETHERNET2_LEN + fcs_len;
@@ -131,7 +114,7 @@ pub fn dissect_into(
     } else {
         (frame, None)
     };
-    let original_length = if link == Link::Ethernet {
+    let original_length = if link == LinkType::Ethernet {
         original_length.saturating_sub(fcs_len)
     } else {
         original_length
@@ -145,13 +128,13 @@ pub fn dissect_into(
         summary: detail == Detail::Summary,
     };
     match link {
-        Link::Ethernet => w.ethernet(),
-        Link::RawIp => w.ip(0, None),
-        Link::Ipv4 => w.ip(0, Some(4)),
-        Link::Ipv6 => w.ip(0, Some(6)),
-        Link::LinuxSll => w.sll(false),
-        Link::LinuxSll2 => w.sll(true),
-        Link::Other(n) => w.out.errors.push(Stop {
+        LinkType::Ethernet => w.ethernet(),
+        LinkType::RawIp => w.ip(0, None),
+        LinkType::Ipv4 => w.ip(0, Some(4)),
+        LinkType::Ipv6 => w.ip(0, Some(6)),
+        LinkType::LinuxSll => w.sll(false),
+        LinkType::LinuxSll2 => w.sll(true),
+        LinkType::Other(n) => w.out.errors.push(Stop {
             layer: OsiLayer::DataLink,
             protocol: None,
             offset: 0,
@@ -1438,12 +1421,12 @@ impl Walker<'_, '_> {
 
     /// Puts the physical record first: the frame's bits and, on Ethernet, what the wire adds
     /// around them; and says so when the capture kept less than the wire carried.
-    fn finish(mut self, link: Link, original_length: usize, fcs: Option<&[u8]>) {
+    fn finish(mut self, link: LinkType, original_length: usize, fcs: Option<&[u8]>) {
         let len = self.frame.len();
         let mut rec = self.record(ProtocolId::EthernetPhy, Span::new(0, len), Span::new(0, 0));
         rec.push_at("bits", Span::new(0, len), len * 8);
         // The summary path keeps no field: only a kept FCS needs checking.
-        if link == Link::Ethernet && (!self.summary || fcs.is_some()) {
+        if link == LinkType::Ethernet && (!self.summary || fcs.is_some()) {
             let content_end = self.packet_end.unwrap_or(len).min(len);
             let padded = phy::pad(self.frame);
             let start = Span::new(0, 0);

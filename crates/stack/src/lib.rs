@@ -38,9 +38,7 @@ pub mod journey;
 mod stats;
 
 pub use build::{BuildError, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};
-pub use dissect::{
-    dissect, dissect_ethernet, dissect_into, dissect_with_fcs, Detail, Dissection, Link,
-};
+pub use dissect::{dissect, dissect_ethernet, dissect_into, dissect_with_fcs, Detail, Dissection};
 pub use fault::{finish, Fault, FaultEffect, FaultError, FaultParseError, Finished, FAULT_NAMES};
 pub use frame::Frame;
 pub use stats::{Count, ProblemKind, Stats};

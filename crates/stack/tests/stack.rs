@@ -6,9 +6,9 @@ use std::path::Path;
 
 use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use layers_ethernet::{Mac, VlanTag};
-use layers_osi::{Lang, ProtocolId, StopKind};
+use layers_osi::{Lang, LinkType, ProtocolId, StopKind};
 use layers_stack::{
-    dissect, dissect_ethernet, finish, Dissection, Fault, FaultEffect, FrameSpec, Ipv4Spec, Link,
+    dissect, dissect_ethernet, finish, Dissection, Fault, FaultEffect, FrameSpec, Ipv4Spec,
     NetworkSpec, TcpSpec, TransportSpec,
 };
 use layers_transport::TcpFlags;
@@ -118,7 +118,7 @@ fn loopback_segments_show_the_checksum_offload_pattern() {
 }
 
 /// Every frame of every pcap fixture, with the link type its file gives.
-fn every_pcap_fixture_frame() -> Vec<(String, Link, Vec<u8>)> {
+fn every_pcap_fixture_frame() -> Vec<(String, LinkType, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
     let mut out = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(&dir)
@@ -135,11 +135,11 @@ fn every_pcap_fixture_frame() -> Vec<(String, Link, Vec<u8>)> {
         }
         let mut reader = PcapReader::new(std::fs::File::open(&path).unwrap()).unwrap();
         let link = match u32::from(reader.header().datalink) & 0xffff {
-            1 => Link::Ethernet,
-            276 => Link::LinuxSll2,
-            113 => Link::LinuxSll,
-            101 => Link::RawIp,
-            n => Link::Other(n),
+            1 => LinkType::Ethernet,
+            276 => LinkType::LinuxSll2,
+            113 => LinkType::LinuxSll,
+            101 => LinkType::RawIp,
+            n => LinkType::Other(n),
         };
         let mut i = 0;
         while let Some(p) = reader.next_packet() {
@@ -349,7 +349,7 @@ fn each_fault_breaks_what_it_names_and_dissection_sees_it() {
             layer: layers_osi::OsiLayer::Transport
         }]
     );
-    let d = dissect(Link::Ethernet, &f.frame, f.original_length - 4);
+    let d = dissect(LinkType::Ethernet, &f.frame, f.original_length - 4);
     assert_eq!(
         d.errors[0].message(Lang::En),
         "truncated: TCP header needs 20 bytes, 6 present; sequence at byte 38 and what follows are missing"
