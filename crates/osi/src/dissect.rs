@@ -154,6 +154,19 @@ impl LayerRecord {
         }
     }
 
+    /// A record with room for `fields` fields before it grows.
+    pub fn with_capacity(
+        protocol: ProtocolId,
+        span: Span,
+        header: Span,
+        fields: usize,
+    ) -> LayerRecord {
+        LayerRecord {
+            fields: Vec::with_capacity(fields),
+            ..LayerRecord::new(protocol, span, header)
+        }
+    }
+
     /// A record that keeps no field: pushes are dropped (see [`LayerRecord::is_summary`]).
     pub fn summary(protocol: ProtocolId, span: Span, header: Span) -> LayerRecord {
         LayerRecord {

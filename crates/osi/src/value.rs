@@ -138,6 +138,18 @@ impl FieldValue {
                     _ => out.push_str(&self.to_json().to_string()),
                 }
             }
+            FieldValue::Uint(n) => out.push_str(itoa::Buffer::new().format(*n)),
+            FieldValue::Ipv4(a) => write_ipv4(out, *a),
+            FieldValue::Mac(m) => {
+                for (i, b) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(':');
+                    }
+                    push_hex_byte(out, *b);
+                }
+            }
+            FieldValue::Name(s) => out.push_str(s),
+            FieldValue::Text(s) => out.push_str(s),
             other => {
                 let _ = write!(out, "{}", Scalar(other));
             }
@@ -150,6 +162,24 @@ impl FieldValue {
         self.write_text(&mut s);
         s
     }
+}
+
+/// Writes `a` in dotted decimal (what `Ipv4Addr`'s `Display` writes, without its padding
+/// machinery: this runs for every address of every line of `--oneline`).
+pub fn write_ipv4(out: &mut String, a: [u8; 4]) {
+    let mut buf = itoa::Buffer::new();
+    for (i, octet) in a.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(buf.format(*octet));
+    }
+}
+
+fn push_hex_byte(out: &mut String, b: u8) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.push(char::from(DIGITS[usize::from(b >> 4)]));
+    out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
 }
 
 /// The names of the bits set in `bits`, least significant first.

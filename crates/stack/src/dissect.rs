@@ -327,7 +327,9 @@ impl Walker<'_, '_> {
         if self.summary {
             LayerRecord::summary(id, span, header)
         } else {
-            LayerRecord::new(id, span, header)
+            // Room for the fixed fields and the few found ones (verdicts, options, lengths).
+            let room = crate::field_table(id).len() + 4;
+            LayerRecord::with_capacity(id, span, header, room)
         }
     }
 
