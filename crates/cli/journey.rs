@@ -4,9 +4,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use layers_capture::{write_pcapng_links, OutFrame};
+use layers_journey::{seed_packet, walk, DeviceKind, Journey, Topology};
 use layers_osi::{Lang, OsiLayer};
 use layers_stack::dissect_ethernet;
-use layers_stack::journey::{seed_packet, walk, DeviceKind, Journey, Topology};
 use owo_colors::{OwoColorize, Style};
 use serde_json::json;
 
@@ -85,7 +85,7 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
         }
         topo.set_last_mtu(mtu);
     }
-    let bad = |e: layers_stack::journey::TopologyError| CliError::Usage(e.message(lang));
+    let bad = |e: layers_journey::TopologyError| CliError::Usage(e.message(lang));
     let src = topo.host_ip(&args.from).map_err(bad)?;
     let dst = topo.host_ip(&args.to).map_err(bad)?;
     let payload = match (args.payload_size, &args.payload) {

@@ -84,6 +84,40 @@ impl FieldSpec {
     }
 }
 
+impl FieldSpec {
+    /// Writes `value` into the field in `header` (which starts at the header's first
+    /// byte), leaving the bits of other fields that share its bytes as they are; `false`
+    /// if `header` is too short, the field is wider than 4 bytes, or `value` does not fit.
+    pub fn write(&self, header: &mut [u8], value: u32) -> bool {
+        if self.len > 4 {
+            return false;
+        }
+        let Some(bytes) = header.get_mut(self.offset..self.offset + self.len) else {
+            return false;
+        };
+        let width = 8 * self.len as u32;
+        let all = if width == 32 {
+            u32::MAX
+        } else {
+            (1u32 << width) - 1
+        };
+        let mask = self.mask.unwrap_or(all);
+        let shift = mask.trailing_zeros();
+        if value
+            .checked_shl(shift)
+            .is_none_or(|v| v & !mask != 0 || v >> shift != value)
+        {
+            return false;
+        }
+        let old = bytes.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+        let new = (old & !mask) | (value << shift);
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = (new >> (8 * (self.len - 1 - i))) as u8;
+        }
+        true
+    }
+}
+
 /// The spec named `name` in `table`, as a `const fn`: in a constant it is found at compile
 /// time, and a name the table lacks fails the build.
 pub const fn spec_named(table: &'static [FieldSpec], name: &str) -> &'static FieldSpec {
@@ -539,6 +573,26 @@ mod tests {
         assert_eq!(TOTAL.read(&header), Some(46));
         assert_eq!(TOTAL.read(&header[..3]), None);
         assert_eq!(TOTAL.span(14), Span::new(16, 18));
+    }
+
+    #[test]
+    fn specs_write_what_they_read_and_leave_their_neighbours_alone() {
+        const IHL: FieldSpec = FieldSpec {
+            name: "header_length",
+            offset: 0,
+            len: 1,
+            mask: Some(0x0f),
+            about: Text::new("", ""),
+        };
+        let mut header = [0xa5u8; 4];
+        assert!(VERSION.write(&mut header, 4));
+        assert!(IHL.write(&mut header, 5));
+        assert!(TOTAL.write(&mut header, 46));
+        assert_eq!(header, [0x45, 0xa5, 0x00, 0x2e]);
+        assert_eq!(VERSION.read(&header), Some(4));
+        assert!(!VERSION.write(&mut header, 16), "does not fit 4 bits");
+        assert!(!TOTAL.write(&mut header[..3], 1), "header too short");
+        assert_eq!(header, [0x45, 0xa5, 0x00, 0x2e]);
     }
 
     #[test]

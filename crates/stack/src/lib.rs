@@ -34,7 +34,6 @@ mod build;
 mod dissect;
 mod fault;
 mod frame;
-pub mod journey;
 mod stats;
 
 pub use build::{BuildError, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};

@@ -8,6 +8,8 @@
 //! expired TTL with ICMP time exceeded, and a packet too big for the next link with ICMP
 //! fragmentation needed (DF) or by fragmenting it. Every frame is kept with the link it
 //! crossed. The walk is bounded: it stops after [`STEP_LIMIT`] steps.
+#![forbid(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::Ipv4Addr;
@@ -21,7 +23,7 @@ use layers_ipv4::{next_hop, Ipv4Net, NextHop, RoutingTable, TableRoute};
 use layers_osi::{Lang, OsiLayer};
 use serde::Deserialize;
 
-use crate::dissect_ethernet;
+use layers_stack::dissect_ethernet;
 
 /// The most steps a journey takes before it is cut off.
 pub const STEP_LIMIT: usize = 200;
@@ -648,12 +650,69 @@ fn packet_of(frame: &[u8]) -> Option<Vec<u8>> {
         .map(<[u8]>::to_vec)
 }
 
+/// The IPv4 header fields the devices read and rewrite, found by name in layers-ipv4's
+/// table at compile time: no byte offset is written twice.
+mod ip {
+    use layers_ipv4::IPV4_FIELDS as T;
+    use layers_osi::{spec_named, FieldSpec};
+    pub const HEADER_LENGTH: &FieldSpec = spec_named(T, "header_length");
+    pub const TOTAL_LENGTH: &FieldSpec = spec_named(T, "total_length");
+    pub const DONT_FRAGMENT: &FieldSpec = spec_named(T, "dont_fragment");
+    pub const MORE_FRAGMENTS: &FieldSpec = spec_named(T, "more_fragments");
+    pub const FRAGMENT_OFFSET: &FieldSpec = spec_named(T, "fragment_offset");
+    pub const TTL: &FieldSpec = spec_named(T, "ttl");
+    pub const PROTOCOL: &FieldSpec = spec_named(T, "protocol");
+    pub const CHECKSUM: &FieldSpec = spec_named(T, "checksum");
+    pub const SOURCE: &FieldSpec = spec_named(T, "source");
+    pub const DESTINATION: &FieldSpec = spec_named(T, "destination");
+}
+
+/// The TCP and UDP fields NAT rewrites.
+mod l4 {
+    use layers_osi::{spec_named, FieldSpec};
+    use layers_transport::{TCP_FIELDS, UDP_FIELDS};
+    pub const TCP_SOURCE_PORT: &FieldSpec = spec_named(TCP_FIELDS, "source_port");
+    pub const TCP_HEADER_LENGTH: &FieldSpec = spec_named(TCP_FIELDS, "header_length");
+    pub const TCP_CHECKSUM: &FieldSpec = spec_named(TCP_FIELDS, "checksum");
+    pub const UDP_SOURCE_PORT: &FieldSpec = spec_named(UDP_FIELDS, "source_port");
+    pub const UDP_CHECKSUM: &FieldSpec = spec_named(UDP_FIELDS, "checksum");
+}
+
+/// The Ethernet header's addresses.
+mod eth {
+    use layers_ethernet::ETHERNET2_FIELDS as T;
+    use layers_osi::{spec_named, FieldSpec};
+    pub const DESTINATION: &FieldSpec = spec_named(T, "destination");
+    pub const SOURCE: &FieldSpec = spec_named(T, "source");
+}
+
+/// The MAC address `field` of `frame` (every frame the simulation makes has its header).
+fn mac_at(frame: &[u8], field: &layers_osi::FieldSpec) -> Mac {
+    let bytes = frame.get(field.offset..field.offset + 6).unwrap_or(&[0; 6]);
+    Mac(bytes.try_into().unwrap_or([0; 6]))
+}
+
+/// A field of `packet`'s IPv4 header (0 if the packet is too short to hold it).
+fn get(packet: &[u8], field: &layers_osi::FieldSpec) -> u32 {
+    field.read(packet).unwrap_or(0)
+}
+
+/// The header length in bytes.
+fn ihl(packet: &[u8]) -> usize {
+    get(packet, ip::HEADER_LENGTH) as usize * 4
+}
+
+/// An address field.
+fn addr(packet: &[u8], field: &layers_osi::FieldSpec) -> Ipv4Addr {
+    Ipv4Addr::from(get(packet, field))
+}
+
 fn set_checksum(packet: &mut [u8]) -> (u16, u16) {
-    let old = u16::from_be_bytes([packet[10], packet[11]]);
+    let old = get(packet, ip::CHECKSUM) as u16;
     let new = Ipv4HeaderSlice::from_slice(packet)
         .map(|h| h.to_header().calc_header_checksum())
         .unwrap_or(old);
-    packet[10..12].copy_from_slice(&new.to_be_bytes());
+    ip::CHECKSUM.write(packet, u32::from(new));
     (old, new)
 }
 
@@ -772,8 +831,10 @@ impl Sim<'_> {
         let seg = &self.topo.segments[seg_i];
         let index = self.record(self.topo.link(from), &frame, made_from);
         let (name, kind) = self.device_of(from);
-        let src = Mac(frame[6..12].try_into().expect("6 bytes"));
-        let dst = Mac(frame[0..6].try_into().expect("6 bytes"));
+        let (src, dst) = (
+            mac_at(&frame, eth::SOURCE),
+            mac_at(&frame, eth::DESTINATION),
+        );
         if u16::from_be_bytes([frame[12], frame[13]]) == 0x0800 {
             self.step(
                 name,
@@ -856,7 +917,7 @@ impl Sim<'_> {
     fn receive(&mut self, at: End, frame: &[u8], index: usize) {
         let (name, kind) = self.device_of(at);
         let me = self.topo.end_mac(at);
-        let dst = Mac(frame[0..6].try_into().expect("6 bytes"));
+        let dst = mac_at(frame, eth::DESTINATION);
         if dst != me && !dst.is_broadcast() {
             self.step(
                 name,
@@ -943,7 +1004,7 @@ impl Sim<'_> {
                 let Some(packet) = packet_of(frame) else {
                     return;
                 };
-                let dst_ip = Ipv4Addr::from(<[u8; 4]>::try_from(&packet[16..20]).expect("4 bytes"));
+                let dst_ip = addr(&packet, ip::DESTINATION);
                 match at {
                     End::Host(_) if dst_ip == my_ip => {
                         let d = dissect_ethernet(frame);
@@ -978,8 +1039,8 @@ impl Sim<'_> {
     fn forward(&mut self, r: usize, at: End, mut packet: Vec<u8>, index: usize) {
         let router = &self.topo.routers[r];
         let name = router.name.clone();
-        let dst = Ipv4Addr::from(<[u8; 4]>::try_from(&packet[16..20]).expect("4 bytes"));
-        let src = Ipv4Addr::from(<[u8; 4]>::try_from(&packet[12..16]).expect("4 bytes"));
+        let dst = addr(&packet, ip::DESTINATION);
+        let src = addr(&packet, ip::SOURCE);
         let Some(route) = router.table.lookup(dst).cloned() else {
             self.step(
                 name,
@@ -1002,7 +1063,7 @@ impl Sim<'_> {
             },
             None,
         );
-        let ttl = packet[8];
+        let ttl = get(&packet, ip::TTL) as u8;
         if ttl <= 1 {
             self.step(
                 name,
@@ -1015,7 +1076,7 @@ impl Sim<'_> {
             self.reply_icmp(r, at, src, icmp, &packet);
             return;
         }
-        packet[8] = ttl - 1;
+        ip::TTL.write(&mut packet, u32::from(ttl - 1));
         let (old, new) = set_checksum(&mut packet);
         self.step(
             name.clone(),
@@ -1048,7 +1109,7 @@ impl Sim<'_> {
         let mtu = router.ifaces[ii].mtu;
         let hop = route.via.unwrap_or(dst);
         if packet.len() > mtu {
-            let df = packet[6] & 0x40 != 0;
+            let df = get(&packet, ip::DONT_FRAGMENT) == 1;
             if df {
                 self.step(
                     name,
@@ -1101,8 +1162,7 @@ impl Sim<'_> {
     fn reply_icmp(&mut self, r: usize, at: End, src: Ipv4Addr, icmp: Icmpv4Type, packet: &[u8]) {
         let End::Iface(_, ii) = at else { return };
         let me = self.topo.routers[r].ifaces[ii].net.addr();
-        let ihl = usize::from(packet[0] & 0x0f) * 4;
-        let quote = &packet[..(ihl + 8).min(packet.len())];
+        let quote = &packet[..(ihl(packet) + 8).min(packet.len())];
         let mut out = Vec::new();
         if PacketBuilder::ipv4(me.octets(), src.octets(), 64)
             .icmpv4(icmp)
@@ -1137,61 +1197,62 @@ fn nat(
     public: Ipv4Addr,
     port: u16,
 ) -> Option<((Ipv4Addr, u16), (Ipv4Addr, u16))> {
-    let ihl = usize::from(packet[0] & 0x0f) * 4;
-    let old_ip = Ipv4Addr::from(<[u8; 4]>::try_from(&packet[12..16]).ok()?);
-    let proto = packet[9];
-    let dst: [u8; 4] = packet[16..20].try_into().ok()?;
-    let old_port = u16::from_be_bytes(packet.get(ihl..ihl + 2)?.try_into().ok()?);
-    packet[12..16].copy_from_slice(&public.octets());
+    let ihl = ihl(packet);
+    let old_ip = addr(packet, ip::SOURCE);
+    let proto = get(packet, ip::PROTOCOL);
+    let dst = addr(packet, ip::DESTINATION).octets();
+    ip::SOURCE.write(packet, u32::from(public));
     set_checksum(packet);
-    let hlen = if proto == 6 {
-        usize::from(*packet.get(ihl + 12)? >> 4) * 4
-    } else {
-        8
-    };
-    let (head, payload) = packet.get_mut(ihl..)?.split_at_mut(hlen);
-    head[0..2].copy_from_slice(&port.to_be_bytes());
-    let (at, sum) = match proto {
-        6 => (
-            16,
-            etherparse::TcpHeaderSlice::from_slice(head)
-                .ok()?
-                .calc_checksum_ipv4_raw(public.octets(), dst, payload)
-                .ok()?,
-        ),
+    let (port_field, checksum_field, hlen) = match proto {
+        6 => {
+            let hlen = l4::TCP_HEADER_LENGTH.read(packet.get(ihl..)?)? as usize * 4;
+            (l4::TCP_SOURCE_PORT, l4::TCP_CHECKSUM, hlen)
+        }
         17 => (
-            6,
-            etherparse::UdpHeader::from_slice(head)
-                .ok()?
-                .0
-                .calc_checksum_ipv4_raw(public.octets(), dst, payload)
-                .ok()?,
+            l4::UDP_SOURCE_PORT,
+            l4::UDP_CHECKSUM,
+            layers_transport::UDP_LEN,
         ),
+        // No port to map (ICMP and the rest): the address alone is rewritten.
         _ => return Some(((old_ip, 0), (public, 0))),
     };
-    head[at..at + 2].copy_from_slice(&sum.to_be_bytes());
+    let (head, payload) = packet.get_mut(ihl..)?.split_at_mut(hlen);
+    let old_port = port_field.read(head)? as u16;
+    port_field.write(head, u32::from(port));
+    let sum = if proto == 6 {
+        etherparse::TcpHeaderSlice::from_slice(head)
+            .ok()?
+            .calc_checksum_ipv4_raw(public.octets(), dst, payload)
+            .ok()?
+    } else {
+        etherparse::UdpHeader::from_slice(head)
+            .ok()?
+            .0
+            .calc_checksum_ipv4_raw(public.octets(), dst, payload)
+            .ok()?
+    };
+    checksum_field.write(head, u32::from(sum));
     Some(((old_ip, old_port), (public, port)))
 }
 
 /// `packet` cut into fragments of at most `mtu` bytes (data in multiples of 8).
 fn fragment(packet: &[u8], mtu: usize) -> Vec<Vec<u8>> {
-    let ihl = usize::from(packet[0] & 0x0f) * 4;
+    let ihl = ihl(packet);
     let data = &packet[ihl..];
     let chunk = ((mtu - ihl) / 8) * 8;
-    let base_offset = usize::from(u16::from_be_bytes([packet[6], packet[7]]) & 0x1fff) * 8;
-    let was_more = packet[6] & 0x20 != 0;
+    let base_offset = get(packet, ip::FRAGMENT_OFFSET) as usize * 8;
+    let was_more = get(packet, ip::MORE_FRAGMENTS) == 1;
     let mut out = Vec::new();
     let mut at = 0;
     while at < data.len() {
         let end = (at + chunk).min(data.len());
         let mut p = packet[..ihl].to_vec();
         p.extend_from_slice(&data[at..end]);
-        let total = p.len() as u16;
-        p[2..4].copy_from_slice(&total.to_be_bytes());
         let more = end < data.len() || was_more;
-        let offset = ((base_offset + at) / 8) as u16;
-        let flags_offset = (if more { 0x2000 } else { 0 }) | offset;
-        p[6..8].copy_from_slice(&flags_offset.to_be_bytes());
+        let total = p.len() as u32;
+        ip::TOTAL_LENGTH.write(&mut p, total);
+        ip::MORE_FRAGMENTS.write(&mut p, u32::from(more));
+        ip::FRAGMENT_OFFSET.write(&mut p, ((base_offset + at) / 8) as u32);
         set_checksum(&mut p);
         out.push(p);
         at = end;
@@ -1359,7 +1420,7 @@ mod tests {
             .collect();
         let first = dissect_ethernet(&data[0].bytes);
         let last = dissect_ethernet(&data.last().unwrap().bytes);
-        let field = |d: &crate::Dissection, p: &str, n: &str| {
+        let field = |d: &layers_stack::Dissection, p: &str, n: &str| {
             let id = ProtocolId::named(p).unwrap();
             d.layer(id).unwrap().field(n).unwrap().value.to_json()
         };
