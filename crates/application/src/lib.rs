@@ -14,7 +14,9 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod dissect;
 pub mod dns;
+pub use dissect::payload;
 
 use layers_osi::ProtocolId;
 

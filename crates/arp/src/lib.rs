@@ -33,6 +33,9 @@ use etherparse::EtherType;
 pub use etherparse::{ArpHardwareId, ArpOperation, ArpPacket};
 use layers_osi::{FieldSpec, Text};
 
+mod dissect;
+pub use dissect::arp;
+
 /// Length of an ARP packet for Ethernet and IPv4.
 pub const ARP_ETH_IPV4_LEN: usize = 28;
 /// Length of the fixed part, before the addresses.

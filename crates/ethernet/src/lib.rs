@@ -39,6 +39,9 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use etherparse::{EtherType, Ethernet2Header, SingleVlanHeader};
+
+mod dissect;
+pub use dissect::{ethernet, llc, llc_payload_cut, sll, vlan_tags, LinkNext};
 use layers_osi::{FieldSpec, Text};
 
 /// Length of the Ethernet II header.

@@ -35,8 +35,10 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod dissect;
 mod subnet;
 
+pub use dissect::{checksum_verdict, icmp, icmpv6, ipv4, ipv6, Addrs, IpContext, IpNext};
 pub use etherparse::{Icmpv4Header, Icmpv4Type, IpNumber, Ipv4Header};
 use layers_osi::{FieldSpec, Text};
 pub use subnet::{

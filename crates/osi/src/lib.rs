@@ -37,12 +37,14 @@
 mod dissect;
 mod knowledge;
 mod value;
+mod walk;
 
 pub use dissect::{find_spec, spec_named, Field, FieldSpec, LayerRecord, Span, Stop, StopKind};
 pub use knowledge::{
     device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, ProtocolId, DEVICES, PROTOCOLS,
 };
 pub use value::FieldValue;
+pub use walk::{present_fields, truncated, Cursor, Dissection};
 
 /// The language of everything a user reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -37,9 +37,10 @@ mod frame;
 mod stats;
 
 pub use build::{BuildError, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};
-pub use dissect::{dissect, dissect_ethernet, dissect_into, dissect_with_fcs, Detail, Dissection};
+pub use dissect::{dissect, dissect_ethernet, dissect_into, dissect_with_fcs, Detail};
 pub use fault::{finish, Fault, FaultEffect, FaultError, FaultParseError, Finished, FAULT_NAMES};
 pub use frame::Frame;
+pub use layers_osi::Dissection;
 pub use stats::{Count, ProblemKind, Stats};
 
 use layers_osi::{FieldSpec, ProtocolId};

@@ -39,6 +39,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod dissect;
 pub mod observe;
 mod ports;
 pub mod sim;
@@ -47,6 +48,7 @@ mod state;
 use std::fmt;
 use std::str::FromStr;
 
+pub use dissect::{tcp, udp, AppPayload};
 pub use etherparse::{TcpHeader, TcpOptionElement, UdpHeader};
 use layers_osi::{FieldSpec, Text};
 pub use ports::{port_by_name, port_services, PortClass, Service, SERVICES};

@@ -1,0 +1,135 @@
+//! The application layer's dissector: what a segment or datagram carries, recognised by
+//! content and port, with HTTP's request or status line and headers, DNS messages, and the
+//! text of the rest.
+
+use layers_osi::{
+    truncated, Cursor, FieldValue as Value, LayerRecord, ProtocolId, Span, StopKind, Text,
+};
+
+use crate::{dns, http_headers, http_line, recognise, recognise_protocol, HttpLine, Recognised};
+
+fn hex16(v: u16) -> Value {
+    Value::hex16(v)
+}
+
+/// The data at `off`..`end` (`declared` bytes promised by the layers below), sent from
+/// port `ports.0` to `ports.1`.
+pub fn payload(
+    c: &mut Cursor<'_, '_>,
+    off: usize,
+    end: usize,
+    declared: usize,
+    ports: (u16, u16),
+    over_tcp: bool,
+) {
+    let data = &c.frame[off..end];
+    let span = Span::new(off, end);
+    let app = if c.summary {
+        // Only the protocol: no preview, no first line.
+        let protocol = recognise_protocol(data, ports.0, ports.1);
+        Recognised {
+            protocol,
+            text: String::new(),
+            utf8: false,
+            first_line: None,
+        }
+    } else {
+        recognise(data, ports.0, ports.1)
+    };
+    let mut rec = c.record(app.protocol, span, span, 12);
+    rec.push_at("length", span, declared);
+    rec.push_at("text", span, app.text);
+    if let Some(line) = app.first_line.as_deref() {
+        let line_span = Span::new(off, off + line.len());
+        match http_line(line) {
+            Some(HttpLine::Request {
+                method,
+                uri,
+                version,
+            }) => {
+                rec.push_at("method", line_span, method);
+                rec.push_at("uri", line_span, uri);
+                rec.push_at("version", line_span, version);
+            }
+            Some(HttpLine::Response {
+                version,
+                status,
+                reason,
+            }) => {
+                rec.push_at("version", line_span, version);
+                rec.push_at("status", line_span, status);
+                rec.push_at("reason", line_span, reason);
+            }
+            None => rec.push_at("command", line_span, line.to_string()),
+        }
+        if rec.protocol == ProtocolId::Http {
+            let headers = http_headers(data)
+                .into_iter()
+                .map(|(k, v)| (k, Value::Text(v)))
+                .collect();
+            rec.push_at("headers", span, Value::Map(headers));
+        }
+    }
+    let mut problem = None;
+    if rec.protocol == ProtocolId::Dns {
+        // Over TCP a DNS message is preceded by its 2-byte length (RFC 1035 4.2.2).
+        let skip = if over_tcp { 2 } else { 0 };
+        if over_tcp && data.len() >= 2 {
+            rec.push_at(
+                "length_prefix",
+                Span::new(off, off + 2),
+                u16::from_be_bytes([data[0], data[1]]),
+            );
+        }
+        match dns::parse(data.get(skip..).unwrap_or_default()) {
+            Ok(msg) => dns_fields(&mut rec, off + skip, &msg),
+            Err(e) => problem = Some((off + skip + e.offset, e.expected)),
+        }
+    }
+    let name = rec.protocol;
+    c.push(rec);
+    if data.len() < declared {
+        let what = Text::new("the data", "数据");
+        let kind = truncated(what, declared, data.len(), Some("IP length"));
+        c.stop(name, off, kind);
+    } else if let Some((at, expected)) = problem {
+        let kind = StopKind::Invalid {
+            field: "message",
+            value: format!("at byte {at}"),
+            expected: Text::new(expected, expected),
+        };
+        c.stop(name, off, kind);
+    }
+}
+
+fn dns_fields(rec: &mut LayerRecord, off: usize, msg: &dns::Dns) {
+    rec.push_at("id", Span::new(off, off + 2), msg.id);
+    rec.push_at("flags", Span::new(off + 2, off + 4), hex16(msg.flags));
+    rec.push_at("response", Span::new(off + 2, off + 3), msg.is_response());
+    rec.push_at("rcode", Span::new(off + 3, off + 4), msg.rcode());
+    let questions: Vec<Value> = msg
+        .questions
+        .iter()
+        .map(|q| {
+            Value::Object(vec![
+                ("name", q.name.clone().into()),
+                ("type", dns::type_name(q.qtype).into()),
+                ("class", q.class.into()),
+            ])
+        })
+        .collect();
+    rec.push_at("questions", Span::new(off + 4, off + 6), questions);
+    let answers: Vec<Value> = msg
+        .answers
+        .iter()
+        .map(|a| {
+            Value::Object(vec![
+                ("name", a.name.clone().into()),
+                ("type", dns::type_name(a.rtype).into()),
+                ("ttl", a.ttl.into()),
+                ("data", a.data.clone().into()),
+            ])
+        })
+        .collect();
+    rec.push_at("answers", Span::new(off + 6, off + 8), answers);
+}

@@ -1,0 +1,285 @@
+//! The data link layer's dissectors: Ethernet II, IEEE 802.3 with LLC and SNAP, 802.1Q and
+//! 802.1ad tags, Linux cooked captures. Each reads its header from a [`Cursor`] at an offset,
+//! pushes its record and stops, and says what follows; `layers-stack` dispatches on it.
+
+use layers_osi::{
+    spec, truncated, Cursor, FieldSpec, FieldValue as Value, ProtocolId, Span, StopKind, Text,
+};
+
+use crate::{
+    ethertype_hex, ETHERNET2_FIELDS, ETHERNET2_LEN, IEEE8023_FIELDS, LLC_FIELDS, SLL2_FIELDS,
+    SLL2_LEN, SLL_FIELDS, SLL_LEN, VLAN_FIELDS, VLAN_TAG_LEN,
+};
+
+/// What follows a data link header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkNext {
+    /// Nothing this layer can hand on (it stopped, or said why).
+    Done,
+    /// The protocol an EtherType names, at `off`; `owner` is the protocol whose type field
+    /// it is (a VLAN tag's, an LLC/SNAP header's, a cooked header's).
+    EtherType {
+        /// Where what it names starts.
+        off: usize,
+        /// The EtherType.
+        ethertype: u16,
+        /// Whose field it is.
+        owner: ProtocolId,
+    },
+    /// An IEEE 802.3 frame: its LLC header at `off`, its payload ending at `end` as the
+    /// length field promises (`declared` bytes after the MAC header). The stack walks it,
+    /// then calls [`llc_payload_cut`].
+    Llc {
+        /// Where the LLC header starts.
+        off: usize,
+        /// Where the 802.3 length says the payload ends.
+        end: usize,
+        /// The 802.3 length.
+        declared: usize,
+    },
+}
+
+fn hex16(v: u16) -> Value {
+    Value::hex16(v)
+}
+
+/// Room for a record's fields: its table and a few found ones.
+fn room(table: &[FieldSpec]) -> usize {
+    table.len() + 4
+}
+
+/// An Ethernet II or IEEE 802.3 header at the frame's start.
+pub fn ethernet(c: &mut Cursor<'_, '_>) -> LinkNext {
+    let frame = c.frame;
+    if frame.len() < ETHERNET2_LEN {
+        let what = Text::new("Ethernet II header", "以太网 II 首部");
+        let kind = truncated(what, ETHERNET2_LEN, frame.len(), None);
+        c.stop(ProtocolId::Ethernet2, 0, kind);
+        return LinkNext::Done;
+    }
+    let type_or_length = u16::from_be_bytes([frame[12], frame[13]]);
+    let mac = |at: usize| Value::Mac(frame[at..at + 6].try_into().expect("6 bytes"));
+    if type_or_length <= 1500 {
+        // IEEE 802.3: a length, then an LLC header.
+        const T: &[FieldSpec] = IEEE8023_FIELDS;
+        let mut rec = c.record(
+            ProtocolId::Ieee8023,
+            Span::new(0, frame.len()),
+            Span::new(0, ETHERNET2_LEN),
+            room(T),
+        );
+        rec.push(spec!(T, "destination"), 0, mac(0));
+        rec.push(spec!(T, "source"), 0, mac(6));
+        rec.push(spec!(T, "length"), 0, type_or_length);
+        c.push(rec);
+        let end = ETHERNET2_LEN + usize::from(type_or_length);
+        c.set_packet_end(end.min(frame.len()));
+        return LinkNext::Llc {
+            off: ETHERNET2_LEN,
+            end,
+            declared: usize::from(type_or_length),
+        };
+    }
+    let mut rec = c.record(
+        ProtocolId::Ethernet2,
+        Span::new(0, frame.len()),
+        Span::new(0, ETHERNET2_LEN),
+        room(ETHERNET2_FIELDS),
+    );
+    rec.push(spec!(ETHERNET2_FIELDS, "destination"), 0, mac(0));
+    rec.push(spec!(ETHERNET2_FIELDS, "source"), 0, mac(6));
+    rec.push(
+        spec!(ETHERNET2_FIELDS, "ethertype"),
+        0,
+        hex16(type_or_length),
+    );
+    c.push(rec);
+    LinkNext::EtherType {
+        off: ETHERNET2_LEN,
+        ethertype: type_or_length,
+        owner: ProtocolId::Ethernet2,
+    }
+}
+
+/// After an 802.3 frame's LLC header and what it carries were walked (their stops from
+/// `before` on): if the frame ends before the 802.3 length says and nothing inside said so,
+/// the cut is the LLC payload's.
+pub fn llc_payload_cut(
+    c: &mut Cursor<'_, '_>,
+    before: usize,
+    off: usize,
+    end: usize,
+    declared: usize,
+) {
+    let inner_cut = c
+        .stops_since(before)
+        .iter()
+        .any(|e| matches!(e.kind, StopKind::Truncated { .. }));
+    let len = c.frame.len();
+    if end > len && !inner_cut {
+        // The LLC header is whole; what it carries is cut.
+        let what = Text::new("LLC payload", "LLC 载荷");
+        let kind = truncated(what, declared, len - off, Some("802.3 length"));
+        c.stop(ProtocolId::Llc, off, kind);
+    }
+}
+
+/// The 802.1Q (0x8100), 802.1ad (0x88a8) and old QinQ (0x9100) tags an EtherType field
+/// ending at `off` starts, one record per tag; then the EtherType they end with. `owner` is
+/// the protocol whose type field it is.
+pub fn vlan_tags(
+    c: &mut Cursor<'_, '_>,
+    mut off: usize,
+    mut ethertype: u16,
+    owner: ProtocolId,
+) -> LinkNext {
+    let frame = c.frame;
+    let mut owner = owner;
+    while matches!(ethertype, 0x8100 | 0x88a8 | 0x9100) {
+        if frame.len() < off + VLAN_TAG_LEN {
+            let what = Text::new("802.1Q tag", "802.1Q 标签");
+            let kind = truncated(what, VLAN_TAG_LEN, frame.len() - off, None);
+            c.stop(ProtocolId::Vlan, off, kind);
+            return LinkNext::Done;
+        }
+        let tag = &frame[off..off + VLAN_TAG_LEN];
+        let mut rec = c.record(
+            ProtocolId::Vlan,
+            Span::new(off, frame.len()),
+            Span::new(off, off + VLAN_TAG_LEN),
+            room(VLAN_FIELDS),
+        );
+        for f in VLAN_FIELDS {
+            let v = f.read(tag).expect("the tag holds 4 bytes");
+            match f.name {
+                "dei" => rec.push(f, off, v == 1),
+                "ethertype" => rec.push(f, off, hex16(v as u16)),
+                _ => rec.push(f, off, v),
+            }
+        }
+        ethertype = u16::from_be_bytes([tag[2], tag[3]]);
+        c.push(rec);
+        off += VLAN_TAG_LEN;
+        owner = ProtocolId::Vlan;
+    }
+    LinkNext::EtherType {
+        off,
+        ethertype,
+        owner,
+    }
+}
+
+/// IEEE 802.2 LLC, and SNAP when both SAPs are 0xaa.
+pub fn llc(c: &mut Cursor<'_, '_>, off: usize, end: usize) -> LinkNext {
+    let data = &c.frame[off..end];
+    if data.len() < 3 {
+        let kind = truncated(Text::new("LLC header", "LLC 首部"), 3, data.len(), None);
+        c.stop(ProtocolId::Llc, off, kind);
+        return LinkNext::Done;
+    }
+    let snap = data[0] == 0xaa && data[1] == 0xaa;
+    let hlen = if snap { 8 } else { 3 };
+    if data.len() < hlen {
+        let kind = truncated(
+            Text::new("SNAP header", "SNAP 首部"),
+            hlen,
+            data.len(),
+            None,
+        );
+        c.stop(ProtocolId::Llc, off, kind);
+        return LinkNext::Done;
+    }
+    let mut rec = c.record(
+        ProtocolId::Llc,
+        Span::new(off, end),
+        Span::new(off, off + hlen),
+        room(LLC_FIELDS),
+    );
+    for f in LLC_FIELDS.iter().filter(|f| f.offset + f.len <= hlen) {
+        let v = f.read(data).expect("inside the header");
+        match f.name {
+            "pid" => rec.push(f, off, hex16(v as u16)),
+            _ => rec.push(
+                f,
+                off,
+                Value::Hex {
+                    value: u64::from(v),
+                    digits: (f.len * 2) as u8,
+                },
+            ),
+        }
+    }
+    c.push(rec);
+    if snap && data[3..6] == [0, 0, 0] {
+        // The stack walks it within the 802.3 length, so padding is not taken for data.
+        let pid = u16::from_be_bytes([data[6], data[7]]);
+        LinkNext::EtherType {
+            off: off + hlen,
+            ethertype: pid,
+            owner: ProtocolId::Llc,
+        }
+    } else {
+        let sap = data[0];
+        let value = match crate::sap_name(sap) {
+            Some(name) => format!("0x{sap:02x} ({name})"),
+            None => format!("0x{sap:02x}"),
+        };
+        let what = Text::new("LLC service access point", "LLC 服务访问点");
+        c.stop(ProtocolId::Llc, off, StopKind::Unsupported { what, value });
+        LinkNext::Done
+    }
+}
+
+/// Linux cooked capture headers (v1 or v2), then what their protocol field says.
+pub fn sll(c: &mut Cursor<'_, '_>, v2: bool) -> LinkNext {
+    let frame = c.frame;
+    let (name, table, hlen) = if v2 {
+        (ProtocolId::LinuxSll2, SLL2_FIELDS, SLL2_LEN)
+    } else {
+        (ProtocolId::LinuxSll, SLL_FIELDS, SLL_LEN)
+    };
+    if frame.len() < hlen {
+        let what = Text::new("cooked capture header", "cooked 抓包首部");
+        c.stop(name, 0, truncated(what, hlen, frame.len(), None));
+        return LinkNext::Done;
+    }
+    let mut rec = c.record(
+        name,
+        Span::new(0, frame.len()),
+        Span::new(0, hlen),
+        room(table),
+    );
+    let addr_len = usize::from(if v2 { frame[11] } else { frame[5] }).min(8);
+    for f in table {
+        match f.name {
+            "protocol" => rec.push(f, 0, hex16(f.read(frame).expect("in the header") as u16)),
+            "address" => rec.push(
+                f,
+                0,
+                Value::Bytes(frame[f.offset..f.offset + addr_len].to_vec()),
+            ),
+            _ => rec.push(f, 0, f.read(frame).expect("in the header")),
+        }
+    }
+    c.push(rec);
+    let proto_at = table
+        .iter()
+        .find(|f| f.name == "protocol")
+        .map_or(14, |f| f.offset);
+    let protocol = u16::from_be_bytes([frame[proto_at], frame[proto_at + 1]]);
+    match protocol {
+        0x0800 | 0x86dd | 0x0806 | 0x8100 | 0x88a8 => LinkNext::EtherType {
+            off: hlen,
+            ethertype: protocol,
+            owner: name,
+        },
+        other => {
+            let kind = StopKind::Unsupported {
+                what: Text::new("cooked capture protocol", "cooked 协议类型"),
+                value: ethertype_hex(other),
+            };
+            c.stop(name, proto_at, kind);
+            LinkNext::Done
+        }
+    }
+}

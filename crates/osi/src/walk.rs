@@ -1,0 +1,182 @@
+//! What every layer's dissector shares while a frame is walked bottom-up: the frame, the
+//! records and stops found so far, and whether the walk keeps fields at all.
+//!
+//! Each layer crate dissects its own headers with a function from a [`Cursor`] and an offset
+//! to what follows (its own small "next" type); `layers-stack` owns the walk and the only
+//! dispatch from EtherType, IP protocol or port to the next layer's function.
+
+use crate::{FieldSpec, FieldValue, LayerRecord, OsiLayer, ProtocolId, Span, Stop, StopKind, Text};
+
+/// The layers of one frame, bottom-up, and what went wrong in them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dissection {
+    /// Layer records, bottom-up; the first is the physical layer.
+    pub layers: Vec<LayerRecord>,
+    /// Where dissection stopped, and non-fatal problems (bad checksums), in frame order.
+    pub errors: Vec<Stop>,
+}
+
+impl Dissection {
+    /// The record of protocol `id`, if the frame has one.
+    pub fn layer(&self, id: ProtocolId) -> Option<&LayerRecord> {
+        self.layers.iter().find(|l| l.protocol == id)
+    }
+
+    /// The record that holds byte `i`'s own header (innermost first), if any.
+    pub fn owner_of(&self, i: usize) -> Option<&LayerRecord> {
+        self.layers
+            .iter()
+            .rev()
+            .find(|l| l.header.contains(i) && l.layer() != OsiLayer::Physical)
+    }
+}
+
+/// A frame being walked: the bytes a dissector may read, and where its findings go.
+pub struct Cursor<'a, 'o> {
+    /// The frame's bytes, as far as the current layer may read them (an 802.3 length or an
+    /// ICMP quote narrows them).
+    pub frame: &'a [u8],
+    out: &'o mut Dissection,
+    /// Summary records keep no field, and dissectors skip what only views need.
+    pub summary: bool,
+    /// Inside the datagram an ICMP error quotes: records are marked quoted, and the quote
+    /// being short is no error.
+    pub quoted: bool,
+    /// Where the outermost packet ends by its own length (what follows is padding).
+    pub packet_end: Option<usize>,
+    /// How long the frame was on the wire: a length field that promises more than the
+    /// capture kept lies only if it promises more than this too.
+    pub wire_length: usize,
+}
+
+impl<'a, 'o> Cursor<'a, 'o> {
+    /// A walk over `frame` into `out` (cleared), of a frame `wire_length` bytes long on the
+    /// wire.
+    pub fn new(
+        frame: &'a [u8],
+        out: &'o mut Dissection,
+        summary: bool,
+        wire_length: usize,
+    ) -> Cursor<'a, 'o> {
+        out.layers.clear();
+        out.errors.clear();
+        Cursor {
+            frame,
+            out,
+            summary,
+            quoted: false,
+            packet_end: None,
+            wire_length: wire_length.max(frame.len()),
+        }
+    }
+
+    /// A record of `id` to fill: a summary record on the summary path, else one with room
+    /// for `fields` fields.
+    pub fn record(&self, id: ProtocolId, span: Span, header: Span, fields: usize) -> LayerRecord {
+        if self.summary {
+            LayerRecord::summary(id, span, header)
+        } else {
+            LayerRecord::with_capacity(id, span, header, fields)
+        }
+    }
+
+    /// Adds a finished record, marked quoted inside a quote.
+    pub fn push(&mut self, mut rec: LayerRecord) {
+        rec.quoted = self.quoted;
+        self.out.layers.push(rec);
+    }
+
+    /// Records a stop (a truncation inside a quote is none: quotes are short by design).
+    pub fn stop(&mut self, protocol: ProtocolId, offset: usize, kind: StopKind) {
+        if self.quoted && matches!(kind, StopKind::Truncated { .. }) {
+            return;
+        }
+        self.out.errors.push(Stop {
+            layer: protocol.layer(),
+            protocol: Some(protocol),
+            offset,
+            kind,
+        });
+    }
+
+    /// Records a stop that belongs to no protocol `layers` knows (an unknown link type).
+    pub fn stop_unknown(&mut self, layer: OsiLayer, offset: usize, kind: StopKind) {
+        self.out.errors.push(Stop {
+            layer,
+            protocol: None,
+            offset,
+            kind,
+        });
+    }
+
+    /// How many stops were recorded so far.
+    pub fn stops(&self) -> usize {
+        self.out.errors.len()
+    }
+
+    /// The stops recorded since there were `from`.
+    pub fn stops_since(&self, from: usize) -> &[Stop] {
+        self.out.errors.get(from..).unwrap_or_default()
+    }
+
+    /// Says where the outermost packet ends (not inside a quote).
+    pub fn set_packet_end(&mut self, end: usize) {
+        if !self.quoted {
+            self.packet_end = Some(end);
+        }
+    }
+
+    /// Puts `rec` first (the physical record) and the stops in frame order: the walk's end.
+    pub fn finish(self, rec: LayerRecord) {
+        self.out.layers.insert(0, rec);
+        self.out.errors.sort_by_key(|e| e.offset);
+    }
+}
+
+/// A truncation: `what` needs `needed` bytes and `present` are there.
+pub fn truncated(
+    what: Text,
+    needed: usize,
+    present: usize,
+    length_from: Option<&'static str>,
+) -> StopKind {
+    StopKind::Truncated {
+        what,
+        needed,
+        present,
+        length_from,
+        first_missing: None,
+    }
+}
+
+/// Pushes every field of `table` whose bytes `have` (the header's first bytes, at `off` in
+/// the frame) holds, each valued by `value` from its raw bits; returns the first field whose
+/// bytes are not all there, with its offset in the frame. A summary record reads nothing.
+pub fn present_fields(
+    rec: &mut LayerRecord,
+    table: &'static [FieldSpec],
+    off: usize,
+    have: &[u8],
+    value: impl Fn(&FieldSpec, u32) -> FieldValue,
+) -> Option<(&'static str, usize)> {
+    for f in table {
+        if f.offset + f.len > have.len() {
+            return Some((f.name, off + f.offset));
+        }
+        if !rec.is_summary() {
+            if let Some(raw) = f.read(have) {
+                rec.push(f, off, value(f, raw));
+            }
+        }
+    }
+    None
+}
+
+/// The spec named `$name` in the table `$table`, found at compile time.
+#[macro_export]
+macro_rules! spec {
+    ($table:expr, $name:literal) => {{
+        const SPEC: &$crate::FieldSpec = $crate::spec_named($table, $name);
+        SPEC
+    }};
+}

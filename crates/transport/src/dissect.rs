@@ -1,0 +1,332 @@
+//! The transport layer's dissectors: TCP with its options and UDP, each checksum verified
+//! with the pseudo-header of the IP packet around it.
+
+use etherparse::{TcpHeaderSlice, TcpOptionElement, TcpOptionsIterator};
+use layers_ipv4::{checksum_verdict, Addrs, IpContext};
+use layers_osi::{
+    present_fields, spec, Cursor, FieldSpec, FieldValue as Value, ProtocolId, Span, StopKind, Text,
+};
+
+use crate::{
+    tcp_option_name, TcpFlags, TCP_FIELDS, TCP_FLAG_BIT_NAMES, TCP_MIN_LEN, UDP_FIELDS, UDP_LEN,
+};
+
+/// The data a segment or datagram carries, for the application layer's dissector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppPayload {
+    /// Where the data starts.
+    pub off: usize,
+    /// Where it ends, as far as the frame holds it.
+    pub end: usize,
+    /// How many bytes the headers promise.
+    pub declared: usize,
+    /// Source and destination port.
+    pub ports: (u16, u16),
+    /// Whether it came over TCP (DNS over TCP has a length prefix).
+    pub over_tcp: bool,
+}
+
+fn hex16(v: u16) -> Value {
+    Value::hex16(v)
+}
+
+/// A TCP header field's value from its raw bits, as the JSON contract types it.
+fn tcp_value(f: &FieldSpec, raw: u32) -> Value {
+    match f.name {
+        "header_length" => (raw * 4).into(),
+        "flags" => Value::Flags {
+            bits: TcpFlags(raw as u16).0,
+            names: &TCP_FLAG_BIT_NAMES,
+        },
+        "checksum" => hex16(raw as u16),
+        _ => raw.into(),
+    }
+}
+
+/// A UDP header field's value from its raw bits.
+fn udp_value(f: &FieldSpec, raw: u32) -> Value {
+    match f.name {
+        "checksum" => hex16(raw as u16),
+        _ => raw.into(),
+    }
+}
+
+/// A TCP segment at `off` in the IP payload that ends at `end`; its data, if it carries any.
+pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Option<AppPayload> {
+    const P: ProtocolId = ProtocolId::Tcp;
+    let what = Text::new("TCP header", "TCP 首部");
+    let data = &c.frame[off..end];
+    const T: &[FieldSpec] = TCP_FIELDS;
+    let hlen = data.get(12).map(|b| usize::from(b >> 4) * 4);
+    // The bytes the header claims (at least its fixed part), as far as the frame has them.
+    let claimed = hlen.unwrap_or(TCP_MIN_LEN).max(TCP_MIN_LEN);
+    let have = &data[..data.len().min(claimed)];
+    let whole = hlen.is_some_and(|h| h >= TCP_MIN_LEN && data.len() >= h);
+    let span_end = if whole { end } else { off + have.len() };
+    let mut rec = c.record(
+        P,
+        Span::new(off, span_end),
+        Span::new(off, off + have.len()),
+        8,
+    );
+    let fixed = &have[..have.len().min(TCP_MIN_LEN)];
+    let missing = present_fields(&mut rec, T, off, fixed, tcp_value);
+    let header = whole
+        .then(|| TcpHeaderSlice::from_slice(have).ok())
+        .flatten();
+    let Some(h) = header else {
+        // Cut, or a data offset that lies: what is there, and where it stopped. The
+        // checksum covers the segment whatever its header says, so a whole segment is
+        // still verified.
+        if let Some(found) = spec!(T, "checksum").read(have) {
+            let computed = ip
+                .checksum_verifiable()
+                .then(|| ip.addrs.segment_sum(6, data, 16));
+            let offload = ip.addrs.offload_sum(6, data.len());
+            checksum_verdict(
+                c,
+                &mut rec,
+                spec!(T, "checksum"),
+                off,
+                found as u16,
+                computed,
+                Some(offload),
+            );
+        }
+        if have.len() > TCP_MIN_LEN {
+            let bytes = &have[TCP_MIN_LEN..];
+            let (options, _) = tcp_options(TcpOptionsIterator::from_slice(bytes), !c.summary);
+            rec.push_at(
+                "options",
+                Span::new(off + TCP_MIN_LEN, off + have.len()),
+                options,
+            );
+        }
+        c.push(rec);
+        let kind = match hlen {
+            Some(h) if h < TCP_MIN_LEN => StopKind::Invalid {
+                field: "header_length",
+                value: format!("{h} bytes"),
+                expected: Text::new(
+                    "at least 20 bytes (data offset 5)",
+                    "至少 20 字节(数据偏移为 5)",
+                ),
+            },
+            Some(h) if data.len() >= TCP_MIN_LEN => StopKind::Truncated {
+                what,
+                needed: h,
+                present: data.len(),
+                length_from: Some("header_length"),
+                first_missing: Some(("options", off + data.len())),
+            },
+            _ => StopKind::Truncated {
+                what,
+                needed: TCP_MIN_LEN,
+                present: data.len(),
+                length_from: None,
+                first_missing: missing,
+            },
+        };
+        let at = if matches!(kind, StopKind::Invalid { .. }) {
+            off + 12
+        } else {
+            off
+        };
+        c.stop(P, at, kind);
+        return None;
+    };
+    let hlen = have.len();
+    let declared_payload = ip.declared_end.saturating_sub(off + hlen);
+    let payload = &data[hlen..];
+    let computed = if ip.checksum_verifiable() {
+        match ip.addrs {
+            Addrs::V4(s, d) => h.calc_checksum_ipv4_raw(s, d, payload).ok(),
+            Addrs::V6(s, d) => h.calc_checksum_ipv6_raw(s, d, payload).ok(),
+        }
+    } else {
+        None
+    };
+    let offload = ip.addrs.offload_sum(6, hlen + payload.len());
+    checksum_verdict(
+        c,
+        &mut rec,
+        spec!(T, "checksum"),
+        off,
+        h.checksum(),
+        computed,
+        Some(offload),
+    );
+    let mut option_problem = None;
+    if hlen > TCP_MIN_LEN {
+        let (options, problem) = tcp_options(h.options_iterator(), !c.summary);
+        rec.push_at("options", Span::new(off + TCP_MIN_LEN, off + hlen), options);
+        option_problem = problem;
+    } else {
+        rec.push_at(
+            "options",
+            Span::new(off + hlen, off + hlen),
+            Value::List(Vec::new()),
+        );
+    }
+    rec.push_at(
+        "payload_length",
+        Span::new(off + hlen, end),
+        declared_payload,
+    );
+    c.push(rec);
+    if let Some(problem) = option_problem {
+        let expected = Text::new("well-formed TCP options", "格式正确的 TCP 选项");
+        let kind = StopKind::Invalid {
+            field: "options",
+            value: problem,
+            expected,
+        };
+        c.stop(P, off + TCP_MIN_LEN, kind);
+    }
+    (declared_payload > 0 && !c.quoted).then_some(AppPayload {
+        off: off + hlen,
+        end,
+        declared: declared_payload,
+        ports: (h.source_port(), h.destination_port()),
+        over_tcp: true,
+    })
+}
+
+/// A UDP datagram at `off` in the IP payload that ends at `end`; its data, if any.
+pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Option<AppPayload> {
+    const P: ProtocolId = ProtocolId::Udp;
+    let what = Text::new("UDP header", "UDP 首部");
+    let data = &c.frame[off..end];
+    const T: &[FieldSpec] = UDP_FIELDS;
+    let have = &data[..data.len().min(UDP_LEN)];
+    let mut rec = c.record(
+        P,
+        Span::new(off, off + have.len()),
+        Span::new(off, off + have.len()),
+        8,
+    );
+    let missing = present_fields(&mut rec, T, off, have, udp_value);
+    if have.len() < UDP_LEN {
+        c.push(rec);
+        let kind = StopKind::Truncated {
+            what,
+            needed: UDP_LEN,
+            present: data.len(),
+            length_from: None,
+            first_missing: missing,
+        };
+        c.stop(P, off, kind);
+        return None;
+    }
+    let length = usize::from(u16::from_be_bytes([data[4], data[5]]));
+    let ip_payload = ip.declared_end - off;
+    // The first fragment of a datagram carries the whole datagram's length.
+    let too_long = length > ip_payload && !ip.fragmented;
+    if (length < UDP_LEN || too_long) && !c.quoted {
+        let span = spec!(T, "checksum").span(off);
+        rec.insert_after("checksum", "checksum_valid", span, Value::Null);
+        c.push(rec);
+        let expected = Text::new(
+            "between 8 and the IP payload length",
+            "介于 8 与 IP 载荷长度之间",
+        );
+        let value = format!("{length} (IP payload {ip_payload})");
+        c.stop(
+            P,
+            off + 4,
+            StopKind::Invalid {
+                field: "length",
+                value,
+                expected,
+            },
+        );
+        return None;
+    }
+    let udp_end = (off + length.max(UDP_LEN)).min(end);
+    rec.span = Span::new(off, udp_end);
+    let payload = &c.frame[off + UDP_LEN..udp_end];
+    let (h, _) = etherparse::UdpHeader::from_slice(data).expect("8 bytes checked");
+    let complete = ip.checksum_verifiable() && off + length <= c.frame.len();
+    let computed = match (complete, h.checksum, ip.addrs) {
+        // 0 is "no checksum" over IPv4; over IPv6 it is not allowed (RFC 8200 8.1).
+        (_, 0, Addrs::V4(..)) | (false, _, _) => None,
+        (true, _, Addrs::V4(s, d)) => h.calc_checksum_ipv4_raw(s, d, payload).ok(),
+        (true, _, Addrs::V6(s, d)) => h.calc_checksum_ipv6_raw(s, d, payload).ok(),
+    };
+    let offload = ip.addrs.offload_sum(17, length);
+    checksum_verdict(
+        c,
+        &mut rec,
+        spec!(T, "checksum"),
+        off,
+        h.checksum,
+        computed,
+        Some(offload),
+    );
+    c.push(rec);
+    if length < ip_payload && !c.quoted && !ip.fragmented {
+        let expected = Text::new("the IP payload length", "等于 IP 载荷长度");
+        let value = format!("{length} (IP payload {ip_payload})");
+        c.stop(
+            P,
+            off + 4,
+            StopKind::Invalid {
+                field: "length",
+                value,
+                expected,
+            },
+        );
+    }
+    if length <= UDP_LEN || c.quoted {
+        return None;
+    }
+    // In a first fragment only this fragment's bytes are here to show.
+    let declared = if ip.fragmented {
+        (off + length).min(ip.declared_end) - off - UDP_LEN
+    } else {
+        length - UDP_LEN
+    };
+    Some(AppPayload {
+        off: off + UDP_LEN,
+        end: udp_end,
+        declared,
+        ports: (h.source_port, h.destination_port),
+        over_tcp: false,
+    })
+}
+
+/// A TCP option as the JSON contract has it: `{"kind": name, "value": ...}`.
+fn option(kind: u8, value: Option<Value>) -> Value {
+    let mut members = vec![("kind", Value::Name(tcp_option_name(kind)))];
+    if let Some(v) = value {
+        members.push(("value", v));
+    }
+    Value::Object(members)
+}
+
+/// A TCP header's options as the JSON contract has them, and the first problem, if any.
+/// With `keep` false only the problem is looked for (the summary path).
+fn tcp_options(items: TcpOptionsIterator<'_>, keep: bool) -> (Vec<Value>, Option<String>) {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Ok(_) if !keep => {}
+            Ok(opt) => out.push(match opt {
+                TcpOptionElement::Noop => option(1, None),
+                TcpOptionElement::MaximumSegmentSize(v) => option(2, Some(v.into())),
+                TcpOptionElement::WindowScale(v) => option(3, Some(v.into())),
+                TcpOptionElement::SelectiveAcknowledgementPermitted => option(4, None),
+                TcpOptionElement::SelectiveAcknowledgement(first, rest) => {
+                    let blocks: Vec<Value> = std::iter::once(first)
+                        .chain(rest.into_iter().flatten())
+                        .map(|(l, r)| vec![l, r].into())
+                        .collect();
+                    option(5, Some(Value::List(blocks)))
+                }
+                TcpOptionElement::Timestamp(val, ecr) => option(8, Some(vec![val, ecr].into())),
+            }),
+            Err(e) => return (out, Some(e.to_string())),
+        }
+    }
+    (out, None)
+}
