@@ -133,3 +133,69 @@ fn dns_fields(rec: &mut LayerRecord, off: usize, msg: &dns::Dns) {
         .collect();
     rec.push_at("answers", Span::new(off + 6, off + 8), answers);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layers_osi::Dissection;
+
+    /// The DNS message of fixtures/loopback-dns.pcap's frame 1 (a query for layers.test, A),
+    /// at byte 42 of its frame.
+    const QUERY: [u8; 29] = [
+        0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, b'l', b'a',
+        b'y', b'e', b'r', b's', 0x04, b't', b'e', b's', b't', 0x00, 0x00, 0x01, 0x00, 0x01,
+    ];
+
+    fn walk(frame: &[u8], declared: usize, ports: (u16, u16), summary: bool) -> Dissection {
+        let mut out = Dissection::default();
+        let mut c = Cursor::new(frame, &mut out, summary, frame.len());
+        payload(&mut c, 42, frame.len(), declared, ports, false);
+        out
+    }
+
+    fn at_42(data: &[u8]) -> Vec<u8> {
+        let mut frame = vec![0u8; 42];
+        frame.extend_from_slice(data);
+        frame
+    }
+
+    #[test]
+    fn a_real_dns_query_is_named_with_its_question() {
+        let d = walk(&at_42(&QUERY), 29, (44610, 53), false);
+        let rec = &d.layers[0];
+        assert_eq!(rec.protocol, ProtocolId::Dns);
+        assert_eq!(rec.field("id").unwrap().value.text(), "4660");
+        let q = rec.field("questions").unwrap().value.to_json();
+        assert_eq!(q[0]["name"], "layers.test");
+        assert_eq!(q[0]["type"], "A");
+        assert!(d.errors.is_empty());
+    }
+
+    #[test]
+    fn the_summary_path_names_the_protocol_and_keeps_no_field() {
+        let d = walk(&at_42(&QUERY), 29, (44610, 53), true);
+        assert_eq!(d.layers[0].protocol, ProtocolId::Dns);
+        assert!(d.layers[0].fields.is_empty());
+        let http = walk(&at_42(b"GET / HTTP/1.1\r\n\r\n"), 18, (50000, 8000), true);
+        assert_eq!(
+            http.layers[0].protocol,
+            ProtocolId::Http,
+            "by content, not port"
+        );
+    }
+
+    #[test]
+    fn data_cut_short_says_how_much_was_promised() {
+        let d = walk(&at_42(b"hello"), 20, (51000, 9999), false);
+        assert_eq!(d.layers[0].protocol, ProtocolId::Data);
+        assert_eq!(d.errors[0].offset, 42);
+        assert!(matches!(
+            d.errors[0].kind,
+            StopKind::Truncated {
+                needed: 20,
+                present: 5,
+                ..
+            }
+        ));
+    }
+}

@@ -53,3 +53,59 @@ pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
     c.push(rec);
     c.set_packet_end(off + len);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layers_osi::{Dissection, StopKind};
+
+    /// The ARP request of fixtures/netns-arp-ping.pcap (frame 1), two network namespaces
+    /// joined by veth: who has 10.99.0.2? tell 10.99.0.1.
+    const REQUEST: [u8; 42] = [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x0a, 0x63, 0x00, 0x01, 0x08, 0x06, 0x00,
+        0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0x00, 0x0a, 0x63, 0x00, 0x01, 0x0a, 0x63,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x63, 0x00, 0x02,
+    ];
+
+    fn walk(bytes: &[u8]) -> (Dissection, Option<usize>) {
+        let mut out = Dissection::default();
+        let mut c = Cursor::new(bytes, &mut out, false, bytes.len());
+        arp(&mut c, 14);
+        let end = c.packet_end;
+        (out, end)
+    }
+
+    #[test]
+    fn a_real_request_reads_field_by_field_and_ends_the_packet() {
+        let (d, end) = walk(&REQUEST);
+        let rec = &d.layers[0];
+        let text = |n: &str| rec.field(n).unwrap().value.text();
+        assert_eq!(text("operation"), "1");
+        assert_eq!(text("sender_mac"), "02:00:0a:63:00:01");
+        assert_eq!(text("sender_ip"), "10.99.0.1");
+        assert_eq!(text("target_ip"), "10.99.0.2");
+        assert_eq!(rec.field("target_ip").unwrap().span, Span::new(38, 42));
+        assert_eq!(end, Some(42), "what follows is padding");
+        assert!(d.errors.is_empty());
+    }
+
+    #[test]
+    fn every_cut_is_a_truncation_at_the_packet_start() {
+        for cut in 14..REQUEST.len() {
+            let (d, _) = walk(&REQUEST[..cut]);
+            assert!(d.layers.is_empty(), "cut {cut}");
+            assert_eq!(d.errors[0].offset, 14);
+            // Until the sizes are in, the fixed 8 bytes; then what the sizes say (28).
+            let want = if cut - 14 < crate::ARP_FIXED_LEN {
+                8
+            } else {
+                28
+            };
+            assert!(
+                matches!(d.errors[0].kind, StopKind::Truncated { needed, .. } if needed == want),
+                "cut {cut}: {:?}",
+                d.errors[0].kind
+            );
+        }
+    }
+}

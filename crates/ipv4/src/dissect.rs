@@ -633,3 +633,87 @@ fn ipv4_options(options: &[u8], keep: bool) -> (Vec<Value>, Option<(usize, Strin
     }
     (out, None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layers_osi::Dissection;
+
+    /// The ICMP echo request of fixtures/netns-arp-ping.pcap (frame 3): 10.99.0.1 pings
+    /// 10.99.0.2 across veth, 56 bytes of data.
+    fn echo() -> Vec<u8> {
+        let hex = "0200 0a63 0002 0200 0a63 0001 0800 4500 0054 8fae 4000 4001 9632 0a63 0001 \
+                   0a63 0002 0800 df07 27eb 0001 b844 066b 0000 0000 6789 0c00 0000 0000 1011 \
+                   1213 1415 1617 1819 1a1b 1c1d 1e1f 2021 2223 2425 2627 2829 2a2b 2c2d 2e2f \
+                   3031 3233 3435 3637";
+        let digits: Vec<u8> = hex.bytes().filter(u8::is_ascii_hexdigit).collect();
+        digits
+            .chunks(2)
+            .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
+            .collect()
+    }
+
+    fn walk<R>(bytes: &[u8], f: impl FnOnce(&mut Cursor<'_, '_>) -> R) -> (Dissection, R) {
+        let mut out = Dissection::default();
+        let mut c = Cursor::new(bytes, &mut out, false, bytes.len());
+        let r = f(&mut c);
+        (out, r)
+    }
+
+    #[test]
+    fn ipv4_hands_its_payload_on_with_the_context_transport_needs() {
+        let frame = echo();
+        let (d, next) = walk(&frame, |c| ipv4(c, 14));
+        let IpNext::Payload {
+            protocol,
+            start,
+            end,
+            ip,
+            field_at,
+        } = next
+        else {
+            panic!("{next:?}")
+        };
+        assert_eq!((protocol, start, end, field_at), (1, 34, 98, 23));
+        assert_eq!(ip.addrs, Addrs::V4([10, 99, 0, 1], [10, 99, 0, 2]));
+        assert!(ip.checksum_verifiable());
+        let rec = &d.layers[0];
+        assert_eq!(rec.field("checksum").unwrap().value.text(), "0x9632");
+        assert_eq!(rec.field("checksum_valid").unwrap().value.text(), "true");
+        assert_eq!(rec.field("ttl").unwrap().span, Span::new(22, 23));
+        assert!(d.errors.is_empty());
+    }
+
+    #[test]
+    fn a_wrong_header_checksum_is_reported_with_the_right_one() {
+        let mut frame = echo();
+        frame[25] ^= 0xff;
+        let (d, _) = walk(&frame, |c| ipv4(c, 14));
+        assert_eq!(d.errors[0].offset, 24);
+        assert_eq!(
+            d.errors[0].kind,
+            StopKind::BadChecksum {
+                found: 0x96cd,
+                expected: 0x9632,
+                offload: false
+            }
+        );
+    }
+
+    #[test]
+    fn an_echo_request_is_read_and_quotes_nothing() {
+        let frame = echo();
+        let (d, quote) = walk(&frame, |c| match ipv4(c, 14) {
+            IpNext::Payload { start, end, ip, .. } => icmp(c, start, end, ip),
+            IpNext::Done => None,
+        });
+        assert_eq!(quote, None);
+        let rec = &d.layers[1];
+        assert_eq!(rec.protocol, ProtocolId::Icmp);
+        let text = |n: &str| rec.field(n).unwrap().value.text();
+        assert_eq!((text("type"), text("code")), ("8".into(), "0".into()));
+        assert_eq!(text("checksum_valid"), "true");
+        assert_eq!(text("identifier"), "10219");
+        assert_eq!(text("data_length"), "56");
+    }
+}

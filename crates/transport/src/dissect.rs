@@ -330,3 +330,103 @@ fn tcp_options(items: TcpOptionsIterator<'_>, keep: bool) -> (Vec<Value>, Option
     }
     (out, None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layers_osi::Dissection;
+
+    fn bytes(hex: &str) -> Vec<u8> {
+        let digits: Vec<u8> = hex.bytes().filter(u8::is_ascii_hexdigit).collect();
+        digits
+            .chunks(2)
+            .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
+            .collect()
+    }
+
+    /// The lesson's SYN on loopback (fixtures/loopback-tcp-hello.pcap, frame 1): MSS 65495,
+    /// SACK permitted, timestamps, window scale 10; Linux left the checksum to the NIC.
+    const SYN: &str = "000000000000 000000000000 0800 4500 003c d1b9 4000 4006 6b00 7f000001 7f000001 \
+                       c05a 270f d74f61b7 00000000 a002 ffd7 fe30 0000 0204 ffd7 0402 080a c70bc11d \
+                       00000000 0103 030a";
+    /// A DNS query over UDP on loopback (fixtures/loopback-dns.pcap, frame 1).
+    const DNS: &str =
+        "000000000000 000000000000 0800 4500 0039 4c9c 4000 4011 f015 7f000001 7f000001 \
+                       ae42 0035 0025 fe38 1234 0100 0001 0000 0000 0000 066c 6179 6572 7304 7465 \
+                       7374 0000 0100 01";
+
+    fn loopback(declared_end: usize) -> IpContext {
+        IpContext {
+            addrs: Addrs::V4([127, 0, 0, 1], [127, 0, 0, 1]),
+            declared_end,
+            complete: true,
+            fragmented: false,
+        }
+    }
+
+    fn walk<R>(bytes: &[u8], f: impl FnOnce(&mut Cursor<'_, '_>) -> R) -> (Dissection, R) {
+        let mut out = Dissection::default();
+        let mut c = Cursor::new(bytes, &mut out, false, bytes.len());
+        let r = f(&mut c);
+        (out, r)
+    }
+
+    #[test]
+    fn a_real_syn_reads_its_options_and_its_offloaded_checksum() {
+        let frame = bytes(SYN);
+        assert_eq!(frame.len(), 74);
+        let (d, next) = walk(&frame, |c| tcp(c, 34, 74, loopback(74)));
+        assert_eq!(next, None, "a SYN carries no data");
+        let rec = &d.layers[0];
+        let text = |n: &str| rec.field(n).unwrap().value.text();
+        assert_eq!(text("source_port"), "49242");
+        assert_eq!(text("flags"), "SYN");
+        assert_eq!(text("header_length"), "40");
+        assert!(
+            text("options").starts_with("MSS=65495,SACK"),
+            "{}",
+            text("options")
+        );
+        assert_eq!(text("checksum_valid"), "false");
+        assert!(matches!(
+            d.errors[0].kind,
+            StopKind::BadChecksum { offload: true, .. }
+        ));
+    }
+
+    #[test]
+    fn every_cut_of_a_tcp_header_keeps_the_fields_before_it() {
+        let frame = bytes(SYN);
+        for cut in 34..74 {
+            let (d, _) = walk(&frame[..cut], |c| tcp(c, 34, cut, loopback(74)));
+            let rec = &d.layers[0];
+            for f in TCP_FIELDS {
+                let present = 34 + f.offset + f.len <= cut;
+                assert_eq!(
+                    rec.field(f.name).is_some(),
+                    present,
+                    "cut {cut}: {}",
+                    f.name
+                );
+            }
+            assert_eq!(d.errors.last().unwrap().offset, 34, "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn a_udp_datagram_hands_its_data_to_the_application_layer() {
+        let frame = bytes(DNS);
+        let (d, next) = walk(&frame, |c| udp(c, 34, frame.len(), loopback(71)));
+        assert_eq!(
+            next,
+            Some(AppPayload {
+                off: 42,
+                end: 71,
+                declared: 29,
+                ports: (44610, 53),
+                over_tcp: false
+            })
+        );
+        assert_eq!(d.layers[0].field("length").unwrap().value.text(), "37");
+    }
+}
