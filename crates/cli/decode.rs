@@ -124,8 +124,9 @@ impl Worker {
         let ui = &self.ui;
         match self.view {
             View::Json => {
-                serde_json::to_writer(&mut *out, &frame).map_err(io::Error::from)?;
-                writeln!(out)
+                frame.write_json(out);
+                out.push(b'\n');
+                Ok(())
             }
             View::Oneline => view::oneline(out, ui, &frame),
             View::Hex => view::hex(out, ui, &frame, data),
@@ -136,7 +137,13 @@ impl Worker {
     }
 
     fn batch(&mut self, batch: &Batch) -> io::Result<Vec<u8>> {
-        let mut out = Vec::new();
+        // Room for what a view usually writes per captured byte, so the buffer rarely grows.
+        let per_byte = match self.view {
+            View::Json | View::Tree | View::Hex | View::Diagram => 6,
+            View::Oneline => 1,
+            View::Stats => 0,
+        };
+        let mut out = Vec::with_capacity(batch.data.len() * per_byte);
         for (info, range) in &batch.frames {
             self.frame(info, &batch.data[range.clone()], &mut out)?;
         }

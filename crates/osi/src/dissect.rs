@@ -279,6 +279,19 @@ impl LayerRecord {
     }
 }
 
+/// The English names of a layer's devices, written without collecting them first.
+struct Devices(OsiLayer);
+
+impl Serialize for Devices {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let names = crate::DEVICES
+            .iter()
+            .filter(|d| d.layer == self.0)
+            .map(|d| d.name.en);
+        s.collect_seq(names)
+    }
+}
+
 struct FieldValues<'a>(&'a [Field]);
 struct FieldSpans<'a>(&'a [Field]);
 
@@ -305,13 +318,12 @@ impl Serialize for FieldSpans<'_> {
 impl Serialize for LayerRecord {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let layer = self.layer();
-        let devices: Vec<&str> = layer.devices().iter().map(|d| d.name.en).collect();
         let mut st = s.serialize_struct("LayerRecord", 9)?;
         st.serialize_field("osi", &layer.number())?;
         st.serialize_field("layer", layer.name().en)?;
         st.serialize_field("protocol", self.protocol.name())?;
         st.serialize_field("pdu", self.protocol.pdu().en)?;
-        st.serialize_field("devices", &devices)?;
+        st.serialize_field("devices", &Devices(layer))?;
         st.serialize_field("span", &self.span)?;
         st.serialize_field("fields", &FieldValues(&self.fields))?;
         st.serialize_field("spans", &FieldSpans(&self.fields))?;

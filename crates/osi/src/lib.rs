@@ -35,6 +35,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod dissect;
+pub mod json;
 mod knowledge;
 mod value;
 mod walk;

@@ -183,7 +183,7 @@ fn push_hex_byte(out: &mut String, b: u8) {
 }
 
 /// The names of the bits set in `bits`, least significant first.
-fn set_names(
+pub(crate) fn set_names(
     bits: u16,
     names: &'static [&'static str],
 ) -> impl Iterator<Item = &'static str> + 'static {

@@ -23,6 +23,41 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// Writes the frame as one line of JSON (without the newline): what `Serialize` gives
+    /// through serde_json, written straight into `out`.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        use layers_osi::json::push_u64;
+        out.extend_from_slice(b"{\"frame\":");
+        push_u64(out, self.frame);
+        out.extend_from_slice(b",\"time\":");
+        match self.time {
+            // serde_json's own float formatting (ryu), so times read back the same.
+            Some(t) => {
+                let _ = serde_json::to_writer(&mut *out, &t);
+            }
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"captured_length\":");
+        push_u64(out, self.captured_length as u64);
+        out.extend_from_slice(b",\"original_length\":");
+        push_u64(out, self.original_length as u64);
+        out.extend_from_slice(b",\"layers\":[");
+        for (i, l) in self.layers.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            l.write_json(out);
+        }
+        out.extend_from_slice(b"],\"errors\":[");
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            e.write_json(out);
+        }
+        out.extend_from_slice(b"]}");
+    }
+
     /// Frame number `frame` of `captured_length` bytes out of `original_length`.
     pub fn new(
         frame: u64,

@@ -1,0 +1,291 @@
+//! The frame model written as JSON straight into a byte buffer: byte for byte what the
+//! `Serialize` impls give through serde_json (a test compares the two on every kind of
+//! value), without serde's escaping of every key and its formatter for every address. This is
+//! what `decode --json` writes for each of millions of frames.
+
+use crate::{Field, FieldValue, Lang, LayerRecord, Span, Stop};
+
+/// Writes `s` as a JSON string, escaped as serde_json escapes it.
+pub fn push_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let needs = |b: &u8| *b < 0x20 || *b == b'"' || *b == b'\\';
+    // Most strings need no escape: one scan, one copy.
+    let Some(first) = bytes.iter().position(needs) else {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    };
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0x0f)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Writes a number.
+pub fn push_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// Writes `"key":` for a key from the frame (HTTP header names), escaped.
+fn key(out: &mut Vec<u8>, k: &str) {
+    push_str(out, k);
+    out.push(b':');
+}
+
+/// Writes `"name":` for a field or member name of `layers`' own: lowercase words and
+/// underscores, which JSON never escapes.
+fn name(out: &mut Vec<u8>, k: &'static str) {
+    debug_assert!(k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    out.push(b'"');
+    out.extend_from_slice(k.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+fn span(out: &mut Vec<u8>, s: Span) {
+    out.push(b'[');
+    push_u64(out, s.start as u64);
+    out.push(b',');
+    push_u64(out, s.end as u64);
+    out.push(b']');
+}
+
+impl FieldValue {
+    /// Writes the value as the JSON contract has it.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            FieldValue::Null => out.extend_from_slice(b"null"),
+            FieldValue::Bool(true) => out.extend_from_slice(b"true"),
+            FieldValue::Bool(false) => out.extend_from_slice(b"false"),
+            FieldValue::Uint(n) => push_u64(out, *n),
+            FieldValue::Name(s) => push_str(out, s),
+            FieldValue::Text(s) => push_str(out, s),
+            FieldValue::List(items) => {
+                out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(b']');
+            }
+            FieldValue::Object(members) => {
+                out.push(b'{');
+                for (i, (k, v)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    name(out, k);
+                    v.write_json(out);
+                }
+                out.push(b'}');
+            }
+            FieldValue::Map(members) => {
+                out.push(b'{');
+                for (i, (k, v)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    key(out, k);
+                    v.write_json(out);
+                }
+                out.push(b'}');
+            }
+            // Flags are a list of names; addresses and hex are strings of their text form.
+            FieldValue::Flags { bits, names } => {
+                out.push(b'[');
+                for (i, name) in crate::value::set_names(*bits, names).enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    push_str(out, name);
+                }
+                out.push(b']');
+            }
+            FieldValue::Mac(_)
+            | FieldValue::Ipv4(_)
+            | FieldValue::Ipv6(_)
+            | FieldValue::Hex { .. }
+            | FieldValue::Bytes(_) => {
+                let mut text = String::with_capacity(40);
+                self.write_text(&mut text);
+                push_str(out, &text);
+            }
+        }
+    }
+}
+
+fn fields(out: &mut Vec<u8>, fields: &[Field], spans: bool) {
+    out.push(b'{');
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        name(out, f.name);
+        if spans {
+            span(out, f.span);
+        } else {
+            f.value.write_json(out);
+        }
+    }
+    out.push(b'}');
+}
+
+impl LayerRecord {
+    /// Writes the record as the JSON contract has it (what its `Serialize` gives).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let layer = self.layer();
+        out.extend_from_slice(b"{\"osi\":");
+        push_u64(out, u64::from(layer.number()));
+        out.extend_from_slice(b",\"layer\":");
+        push_str(out, layer.name().en);
+        out.extend_from_slice(b",\"protocol\":");
+        push_str(out, self.protocol.name());
+        out.extend_from_slice(b",\"pdu\":");
+        push_str(out, self.protocol.pdu().en);
+        out.extend_from_slice(b",\"devices\":[");
+        let devices = crate::DEVICES.iter().filter(|d| d.layer == layer);
+        for (i, d) in devices.enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_str(out, d.name.en);
+        }
+        out.extend_from_slice(b"],\"span\":");
+        span(out, self.span);
+        out.extend_from_slice(b",\"fields\":");
+        fields(out, &self.fields, false);
+        out.extend_from_slice(b",\"spans\":");
+        fields(out, &self.fields, true);
+        if self.quoted {
+            out.extend_from_slice(b",\"quoted\":true");
+        }
+        out.push(b'}');
+    }
+}
+
+impl Stop {
+    /// Writes the stop as the JSON contract has it (what its `Serialize` gives).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"osi\":");
+        push_u64(out, u64::from(self.layer.number()));
+        out.extend_from_slice(b",\"protocol\":");
+        push_str(out, self.protocol_name());
+        out.extend_from_slice(b",\"offset\":");
+        push_u64(out, self.offset as u64);
+        out.extend_from_slice(b",\"message\":");
+        push_str(out, &self.message(Lang::En));
+        out.push(b'}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{OsiLayer, ProtocolId, StopKind, Text};
+
+    fn serde(v: &impl serde::Serialize) -> Vec<u8> {
+        serde_json::to_vec(v).unwrap()
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        for s in [
+            "plain",
+            "quote \" and \\ backslash",
+            "\n\r\t\u{8}\u{c}",
+            "\u{0}\u{1}\u{1f}\u{7f}",
+            "你好 / é",
+            "",
+        ] {
+            let mut ours = Vec::new();
+            push_str(&mut ours, s);
+            assert_eq!(ours, serde(&s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn every_kind_of_value_and_a_whole_record_match_serde() {
+        const FLAGS: &[&str] = &["FIN", "SYN", "RST", "PSH", "ACK"];
+        let values = vec![
+            FieldValue::Null,
+            FieldValue::Bool(false),
+            FieldValue::Uint(u64::MAX),
+            FieldValue::Mac([2, 0, 0xc0, 0xa8, 0x0b, 0x22]),
+            FieldValue::Ipv4([10, 99, 0, 1]),
+            FieldValue::Ipv6([0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x22]),
+            FieldValue::hex16(0x86dd),
+            FieldValue::Bytes(vec![0x55; 7]),
+            FieldValue::Flags {
+                bits: 0x12,
+                names: FLAGS,
+            },
+            FieldValue::Flags {
+                bits: 0,
+                names: FLAGS,
+            },
+            FieldValue::Name("MSS"),
+            FieldValue::Text("GET /\"x\"\n".into()),
+            FieldValue::List(vec![FieldValue::Uint(1), FieldValue::Null]),
+            FieldValue::Object(vec![("kind", "MSS".into()), ("value", 1460u16.into())]),
+            FieldValue::Map(vec![("X-\"odd\"".into(), "v".to_string().into())]),
+        ];
+        for v in &values {
+            let mut ours = Vec::new();
+            v.write_json(&mut ours);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(serde(v)).unwrap()
+            );
+        }
+        let mut rec = LayerRecord::new(ProtocolId::Tcp, Span::new(34, 74), Span::new(34, 54));
+        for (i, v) in values.into_iter().enumerate() {
+            let names = [
+                "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+            ];
+            rec.push_at(names[i], Span::new(i, i + 1), v);
+        }
+        rec.quoted = true;
+        let mut ours = Vec::new();
+        rec.write_json(&mut ours);
+        assert_eq!(ours, serde(&rec));
+        let stop = Stop {
+            layer: OsiLayer::Transport,
+            protocol: Some(ProtocolId::Tcp),
+            offset: 34,
+            kind: StopKind::Truncated {
+                what: Text::new("TCP header", "TCP 首部"),
+                needed: 20,
+                present: 6,
+                length_from: None,
+                first_missing: Some(("sequence", 38)),
+            },
+        };
+        let mut ours = Vec::new();
+        stop.write_json(&mut ours);
+        assert_eq!(ours, serde(&stop));
+    }
+}
