@@ -629,8 +629,11 @@ fn a_capture_that_keeps_the_fcs_has_it_checked_not_read_as_padding() {
 }
 
 /// A capture made by bench/gen-capture.py, and its ground truth; `None` (said) without python3.
-fn generated(frames: usize) -> Option<(String, Value)> {
-    let dir = temp_dir(&format!("generated-{frames}"));
+pub fn generated(frames: usize) -> Option<(String, Value)> {
+    // Each caller its own directory: tests run at once.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = temp_dir(&format!("generated-{frames}-{call}"));
     let pcap = dir.join("mixed.pcap");
     let script = format!("{}/bench/gen-capture.py", env!("CARGO_MANIFEST_DIR"));
     let made = Command::new("python3")

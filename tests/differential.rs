@@ -285,3 +285,97 @@ fn every_fixture_frame_agrees_with_tshark() {
     }
     assert!(compared > 1000, "only {compared} fields compared");
 }
+
+/// Frames per protocol in a protocol hierarchy printed as indented `name ... frames` lines:
+/// each protocol's frames counted once (a node inside another of the same protocol, such as
+/// a second VLAN tag, is not counted again), and nothing under ICMP (the datagram an error
+/// quotes is not the frame's own).
+fn per_protocol(tree: &[(usize, String, u64)]) -> std::collections::BTreeMap<String, u64> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut path: Vec<String> = Vec::new();
+    for (depth, name, frames) in tree {
+        path.truncate(*depth);
+        let counted = !path.contains(name) && !path.iter().any(|p| p == "ICMP");
+        path.push(name.clone());
+        if counted {
+            *out.entry(name.clone()).or_default() += frames;
+        }
+    }
+    out
+}
+
+#[test]
+fn stats_agree_with_tshark_protocol_hierarchy() {
+    let Some(tshark) = tshark() else { return };
+    let Some((pcap, _)) = crate::decode::generated(20000) else {
+        return;
+    };
+    let ours = run(&["decode", &pcap, "--stats"]);
+    assert!(ours.status.success(), "{}", stderr(&ours));
+    let ours: Vec<(usize, String, u64)> = stdout(&ours)
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let name = cols[..cols.len() - 2].join(" ");
+            let frames = cols[cols.len() - 2].parse().unwrap();
+            ((l.len() - l.trim_start().len()) / 2, name, frames)
+        })
+        .collect();
+    let t = Command::new(tshark)
+        .args(["-q", "-z", "io,phs", "-r", &pcap])
+        .args(["-o", "tcp.desegment_tcp_streams:FALSE"])
+        .args(["-o", "ip.defragment:FALSE"])
+        .output()
+        .unwrap();
+    assert!(t.status.success());
+    // tshark's names for the protocols both name; 802.1ad S-tags are 802.1Q records here.
+    let named = |n: &str| -> Option<&str> {
+        Some(match n {
+            "eth" => "Ethernet II",
+            "vlan" | "ieee8021ad" => "802.1Q",
+            "arp" => "ARP",
+            "ip" => "IPv4",
+            "ipv6" => "IPv6",
+            "icmp" => "ICMP",
+            "tcp" => "TCP",
+            "udp" => "UDP",
+            "dns" => "DNS",
+            _ => return None,
+        })
+    };
+    let mut theirs = Vec::new();
+    for line in String::from_utf8_lossy(&t.stdout).lines() {
+        let Some((name, rest)) = line.trim_start().split_once(' ') else {
+            continue;
+        };
+        let Some(frames) = rest
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("frames:"))
+        else {
+            continue;
+        };
+        let depth = (line.len() - line.trim_start().len()) / 2;
+        // Protocols only tshark names keep their place in the tree under their own name.
+        let name = named(name).map_or_else(|| format!("tshark:{name}"), str::to_string);
+        theirs.push((depth, name, frames.parse().unwrap()));
+    }
+    let (ours, theirs) = (per_protocol(&ours), per_protocol(&theirs));
+    let mut compared = 0;
+    for (name, n) in &theirs {
+        if name.starts_with("tshark:") {
+            continue;
+        }
+        assert_eq!(
+            ours.get(name),
+            Some(n),
+            "{name}: ours {ours:?}, tshark {theirs:?}"
+        );
+        compared += 1;
+    }
+    assert!(
+        compared >= 8,
+        "only {compared} protocols compared: {theirs:?}"
+    );
+}
