@@ -287,31 +287,22 @@ pub fn sll(c: &mut Cursor<'_, '_>, v2: bool) -> LinkNext {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use layers_osi::Dissection;
+    use layers_osi::dissect_with;
 
     /// The lesson's SYN as tcpdump captured it on loopback (fixtures/loopback-tcp-hello.pcap,
     /// frame 1): Ethernet II with zero MACs, then IPv4.
-    const SYN: &str = "000000000000000000000000080045000003cd1b940004006";
+    const SYN: &str = "00000000000000000000000008004500003cd1b940004006";
     /// `tcpdump -i any` (fixtures/loopback-any-sll2.pcap, frame 1): a cooked v2 header.
     const SLL2: &str = "0800000000000001030400060000000000000000450000224e16";
 
-    fn walk<R>(bytes: &[u8], f: impl FnOnce(&mut Cursor<'_, '_>) -> R) -> (Dissection, R) {
-        let mut out = Dissection::default();
-        let mut c = Cursor::new(bytes, &mut out, false, bytes.len());
-        let r = f(&mut c);
-        (out, r)
-    }
-
-    fn bytes(hex: &str) -> Vec<u8> {
-        (0..hex.len() / 2)
-            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
-            .collect()
+    fn bytes(text: &str) -> Vec<u8> {
+        hex::decode(text).unwrap()
     }
 
     #[test]
     fn ethernet_ii_names_its_ethertype_and_stops_on_every_cut() {
         let frame = bytes(SYN);
-        let (d, next) = walk(&frame, ethernet);
+        let (d, next) = dissect_with(&frame, ethernet);
         assert_eq!(
             next,
             LinkNext::EtherType {
@@ -328,7 +319,7 @@ mod tests {
         );
         assert_eq!(rec.field("source").unwrap().span, Span::new(6, 12));
         for cut in 0..14 {
-            let (d, next) = walk(&frame[..cut], ethernet);
+            let (d, next) = dissect_with(&frame[..cut], ethernet);
             assert_eq!(next, LinkNext::Done, "cut {cut}");
             assert_eq!(d.errors[0].offset, 0);
             assert!(matches!(d.errors[0].kind, StopKind::Truncated { .. }));
@@ -340,7 +331,7 @@ mod tests {
         // The SYN's header with two tags pushed in: 802.1ad S-tag 100, 802.1Q C-tag 10 (PCP 5).
         let mut frame = bytes(SYN);
         frame.splice(12..14, bytes("88a800648100a00a0800"));
-        let (d, next) = walk(&frame, |c| match ethernet(c) {
+        let (d, next) = dissect_with(&frame, |c| match ethernet(c) {
             LinkNext::EtherType {
                 off,
                 ethertype,
@@ -369,7 +360,7 @@ mod tests {
     #[test]
     fn a_cooked_v2_header_hands_on_its_protocol() {
         let frame = bytes(SLL2);
-        let (d, next) = walk(&frame, |c| sll(c, true));
+        let (d, next) = dissect_with(&frame, |c| sll(c, true));
         assert_eq!(
             next,
             LinkNext::EtherType {

@@ -637,7 +637,7 @@ fn ipv4_options(options: &[u8], keep: bool) -> (Vec<Value>, Option<(usize, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use layers_osi::Dissection;
+    use layers_osi::dissect_with;
 
     /// The ICMP echo request of fixtures/netns-arp-ping.pcap (frame 3): 10.99.0.1 pings
     /// 10.99.0.2 across veth, 56 bytes of data.
@@ -646,24 +646,13 @@ mod tests {
                    0a63 0002 0800 df07 27eb 0001 b844 066b 0000 0000 6789 0c00 0000 0000 1011 \
                    1213 1415 1617 1819 1a1b 1c1d 1e1f 2021 2223 2425 2627 2829 2a2b 2c2d 2e2f \
                    3031 3233 3435 3637";
-        let digits: Vec<u8> = hex.bytes().filter(u8::is_ascii_hexdigit).collect();
-        digits
-            .chunks(2)
-            .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
-            .collect()
-    }
-
-    fn walk<R>(bytes: &[u8], f: impl FnOnce(&mut Cursor<'_, '_>) -> R) -> (Dissection, R) {
-        let mut out = Dissection::default();
-        let mut c = Cursor::new(bytes, &mut out, false, bytes.len());
-        let r = f(&mut c);
-        (out, r)
+        hex::decode(hex.replace(' ', "")).unwrap()
     }
 
     #[test]
     fn ipv4_hands_its_payload_on_with_the_context_transport_needs() {
         let frame = echo();
-        let (d, next) = walk(&frame, |c| ipv4(c, 14));
+        let (d, next) = dissect_with(&frame, |c| ipv4(c, 14));
         let IpNext::Payload {
             protocol,
             start,
@@ -688,7 +677,7 @@ mod tests {
     fn a_wrong_header_checksum_is_reported_with_the_right_one() {
         let mut frame = echo();
         frame[25] ^= 0xff;
-        let (d, _) = walk(&frame, |c| ipv4(c, 14));
+        let (d, _) = dissect_with(&frame, |c| ipv4(c, 14));
         assert_eq!(d.errors[0].offset, 24);
         assert_eq!(
             d.errors[0].kind,
@@ -703,7 +692,7 @@ mod tests {
     #[test]
     fn an_echo_request_is_read_and_quotes_nothing() {
         let frame = echo();
-        let (d, quote) = walk(&frame, |c| match ipv4(c, 14) {
+        let (d, quote) = dissect_with(&frame, |c| match ipv4(c, 14) {
             IpNext::Payload { start, end, ip, .. } => icmp(c, start, end, ip),
             IpNext::Done => None,
         });

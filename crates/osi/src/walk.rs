@@ -133,6 +133,16 @@ impl<'a, 'o> Cursor<'a, 'o> {
     }
 }
 
+/// Runs one dissector `f` over `frame` (full detail, the whole frame on the wire) and gives
+/// back what it found and what it said follows: how each layer crate's tests call their own
+/// dissector on real bytes.
+pub fn dissect_with<R>(frame: &[u8], f: impl FnOnce(&mut Cursor<'_, '_>) -> R) -> (Dissection, R) {
+    let mut out = Dissection::default();
+    let mut c = Cursor::new(frame, &mut out, false, frame.len());
+    let r = f(&mut c);
+    (out, r)
+}
+
 /// A truncation: `what` needs `needed` bytes and `present` are there.
 pub fn truncated(
     what: Text,

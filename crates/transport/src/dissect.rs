@@ -334,14 +334,10 @@ fn tcp_options(items: TcpOptionsIterator<'_>, keep: bool) -> (Vec<Value>, Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use layers_osi::Dissection;
+    use layers_osi::dissect_with;
 
-    fn bytes(hex: &str) -> Vec<u8> {
-        let digits: Vec<u8> = hex.bytes().filter(u8::is_ascii_hexdigit).collect();
-        digits
-            .chunks(2)
-            .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
-            .collect()
+    fn bytes(text: &str) -> Vec<u8> {
+        hex::decode(text.replace([' ', '\\', '\n'], "")).unwrap()
     }
 
     /// The lesson's SYN on loopback (fixtures/loopback-tcp-hello.pcap, frame 1): MSS 65495,
@@ -364,18 +360,11 @@ mod tests {
         }
     }
 
-    fn walk<R>(bytes: &[u8], f: impl FnOnce(&mut Cursor<'_, '_>) -> R) -> (Dissection, R) {
-        let mut out = Dissection::default();
-        let mut c = Cursor::new(bytes, &mut out, false, bytes.len());
-        let r = f(&mut c);
-        (out, r)
-    }
-
     #[test]
     fn a_real_syn_reads_its_options_and_its_offloaded_checksum() {
         let frame = bytes(SYN);
         assert_eq!(frame.len(), 74);
-        let (d, next) = walk(&frame, |c| tcp(c, 34, 74, loopback(74)));
+        let (d, next) = dissect_with(&frame, |c| tcp(c, 34, 74, loopback(74)));
         assert_eq!(next, None, "a SYN carries no data");
         let rec = &d.layers[0];
         let text = |n: &str| rec.field(n).unwrap().value.text();
@@ -398,7 +387,7 @@ mod tests {
     fn every_cut_of_a_tcp_header_keeps_the_fields_before_it() {
         let frame = bytes(SYN);
         for cut in 34..74 {
-            let (d, _) = walk(&frame[..cut], |c| tcp(c, 34, cut, loopback(74)));
+            let (d, _) = dissect_with(&frame[..cut], |c| tcp(c, 34, cut, loopback(74)));
             let rec = &d.layers[0];
             for f in TCP_FIELDS {
                 let present = 34 + f.offset + f.len <= cut;
@@ -416,7 +405,7 @@ mod tests {
     #[test]
     fn a_udp_datagram_hands_its_data_to_the_application_layer() {
         let frame = bytes(DNS);
-        let (d, next) = walk(&frame, |c| udp(c, 34, frame.len(), loopback(71)));
+        let (d, next) = dissect_with(&frame, |c| udp(c, 34, frame.len(), loopback(71)));
         assert_eq!(
             next,
             Some(AppPayload {
