@@ -139,11 +139,6 @@ pub const fn spec_named(table: &'static [FieldSpec], name: &str) -> &'static Fie
     panic!("no field of that name in the table")
 }
 
-/// The spec named `name` in `table`.
-pub fn find_spec<'t>(table: &'t [FieldSpec], name: &str) -> Option<&'t FieldSpec> {
-    table.iter().find(|f| f.name == name)
-}
-
 /// A field as dissected from a frame.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {

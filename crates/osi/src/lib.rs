@@ -40,7 +40,7 @@ mod knowledge;
 mod value;
 mod walk;
 
-pub use dissect::{find_spec, spec_named, Field, FieldSpec, LayerRecord, Span, Stop, StopKind};
+pub use dissect::{spec_named, Field, FieldSpec, LayerRecord, Span, Stop, StopKind};
 pub use knowledge::{
     device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, ProtocolId, DEVICES, PROTOCOLS,
 };
