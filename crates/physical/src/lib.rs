@@ -22,6 +22,9 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod record;
+pub use record::finish;
+
 use std::fmt;
 use std::str::FromStr;
 

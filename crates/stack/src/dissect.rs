@@ -9,10 +9,7 @@
 
 use layers_ethernet::{LinkNext, ETHERNET2_LEN};
 use layers_ipv4::{Addrs, IpContext, IpNext};
-use layers_osi::{
-    truncated, Cursor, Dissection, FieldValue as Value, LinkType, OsiLayer, ProtocolId, Span,
-    StopKind, Text,
-};
+use layers_osi::{truncated, Cursor, Dissection, LinkType, OsiLayer, ProtocolId, StopKind, Text};
 use layers_physical as phy;
 
 /// How much of each layer a walk keeps.
@@ -111,7 +108,7 @@ pub fn dissect_into(
             },
         ),
     }
-    finish(c, link, original_length, fcs);
+    phy::finish(c, link == LinkType::Ethernet, original_length, fcs);
 }
 
 /// What a data link header hands on.
@@ -266,71 +263,4 @@ fn quoted(c: &mut Cursor<'_, '_>, start: usize, end: usize) {
     ip(c, start, None);
     c.quoted = false;
     c.frame = whole;
-}
-
-/// Puts the physical record first: the frame's bits and, on Ethernet, what the wire adds
-/// around them; and says so when the capture kept less than the wire carried.
-fn finish(mut c: Cursor<'_, '_>, link: LinkType, original_length: usize, fcs: Option<&[u8]>) {
-    let frame = c.frame;
-    let len = frame.len();
-    let mut rec = c.record(
-        ProtocolId::EthernetPhy,
-        Span::new(0, len),
-        Span::new(0, 0),
-        8,
-    );
-    rec.push_at("bits", Span::new(0, len), len * 8);
-    // The summary path keeps no field: only a kept FCS needs checking.
-    if link == LinkType::Ethernet && (!c.summary || fcs.is_some()) {
-        let content_end = c.packet_end.unwrap_or(len).min(len);
-        let padded = phy::pad(frame);
-        let start = Span::new(0, 0);
-        let after = Span::new(len, len);
-        if !c.summary {
-            rec.push_at("preamble", start, Value::Bytes(phy::PREAMBLE.to_vec()));
-        }
-        let sfd = Value::Hex {
-            value: u64::from(phy::SFD),
-            digits: 2,
-        };
-        rec.push_at("sfd", start, sfd);
-        let padding = (len - content_end) + phy::padding_for(len);
-        rec.push_at("padding", Span::new(content_end, len), padding);
-        // As Wireshark shows it: the four bytes in the order they follow the frame.
-        let computed = phy::fcs_bytes(&padded);
-        match fcs {
-            Some(found) => {
-                let span = Span::new(len, len + found.len());
-                rec.push_at("fcs", span, fcs_value(found));
-                let valid = found == computed;
-                rec.push_at("fcs_valid", span, valid);
-                if !valid {
-                    let be = |b: &[u8]| b.iter().fold(0u32, |a, x| (a << 8) | u32::from(*x));
-                    let kind = StopKind::BadFcs {
-                        found: be(found),
-                        expected: be(&computed),
-                    };
-                    c.stop(ProtocolId::Ethernet2, len, kind);
-                }
-            }
-            None => rec.push_at("fcs", after, fcs_value(&computed)),
-        }
-        rec.push_at("interframe_gap", after, phy::INTERFRAME_GAP);
-    }
-    if original_length > len {
-        let kind = StopKind::SnapLength {
-            captured: len,
-            original: original_length,
-        };
-        c.stop(ProtocolId::EthernetPhy, len, kind);
-    }
-    c.finish(rec);
-}
-
-/// An FCS as Wireshark shows it: `0x` and its four bytes in the order they follow the frame.
-fn fcs_value(bytes: &[u8]) -> Value {
-    Value::Hex {
-        value: bytes.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)),
-        digits: (bytes.len() * 2) as u8,
-    }
 }

@@ -1,0 +1,128 @@
+//! The physical layer's record of a dissected frame, built at the end of the walk, when the
+//! other layers have said where the packet ends (what follows is padding).
+
+use layers_osi::{Cursor, FieldValue as Value, ProtocolId, Span, StopKind};
+
+/// Ends a walk: puts the physical record first (the frame's bits and, on Ethernet, what the
+/// wire adds around them, the FCS checked where the capture kept it) and says so when the
+/// capture kept less than the wire carried (`original_length`).
+pub fn finish(mut c: Cursor<'_, '_>, ethernet: bool, original_length: usize, fcs: Option<&[u8]>) {
+    let frame = c.frame;
+    let len = frame.len();
+    let mut rec = c.record(
+        ProtocolId::EthernetPhy,
+        Span::new(0, len),
+        Span::new(0, 0),
+        8,
+    );
+    rec.push_at("bits", Span::new(0, len), len * 8);
+    // The summary path keeps no field: only a kept FCS needs checking.
+    if ethernet && (!c.summary || fcs.is_some()) {
+        let content_end = c.packet_end.unwrap_or(len).min(len);
+        let padded = crate::pad(frame);
+        let start = Span::new(0, 0);
+        let after = Span::new(len, len);
+        if !c.summary {
+            rec.push_at("preamble", start, Value::Bytes(crate::PREAMBLE.to_vec()));
+        }
+        let sfd = Value::Hex {
+            value: u64::from(crate::SFD),
+            digits: 2,
+        };
+        rec.push_at("sfd", start, sfd);
+        let padding = (len - content_end) + crate::padding_for(len);
+        rec.push_at("padding", Span::new(content_end, len), padding);
+        // As Wireshark shows it: the four bytes in the order they follow the frame.
+        let computed = crate::fcs_bytes(&padded);
+        match fcs {
+            Some(found) => {
+                let span = Span::new(len, len + found.len());
+                rec.push_at("fcs", span, fcs_value(found));
+                let valid = found == computed;
+                rec.push_at("fcs_valid", span, valid);
+                if !valid {
+                    let be = |b: &[u8]| b.iter().fold(0u32, |a, x| (a << 8) | u32::from(*x));
+                    let kind = StopKind::BadFcs {
+                        found: be(found),
+                        expected: be(&computed),
+                    };
+                    c.stop(ProtocolId::Ethernet2, len, kind);
+                }
+            }
+            None => rec.push_at("fcs", after, fcs_value(&computed)),
+        }
+        rec.push_at("interframe_gap", after, crate::INTERFRAME_GAP);
+    }
+    if original_length > len {
+        let kind = StopKind::SnapLength {
+            captured: len,
+            original: original_length,
+        };
+        c.stop(ProtocolId::EthernetPhy, len, kind);
+    }
+    c.finish(rec);
+}
+
+/// An FCS as Wireshark shows it: `0x` and its four bytes in the order they follow the frame.
+fn fcs_value(bytes: &[u8]) -> Value {
+    Value::Hex {
+        value: bytes.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)),
+        digits: (bytes.len() * 2) as u8,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layers_osi::Dissection;
+
+    /// A 60-byte frame (42 bytes of ARP, 18 of padding) and its CRC-32 in wire order.
+    fn frame_and_fcs() -> (Vec<u8>, [u8; 4]) {
+        let mut frame = vec![0xffu8; 6];
+        frame.extend_from_slice(&[0x02, 0, 0x0a, 0x63, 0, 1, 0x08, 0x06]);
+        frame.resize(42, 0x01);
+        frame.resize(60, 0);
+        let fcs = crate::fcs_bytes(&frame);
+        (frame, fcs)
+    }
+
+    fn end_walk(frame: &[u8], fcs: Option<&[u8]>, original: usize) -> Dissection {
+        let mut out = Dissection::default();
+        let mut c = Cursor::new(frame, &mut out, false, original);
+        c.set_packet_end(42);
+        finish(c, true, original, fcs);
+        out
+    }
+
+    #[test]
+    fn padding_is_what_follows_the_packet_and_a_kept_fcs_is_checked() {
+        let (frame, fcs) = frame_and_fcs();
+        let d = end_walk(&frame, Some(&fcs), 60);
+        let phy = &d.layers[0];
+        assert_eq!(phy.protocol, ProtocolId::EthernetPhy);
+        assert_eq!(phy.field("padding").unwrap().value.text(), "18");
+        assert_eq!(phy.field("padding").unwrap().span, Span::new(42, 60));
+        assert_eq!(phy.field("fcs_valid").unwrap().value.text(), "true");
+        assert_eq!(phy.field("fcs").unwrap().span, Span::new(60, 64));
+        assert!(d.errors.is_empty());
+        let mut bad = fcs;
+        bad[0] ^= 1;
+        let d = end_walk(&frame, Some(&bad), 60);
+        assert_eq!(d.errors[0].protocol, Some(ProtocolId::Ethernet2));
+        assert!(matches!(d.errors[0].kind, StopKind::BadFcs { .. }));
+    }
+
+    #[test]
+    fn a_frame_cut_by_the_capture_says_how_much_the_wire_had() {
+        let (frame, _) = frame_and_fcs();
+        let d = end_walk(&frame[..50], None, 60);
+        assert!(matches!(
+            d.errors[0].kind,
+            StopKind::SnapLength {
+                captured: 50,
+                original: 60
+            }
+        ));
+        assert_eq!(d.errors[0].offset, 50);
+    }
+}
