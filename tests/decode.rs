@@ -820,3 +820,46 @@ fn gzip_compressed_inputs_read_as_what_they_hold() {
         assert_eq!(stdout(&piped), stdout(&want), "{file}.gz on stdin");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_decode_quietly_on_any_number_of_threads() {
+    use std::io::{BufRead, BufReader};
+    use std::time::{Duration, Instant};
+    let Some((pcap, _)) = generated(6000) else {
+        return;
+    };
+    for threads in ["1", "2", "4"] {
+        for view in ["--oneline", "--json"] {
+            let mut child = layers()
+                .args(["decode", &pcap, view, "--threads", threads])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut first = String::new();
+            BufReader::new(child.stdout.take().unwrap())
+                .read_line(&mut first)
+                .unwrap();
+            assert!(!first.is_empty());
+            // The pipe is closed now: like `layers decode big.pcap | head -1`.
+            let start = Instant::now();
+            let status = loop {
+                if let Some(status) = child.try_wait().unwrap() {
+                    break status;
+                }
+                if start.elapsed() > Duration::from_secs(20) {
+                    let _ = child.kill();
+                    panic!("{view} --threads {threads} hung after its reader went away");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            assert!(
+                status.success(),
+                "{view} --threads {threads}: {status} {err}"
+            );
+            assert_eq!(err, "", "{view} --threads {threads}");
+        }
+    }
+}

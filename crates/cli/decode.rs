@@ -350,7 +350,7 @@ fn parallel(
     threads: usize,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
-    use std::sync::mpsc::{sync_channel, Receiver};
+    use std::sync::mpsc::sync_channel;
     use std::sync::{Arc, Mutex};
 
     let (work_tx, work_rx) = sync_channel::<(u64, Batch)>(threads);
@@ -374,7 +374,9 @@ fn parallel(
                 w.stats
             }));
         }
+        // Only the workers hold these now: when they stop, the others see the channels close.
         drop(done_tx);
+        drop(work_rx);
         let feeder = scope.spawn(move || -> Option<ReadError> {
             let mut seq = 0;
             loop {
@@ -391,8 +393,9 @@ fn parallel(
             }
         });
         let written = write_in_order(&done_rx, out);
-        // On a write error (a closed pipe), stop the others: they see the channel closed.
-        let _: Receiver<_> = done_rx;
+        // On a write error (a closed pipe), stop the others: the workers' sends fail, they
+        // stop taking batches, and the reader's sends fail in turn.
+        drop(done_rx);
         let read_error = feeder.join().unwrap_or(None);
         let mut stats = Stats::default();
         for w in workers {
