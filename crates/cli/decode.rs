@@ -287,12 +287,13 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         shown: 0,
         done: false,
         pending: None,
-        progress: if args.frame.is_none() {
-            progress_bar(size, lang)
-        } else {
-            None
-        },
+        progress: None,
     };
+    if args.frame.is_none() {
+        // The file's size is the bar's end only if its bytes are what is read.
+        let size = size.filter(|_| !reader.frames.compressed);
+        reader.progress = progress_bar(size, lang);
+    }
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let threads = args.threads.map_or(cores, usize::from);
     // Standard input is shown frame by frame as it arrives (`tcpdump -w - | layers decode -`).

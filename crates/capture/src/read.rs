@@ -227,6 +227,9 @@ pub struct Frames {
     next_number: u64,
     /// The format read.
     pub format: InputFormat,
+    /// Whether the input was gzip-compressed (then [`Frames::consumed`] counts the bytes
+    /// after decompression, not the file's).
+    pub compressed: bool,
 }
 
 /// Opens `input`, detecting its format unless `format` is given.
@@ -240,7 +243,9 @@ pub fn open(
     // tshark reads it; what it holds is detected as usual.
     if head.starts_with(&[0x1f, 0x8b]) {
         let inflated = flate2::read::MultiGzDecoder::new(buffered);
-        return open_plain(BufReader::with_capacity(BUFFER, inflated), format);
+        let mut frames = open_plain(BufReader::with_capacity(BUFFER, inflated), format)?;
+        frames.compressed = true;
+        return Ok(frames);
     }
     open_plain(buffered, format)
 }
@@ -325,6 +330,7 @@ fn open_plain<R: Read + Send + 'static>(
         source,
         next_number: 1,
         format,
+        compressed: false,
     })
 }
 
