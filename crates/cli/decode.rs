@@ -8,7 +8,7 @@ use layers_stack::{dissect_into, dissect_with_fcs, Detail, Dissection, Frame, St
 
 use crate::args::{DecodeArgs, InputFormatArg};
 use crate::i18n::Msg;
-use crate::render_decode as view;
+use crate::render as view;
 use crate::{CliError, Ui};
 
 fn format_of(f: InputFormatArg) -> InputFormat {

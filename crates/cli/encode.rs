@@ -3,12 +3,12 @@
 use std::fs;
 use std::io::Write;
 use std::net::Ipv4Addr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use layers_capture::{write_frames, OutFrame, OutputFormat};
 use layers_ethernet::{Mac, VlanParseError, VlanTag};
-use layers_ipv4::{next_hop, parse_prefix_or_mask, Ipv4Net, Route, SubnetError};
+use layers_ipv4::{next_hop, parse_prefix_or_mask, Ipv4Net, SubnetError};
 use layers_osi::Lang;
 use layers_physical::LinkSpeed;
 use layers_stack::{
@@ -18,6 +18,7 @@ use layers_transport::{port_by_name, TcpFlags};
 
 use crate::args::{EncodeArgs, FormatArg, Proto};
 use crate::i18n::Msg;
+use crate::plan::{MacOrigin, Plan};
 use crate::render;
 use crate::{CliError, Ui};
 
@@ -33,44 +34,6 @@ pub const DEFAULT_DESTINATION_PORT: u16 = 9999;
 pub const DEFAULT_PAYLOAD: &str = "hello!";
 const DEFAULT_MTU: usize = 1500;
 const MIN_MTU: usize = 68;
-
-/// Where a MAC came from, so the output can say so.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MacOrigin {
-    /// Given with a flag.
-    Given,
-    /// Derived from this IP.
-    Derived(Ipv4Addr),
-    /// Broadcast, as an ARP request must be.
-    Broadcast,
-}
-
-/// Everything the flags decided.
-#[derive(Debug)]
-pub struct Plan {
-    /// The frame.
-    pub spec: FrameSpec,
-    /// The protocol asked for.
-    pub proto: Proto,
-    /// The sender and its network.
-    pub source: Ipv4Net,
-    /// Source and destination ports (TCP and UDP).
-    pub ports: Option<(u16, u16)>,
-    /// The subnet decision.
-    pub route: Route,
-    /// Whether the gateway was assumed rather than given.
-    pub gateway_assumed: bool,
-    /// Where the source MAC came from.
-    pub src_mac: MacOrigin,
-    /// Where the destination MAC came from.
-    pub dst_mac: MacOrigin,
-    /// The link speed.
-    pub speed: LinkSpeed,
-    /// Faults to apply.
-    pub faults: Vec<Fault>,
-    /// Where to write, and how.
-    pub output: Option<(PathBuf, OutputFormat)>,
-}
 
 /// A refused value: the flag, the value and what was expected, in one line.
 pub fn usage(lang: Lang, flag: &str, value: &str, expected: String) -> CliError {

@@ -1,0 +1,20 @@
+//! `decode --hex`: the frame's bytes coloured, or lettered, by layer.
+
+use std::io::{self, Write};
+
+use layers_stack::Frame;
+use owo_colors::Style;
+
+use super::frame_text::{dissection, errors};
+use super::{hex_dump, paint};
+use crate::i18n::Msg;
+use crate::Ui;
+
+/// The hex view: the frame's bytes coloured, or lettered, by layer.
+pub fn hex(out: &mut dyn Write, ui: &Ui, frame: &Frame, data: &[u8]) -> io::Result<()> {
+    let head = Msg::FrameShort.fill(ui.lang, &[&frame.frame, &frame.captured_length]);
+    writeln!(out, "{}", paint(ui, &head, Style::new().bold()))?;
+    hex_dump(out, ui, data, &dissection(frame))?;
+    errors(out, ui, frame)?;
+    writeln!(out)
+}

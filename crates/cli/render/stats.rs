@@ -1,0 +1,73 @@
+//! `decode --stats`: the protocol hierarchy and the problems found.
+
+use std::io::{self, Write};
+
+use layers_osi::ProtocolId;
+use layers_stack::{ProblemKind, Stats};
+use owo_colors::Style;
+
+use super::paint;
+use crate::i18n::Msg;
+use crate::Ui;
+
+/// The words for a kind of problem in the statistics.
+fn problem_text(kind: ProblemKind) -> String {
+    match kind {
+        ProblemKind::ChecksumOffload => "bad checksum (offload)".to_string(),
+        ProblemKind::BadChecksum => "bad checksum".to_string(),
+        ProblemKind::BadFcs => "bad FCS".to_string(),
+        ProblemKind::Truncated => "truncated".to_string(),
+        ProblemKind::Invalid(field) => format!("invalid {field}"),
+        ProblemKind::SnapLength => "cut by the snap length".to_string(),
+        ProblemKind::Unsupported(what) => format!("not dissected: {what}"),
+        ProblemKind::SegmentationOffload => "segmentation offload".to_string(),
+    }
+}
+
+/// Prints the statistics.
+pub fn stats(out: &mut dyn Write, ui: &Ui, s: &Stats) -> io::Result<()> {
+    let lang = ui.lang;
+    writeln!(
+        out,
+        "{}",
+        paint(
+            ui,
+            &Msg::StatsHeading.fill(lang, &[&s.total.frames, &s.total.bytes]),
+            Style::new().bold()
+        )
+    )?;
+    writeln!(
+        out,
+        "{:<40} {:>8} {:>10}",
+        Msg::ColProtocol.get(lang),
+        Msg::FramesWord.get(lang),
+        Msg::BytesWord.get(lang)
+    )?;
+    for (path, count) in s.hierarchy() {
+        let name = format!(
+            "{}{}",
+            "  ".repeat(path.len() - 1),
+            path.last().map_or("", |p| p.name())
+        );
+        writeln!(out, "{name:<40} {:>8} {:>10}", count.frames, count.bytes)?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        Msg::StatsProblems.fill(lang, &[&s.malformed, &s.bad_checksums, &s.offload])
+    )?;
+    let mut problems: Vec<(String, u64)> = s
+        .problems()
+        .into_iter()
+        .map(|(p, kind, n)| {
+            let protocol = p.map_or("link layer", ProtocolId::name);
+            (format!("{protocol} {}", problem_text(kind)), n)
+        })
+        .collect();
+    problems.sort();
+    for (kind, n) in problems {
+        writeln!(out, "  {n:>6}  {kind}")?;
+    }
+    Ok(())
+}
