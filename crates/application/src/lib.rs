@@ -77,10 +77,11 @@ pub fn recognise(payload: &[u8], source_port: u16, destination_port: u16) -> Rec
         }
         _ => None,
     };
+    let (text, utf8) = preview_and_utf8(payload);
     Recognised {
         protocol,
-        text: preview(payload),
-        utf8: std::str::from_utf8(payload).is_ok(),
+        text,
+        utf8,
         first_line,
     }
 }
@@ -159,6 +160,11 @@ fn first_line(payload: &[u8]) -> Option<String> {
 
 /// A printable preview of `payload`, at most [`PREVIEW_CHARS`] characters (then `…`).
 pub fn preview(payload: &[u8]) -> String {
+    preview_and_utf8(payload).0
+}
+
+/// The preview, and whether the whole payload is UTF-8: one UTF-8 check serves both.
+fn preview_and_utf8(payload: &[u8]) -> (String, bool) {
     let mut out = String::new();
     let mut count = 0;
     let mut push = |s: &str, out: &mut String| {
@@ -168,7 +174,9 @@ pub fn preview(payload: &[u8]) -> String {
         }
     };
     // One character past the preview says there is more; the rest need not be looked at.
-    match std::str::from_utf8(payload) {
+    let utf8 = std::str::from_utf8(payload);
+    let valid = utf8.is_ok();
+    match utf8 {
         Ok(text) => {
             for c in text.chars().take(PREVIEW_CHARS + 1) {
                 match c {
@@ -194,7 +202,7 @@ pub fn preview(payload: &[u8]) -> String {
     if count > PREVIEW_CHARS {
         out.push('…');
     }
-    out
+    (out, valid)
 }
 
 #[cfg(test)]
