@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 
-use layers_capture::{open, FrameInfo, Frames, InputFormat, ReadError};
+use layers_capture::{open, FrameInfo, Frames, InputFormat, ReadError, Scan, Split};
 use layers_stack::{dissect_into, dissect_with_fcs, Detail, Dissection, Frame, Stats};
 
 use crate::args::{DecodeArgs, InputFormatArg};
@@ -34,6 +34,11 @@ impl Selection {
             Some(f) => n == f,
             None => n > self.skip && self.count.is_none_or(|c| shown < c),
         }
+    }
+
+    /// Whether frame `n` is shown, when frames are numbered without gaps (no `--frame`).
+    fn wants_number(&self, n: u64) -> bool {
+        n > self.skip && self.count.is_none_or(|c| n - self.skip <= c)
     }
 
     /// Whether no later frame can be wanted.
@@ -84,6 +89,8 @@ struct Batch {
 /// A batch holds about this many bytes, or this many frames, before it is handed over.
 const BATCH_BYTES: usize = 1 << 18;
 const BATCH_FRAMES: usize = 1024;
+/// A chunk of a split file for `--stats`, which writes nothing per chunk.
+const SPLIT_CHUNK_STATS: usize = 1 << 20;
 
 /// What one worker keeps between frames: its reused dissection and its share of the stats.
 struct Worker {
@@ -253,37 +260,77 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     } else {
         args.input.clone()
     };
-    let (input, size): (Box<dyn Read + Send>, Option<u64>) = if stdin {
+    let read_failed = |e: &io::Error| CliError::Input(Msg::ReadInput.fill(lang, &[&name, e]));
+    let (input, size, file): (Box<dyn Read + Send>, Option<u64>, Option<File>) = if stdin {
         if io::stdin().is_terminal() {
             return Err(CliError::Usage(Msg::NoInput.get(lang).to_string()));
         }
-        (Box::new(io::stdin()), None)
+        (Box::new(io::stdin()), None, None)
     } else {
-        let file = File::open(&args.input)
-            .map_err(|e| CliError::Input(Msg::ReadInput.fill(lang, &[&name, &e])))?;
+        let file = File::open(&args.input).map_err(|e| read_failed(&e))?;
         let size = file
             .metadata()
             .ok()
             .filter(|m| m.is_file())
             .map(|m| m.len());
-        (Box::new(file), size)
+        let again = file.try_clone().map_err(|e| read_failed(&e))?;
+        (Box::new(file), size, Some(again))
     };
     if matches!(args.frame, Some(0)) {
         let msg = Msg::BadValue.fill(lang, &[&"--frame", &0, &Msg::ExpFrameNumber.get(lang)]);
         return Err(CliError::Usage(msg));
     }
+    let view = View::of(args);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = args.threads.map_or(cores, usize::from);
+    let select = Selection {
+        frame: args.frame,
+        skip: args.skip.unwrap_or(0),
+        count: args.count,
+    };
+    // A capture file on disk is read in chunks, by every worker at once.
+    let split = match (&file, args.format) {
+        (Some(f), None | Some(InputFormatArg::Pcap | InputFormatArg::Pcapng))
+            if args.frame.is_none() =>
+        {
+            let f = f.try_clone().map_err(|e| read_failed(&e))?;
+            let chunk = if view == View::Stats {
+                SPLIT_CHUNK_STATS
+            } else {
+                BATCH_BYTES
+            };
+            Split::open(f, chunk)
+                .map_err(|e| CliError::Input(format!("{name}: {}", e.message(zh))))?
+        }
+        _ => None,
+    };
+    if let Some((split, scan)) = split {
+        let wanted = args.format.map(format_of);
+        if wanted.is_none_or(|w| w == split.format()) {
+            let progress = progress_bar(size, lang);
+            let result = split_run(
+                &split,
+                scan,
+                &select,
+                *ui,
+                view,
+                threads,
+                out,
+                progress.as_ref(),
+            );
+            if let Some(bar) = progress {
+                bar.finish_and_clear();
+            }
+            return finish(result?, view, ui, out, &name, zh);
+        }
+    }
     let frames = match open(input, args.format.map(format_of)) {
         Ok(f) => f,
         Err(e) => return Err(CliError::Input(format!("{name}: {}", e.message(zh)))),
     };
-    let view = View::of(args);
     let mut reader = Reader {
         frames,
-        select: Selection {
-            frame: args.frame,
-            skip: args.skip.unwrap_or(0),
-            count: args.count,
-        },
+        select,
         shown: 0,
         done: false,
         pending: None,
@@ -294,8 +341,6 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         let size = size.filter(|_| !reader.frames.compressed);
         reader.progress = progress_bar(size, lang);
     }
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let threads = args.threads.map_or(cores, usize::from);
     // Standard input is shown frame by frame as it arrives (`tcpdump -w - | layers decode -`).
     let result = if stdin || threads == 1 {
         sequential(&mut reader, Worker::new(*ui, view), out, stdin)
@@ -305,7 +350,18 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     if let Some(bar) = reader.progress.take() {
         bar.finish_and_clear();
     }
-    let (stats, read_error) = result?;
+    finish(result?, view, ui, out, &name, zh)
+}
+
+/// Prints what a run counted (for `--stats`), and the input error that ended it.
+fn finish(
+    (stats, read_error): Outcome,
+    view: View,
+    ui: &Ui,
+    out: &mut dyn Write,
+    name: &str,
+    zh: bool,
+) -> Result<(), CliError> {
     if view == View::Stats {
         view::stats(out, ui, &stats)?;
     }
@@ -423,4 +479,105 @@ fn write_in_order(
         }
     }
     Ok(())
+}
+
+/// A capture file read in chunks by `threads` workers at once: each reads its chunk, waits
+/// for its turn to scan it (where its records start depends on the chunk before), then
+/// dissects it while the next worker scans. Output is written in chunk order, so it is
+/// that of one thread.
+#[allow(clippy::too_many_arguments)]
+fn split_run(
+    split: &Split,
+    first: Scan,
+    select: &Selection,
+    ui: Ui,
+    view: View,
+    threads: usize,
+    out: &mut dyn Write,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Outcome, CliError> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::mpsc::sync_channel;
+    use std::sync::{Condvar, Mutex};
+
+    let chunks = split.chunks();
+    let next_chunk = AtomicU64::new(0);
+    // Whose turn it is to scan, and where the scan stands.
+    let turn = Mutex::new((0u64, first));
+    let turned = Condvar::new();
+    let read_error = Mutex::new(None);
+    let (done_tx, done_rx) = sync_channel::<(u64, io::Result<Vec<u8>>)>(threads);
+    let (written, stats) = std::thread::scope(|scope| {
+        let mut workers = Vec::new();
+        for _ in 0..threads.max(1) {
+            let done_tx = done_tx.clone();
+            let (next_chunk, turn, turned, read_error) = (&next_chunk, &turn, &turned, &read_error);
+            workers.push(scope.spawn(move || {
+                let mut w = Worker::new(ui, view);
+                let mut batch = Batch::default();
+                loop {
+                    let k = next_chunk.fetch_add(1, Ordering::Relaxed);
+                    if k >= chunks {
+                        break;
+                    }
+                    // Read before the turn: the reads of all workers overlap.
+                    let read = split.read(k, &mut batch.data);
+                    let Ok(mut t) = turn.lock() else { break };
+                    while t.0 != k {
+                        match turned.wait(t) {
+                            Ok(g) => t = g,
+                            Err(_) => return w.stats,
+                        }
+                    }
+                    let was_stopped = t.1.stopped;
+                    let scanned = read
+                        .and_then(|()| split.scan(k, &mut batch.data, &mut t.1, &mut batch.frames));
+                    if let Err(e) = scanned {
+                        if let Ok(mut slot) = read_error.lock() {
+                            *slot = Some(e);
+                        }
+                    }
+                    // The flags' selection, by frame number; past its end, the input ends.
+                    batch
+                        .frames
+                        .retain(|(info, _)| select.wants_number(info.number));
+                    if let Some((last, _)) = batch.frames.last() {
+                        if select.done(last.number, last.number - select.skip) {
+                            t.1.stopped = true;
+                        }
+                    }
+                    t.0 += 1;
+                    drop(t);
+                    turned.notify_all();
+                    if was_stopped {
+                        break;
+                    }
+                    let shown = w.batch(&batch);
+                    if let Some(bar) = progress {
+                        bar.inc(batch.data.len() as u64);
+                        if let Some((last, _)) = batch.frames.last() {
+                            bar.set_message(last.number.to_string());
+                        }
+                    }
+                    if done_tx.send((k, shown)).is_err() {
+                        break;
+                    }
+                }
+                w.stats
+            }));
+        }
+        drop(done_tx);
+        let written = write_in_order(&done_rx, out);
+        // On a write error, the workers' sends fail and they stop.
+        drop(done_rx);
+        let mut stats = Stats::default();
+        for w in workers {
+            if let Ok(s) = w.join() {
+                stats += &s;
+            }
+        }
+        (written, stats)
+    });
+    let read_error = read_error.into_inner().unwrap_or(None);
+    written.map(|()| (stats, read_error))
 }

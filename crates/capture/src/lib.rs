@@ -18,9 +18,11 @@
 
 mod hex_text;
 mod read;
+mod split;
 
 pub use layers_osi::LinkType;
 pub use read::{open, FrameInfo, Frames, InputFormat, RawFrame, ReadError, ReadErrorKind};
+pub use split::{ChunkFrames, Scan, Split};
 
 use std::borrow::Cow;
 use std::io::Write;

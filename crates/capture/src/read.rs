@@ -17,7 +17,7 @@ use layers_osi::LinkType;
 /// larger buffer measured no faster: it shifts more of what is left at each refill.)
 const BUFFER: usize = 1 << 16;
 /// The largest block `layers` accepts (a 256 KiB snap length with headers to spare).
-const MAX_BLOCK: usize = 1 << 20;
+pub(crate) const MAX_BLOCK: usize = 1 << 20;
 
 /// A file format `layers` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,7 +189,7 @@ impl fmt::Display for ReadError {
 impl std::error::Error for ReadError {}
 
 /// A pcapng interface: its link type and clock.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct Interface {
     link: LinkType,
     fcs_len: usize,
@@ -198,8 +198,8 @@ struct Interface {
 }
 
 /// What earlier blocks said about the frames that follow.
-#[derive(Default)]
-struct Context {
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Context {
     /// Classic pcap: the file's link type, whether its clock counts nanoseconds, and the
     /// FCS length its frames keep.
     legacy: Option<(LinkType, bool, usize)>,
@@ -264,6 +264,7 @@ fn open_plain<R: Read + Send + 'static>(
         });
     }
     let format = format.unwrap_or_else(|| InputFormat::detect(head));
+    let cut = format == InputFormat::Pcapng && section_header_cut(head);
     let source = match format {
         InputFormat::Pcap | InputFormat::Pcapng => {
             let streaming = Streaming {
@@ -275,7 +276,8 @@ fn open_plain<R: Read + Send + 'static>(
                 offset: 0,
                 kind: match e {
                     PcapError::Incomplete(_) | PcapError::UnexpectedEof => ReadErrorKind::CutShort,
-                    other => ReadErrorKind::Malformed(format!("{other:?}")),
+                    _ if cut => ReadErrorKind::CutShort,
+                    other => ReadErrorKind::Malformed(parse_error_text(&other)),
                 },
             })?;
             Source::Capture(Box::new(Capture {
@@ -332,6 +334,21 @@ fn open_plain<R: Read + Send + 'static>(
         format,
         compressed: false,
     })
+}
+
+/// Whether a pcapng file that starts with `head` ends inside its section header block
+/// (pcap-parser then says only that it does not recognise the header).
+fn section_header_cut(head: &[u8]) -> bool {
+    let (Some(len), Some(bom)) = (head.get(4..8), head.get(8..12)) else {
+        return true;
+    };
+    let len = [len[0], len[1], len[2], len[3]];
+    let len = if bom == [0x4d, 0x3c, 0x2b, 0x1a] {
+        u32::from_le_bytes(len)
+    } else {
+        u32::from_be_bytes(len)
+    };
+    head.len() < BUFFER && head.len() < len as usize
 }
 
 /// The input as pcap-parser reads it, made fit for a stream: when pcap-parser opens a
@@ -451,7 +468,7 @@ impl Capture {
                         return self.error(ReadErrorKind::CutShort);
                     }
                     if let Err(e) = self.reader.refill() {
-                        let kind = ReadErrorKind::Malformed(format!("{e:?}"));
+                        let kind = ReadErrorKind::Malformed(parse_error_text(&e));
                         return self.error(kind);
                     }
                     continue;
@@ -468,7 +485,7 @@ impl Capture {
                     continue;
                 }
                 Err(e) => {
-                    let kind = ReadErrorKind::Malformed(format!("{e:?}"));
+                    let kind = ReadErrorKind::Malformed(parse_error_text(&e));
                     return self.error(kind);
                 }
             };
@@ -493,7 +510,7 @@ impl Capture {
 
 impl Context {
     /// Takes what a block says: a frame, a change of link type or clock, or nothing.
-    fn take<'b>(&mut self, block: PcapBlockOwned<'b>) -> Taken<'b> {
+    pub(crate) fn take<'b>(&mut self, block: PcapBlockOwned<'b>) -> Taken<'b> {
         match block {
             PcapBlockOwned::LegacyHeader(h) => {
                 let network = h.network.0 as u32;
@@ -574,7 +591,7 @@ impl Context {
 
 /// The FCS length a classic pcap link-type field announces (libpcap's
 /// `LT_FCS_DATALINK_EXT`: bit 26 set, the length in 16-bit words in bits 28-31).
-fn legacy_fcs_len(network: u32) -> usize {
+pub(crate) fn legacy_fcs_len(network: u32) -> usize {
     if network & 0x0400_0000 != 0 {
         2 * (network >> 28) as usize
     } else {
@@ -582,7 +599,18 @@ fn legacy_fcs_len(network: u32) -> usize {
     }
 }
 
-enum Taken<'b> {
+/// What pcap-parser says is wrong, without the bytes it failed on (which may be many).
+pub(crate) fn parse_error_text(e: &PcapError<&[u8]>) -> String {
+    match e {
+        PcapError::NomError(_, kind) | PcapError::OwnedNomError(_, kind) => {
+            kind.description().to_string()
+        }
+        PcapError::HeaderNotRecognized => "header not recognised".to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+pub(crate) enum Taken<'b> {
     Frame(FrameInfo, &'b [u8]),
     Nothing,
     Error(ReadErrorKind),
