@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 
 use layers_capture::{open, FrameInfo, Frames, InputFormat, ReadError, Scan, Split};
-use layers_stack::{dissect_into, dissect_with_fcs, Detail, Dissection, Frame, Stats};
+use layers_stack::{dissect_into, Detail, Dissection, Frame, Stats};
 
 use crate::args::{DecodeArgs, InputFormatArg};
 use crate::i18n::Msg;
@@ -126,10 +126,27 @@ impl Worker {
             self.stats.add(d, data.len());
             return Ok(());
         }
-        let d = dissect_with_fcs(link, data, info.original_length, info.fcs_len);
-        let frame = Frame::new(info.number, info.time, data.len(), info.original_length, d);
+        let d = &mut self.dissection;
+        dissect_into(
+            link,
+            data,
+            info.original_length,
+            info.fcs_len,
+            Detail::Full,
+            d,
+        );
+        // The frame borrows the dissection's records and gives them back, so the next
+        // frame reuses their memory.
+        let frame = Frame {
+            frame: info.number,
+            time: info.time,
+            captured_length: data.len(),
+            original_length: info.original_length,
+            layers: std::mem::take(&mut d.layers),
+            errors: std::mem::take(&mut d.errors),
+        };
         let ui = &self.ui;
-        match self.view {
+        let shown = match self.view {
             View::Json => {
                 frame.write_json(out);
                 out.push(b'\n');
@@ -140,7 +157,10 @@ impl Worker {
             View::Diagram => view::diagrams(out, ui, &frame),
             View::Tree => view::tree(out, ui, &frame, info.link),
             View::Stats => Ok(()),
-        }
+        };
+        d.layers = frame.layers;
+        d.errors = frame.errors;
+        shown
     }
 
     fn batch(&mut self, batch: &Batch) -> io::Result<Vec<u8>> {

@@ -48,7 +48,7 @@ pub fn encode_report(
     writeln!(out)?;
     physical(out, ui, plan, built)?;
     writeln!(out)?;
-    hex_dump(out, ui, &finished.frame, d)?;
+    hex_dump(out, ui, &finished.frame, &d.layers)?;
     if !finished.effects.is_empty() || !d.errors.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", heading(ui, Msg::FaultsHeading.get(lang)))?;

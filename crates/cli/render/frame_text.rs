@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use layers_osi::{FieldValue, LayerRecord};
-use layers_stack::{Dissection, Frame};
+use layers_stack::Frame;
 use owo_colors::Style;
 
 use super::{paint, value_text};
@@ -33,13 +33,6 @@ pub(super) fn utc(t: f64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
-}
-
-pub(super) fn dissection(frame: &Frame) -> Dissection {
-    Dissection {
-        layers: frame.layers.clone(),
-        errors: frame.errors.clone(),
-    }
 }
 
 pub(super) fn field_value(v: &FieldValue) -> String {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use layers_stack::Frame;
 use owo_colors::Style;
 
-use super::frame_text::{dissection, errors};
+use super::frame_text::errors;
 use super::{hex_dump, paint};
 use crate::i18n::Msg;
 use crate::Ui;
@@ -14,7 +14,7 @@ use crate::Ui;
 pub fn hex(out: &mut dyn Write, ui: &Ui, frame: &Frame, data: &[u8]) -> io::Result<()> {
     let head = Msg::FrameShort.fill(ui.lang, &[&frame.frame, &frame.captured_length]);
     writeln!(out, "{}", paint(ui, &head, Style::new().bold()))?;
-    hex_dump(out, ui, data, &dissection(frame))?;
+    hex_dump(out, ui, data, &frame.layers)?;
     errors(out, ui, frame)?;
     writeln!(out)
 }

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 use layers_ethernet::Mac;
 use layers_ipv4::{range_kind, NextHop, Route};
+use layers_osi::owner_of;
 use layers_osi::{Field, FieldValue, Lang, LayerRecord, OsiLayer, ProtocolId, Text};
 use layers_physical::{self as phy, Wire};
 use layers_stack::{field_table, Dissection, Finished};
@@ -151,13 +152,17 @@ fn hex_spaced(bytes: &[u8]) -> String {
 
 /// The frame as hex and ASCII, 16 bytes a line, each byte in its layer's colour; without
 /// colour, a line of letters under each row says whose byte it is.
-pub fn hex_dump(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> io::Result<()> {
+pub fn hex_dump(
+    out: &mut dyn Write,
+    ui: &Ui,
+    frame: &[u8],
+    layers: &[LayerRecord],
+) -> io::Result<()> {
     let lang = ui.lang;
     writeln!(out, "{}", heading(ui, Msg::HexHeading.get(lang)))?;
     // The legend: every protocol with bytes in the frame, in frame order.
     let mut legend = Vec::new();
-    for rec in d
-        .layers
+    for rec in layers
         .iter()
         .filter(|r| r.layer() != OsiLayer::Physical && !r.header.is_empty())
     {
@@ -171,8 +176,7 @@ pub fn hex_dump(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> i
         );
         legend.push(paint(ui, &item, lk.style));
     }
-    let owned_end = d
-        .layers
+    let owned_end = layers
         .iter()
         .filter(|r| r.layer() != OsiLayer::Physical)
         .map(|r| r.header.end)
@@ -196,7 +200,7 @@ pub fn hex_dump(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> i
         let mut marks = String::new();
         let mut ascii = String::new();
         for (i, b) in chunk.iter().enumerate() {
-            let lk = look(d.owner_of(base + i));
+            let lk = look(owner_of(layers, base + i));
             if i == 8 {
                 hex.push(' ');
                 marks.push(' ');

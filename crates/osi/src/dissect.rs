@@ -196,6 +196,20 @@ impl LayerRecord {
         }
     }
 
+    /// A record that fills `fields` (emptied first): a list kept from an earlier record.
+    pub fn with_fields(
+        protocol: ProtocolId,
+        span: Span,
+        header: Span,
+        mut fields: Vec<Field>,
+    ) -> LayerRecord {
+        fields.clear();
+        LayerRecord {
+            fields,
+            ..LayerRecord::new(protocol, span, header)
+        }
+    }
+
     /// A record that keeps no field: pushes are dropped (see [`LayerRecord::is_summary`]).
     pub fn summary(protocol: ProtocolId, span: Span, header: Span) -> LayerRecord {
         LayerRecord {

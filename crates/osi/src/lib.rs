@@ -45,7 +45,7 @@ pub use knowledge::{
     device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, ProtocolId, DEVICES, PROTOCOLS,
 };
 pub use value::FieldValue;
-pub use walk::{dissect_with, present_fields, truncated, Cursor, Dissection};
+pub use walk::{dissect_with, owner_of, present_fields, truncated, Cursor, Dissection};
 
 /// The language of everything a user reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

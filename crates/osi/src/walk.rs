@@ -5,7 +5,9 @@
 //! to what follows (its own small "next" type); `layers-stack` owns the walk and the only
 //! dispatch from EtherType, IP protocol or port to the next layer's function.
 
-use crate::{FieldSpec, FieldValue, LayerRecord, OsiLayer, ProtocolId, Span, Stop, StopKind, Text};
+use crate::{
+    Field, FieldSpec, FieldValue, LayerRecord, OsiLayer, ProtocolId, Span, Stop, StopKind, Text,
+};
 
 /// The layers of one frame, bottom-up, and what went wrong in them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14,9 +16,54 @@ pub struct Dissection {
     pub layers: Vec<LayerRecord>,
     /// Where dissection stopped, and non-fatal problems (bad checksums), in frame order.
     pub errors: Vec<Stop>,
+    /// The field lists of the previous frame's records, emptied, for this frame's.
+    spare: Spare,
+}
+
+/// Field lists kept from one walk to the next (each with the room it grew to), so a walk
+/// into a reused [`Dissection`] does not allocate a list per layer. Memory, not content:
+/// two dissections are equal whatever their spare lists.
+#[derive(Clone, Default)]
+struct Spare(Vec<Vec<Field>>);
+
+/// Spare lists kept at most: a frame has a handful of layers.
+const SPARE_LISTS: usize = 16;
+
+impl PartialEq for Spare {
+    fn eq(&self, _: &Spare) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Spare {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} spare field lists", self.0.len())
+    }
 }
 
 impl Dissection {
+    /// A dissection of these layers and stops.
+    pub fn new(layers: Vec<LayerRecord>, errors: Vec<Stop>) -> Dissection {
+        Dissection {
+            layers,
+            errors,
+            spare: Spare::default(),
+        }
+    }
+
+    /// Empties it for the next frame, keeping the records' field lists for reuse.
+    fn clear(&mut self) {
+        let Dissection { layers, spare, .. } = self;
+        for rec in layers.drain(..) {
+            let mut fields = rec.fields;
+            if fields.capacity() > 0 && spare.0.len() < SPARE_LISTS {
+                fields.clear();
+                spare.0.push(fields);
+            }
+        }
+        self.errors.clear();
+    }
+
     /// The record of protocol `id`, if the frame has one.
     pub fn layer(&self, id: ProtocolId) -> Option<&LayerRecord> {
         self.layers.iter().find(|l| l.protocol == id)
@@ -24,11 +71,16 @@ impl Dissection {
 
     /// The record that holds byte `i`'s own header (innermost first), if any.
     pub fn owner_of(&self, i: usize) -> Option<&LayerRecord> {
-        self.layers
-            .iter()
-            .rev()
-            .find(|l| l.header.contains(i) && l.layer() != OsiLayer::Physical)
+        owner_of(&self.layers, i)
     }
+}
+
+/// The record of `layers` that holds byte `i`'s own header (innermost first), if any.
+pub fn owner_of(layers: &[LayerRecord], i: usize) -> Option<&LayerRecord> {
+    layers
+        .iter()
+        .rev()
+        .find(|l| l.header.contains(i) && l.layer() != OsiLayer::Physical)
 }
 
 /// A frame being walked: the bytes a dissector may read, and where its findings go.
@@ -58,8 +110,7 @@ impl<'a, 'o> Cursor<'a, 'o> {
         summary: bool,
         wire_length: usize,
     ) -> Cursor<'a, 'o> {
-        out.layers.clear();
-        out.errors.clear();
+        out.clear();
         Cursor {
             frame,
             out,
@@ -72,11 +123,22 @@ impl<'a, 'o> Cursor<'a, 'o> {
 
     /// A record of `id` to fill: a summary record on the summary path, else one with room
     /// for `fields` fields.
-    pub fn record(&self, id: ProtocolId, span: Span, header: Span, fields: usize) -> LayerRecord {
+    pub fn record(
+        &mut self,
+        id: ProtocolId,
+        span: Span,
+        header: Span,
+        fields: usize,
+    ) -> LayerRecord {
         if self.summary {
-            LayerRecord::summary(id, span, header)
-        } else {
-            LayerRecord::with_capacity(id, span, header, fields)
+            return LayerRecord::summary(id, span, header);
+        }
+        match self.out.spare.0.pop() {
+            Some(mut list) => {
+                list.reserve(fields);
+                LayerRecord::with_fields(id, span, header, list)
+            }
+            None => LayerRecord::with_capacity(id, span, header, fields),
         }
     }
 
