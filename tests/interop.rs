@@ -218,3 +218,58 @@ fn tshark_sees_each_fault() {
     );
     assert_eq!(lengths.trim(), "60\t40");
 }
+
+/// The times tshark reads from `file`, in seconds since the epoch.
+fn tshark_times(tshark: &str, file: &Path) -> Vec<f64> {
+    tshark_out(tshark, file, &["-T", "fields", "-e", "frame.time_epoch"])
+        .lines()
+        .map(|l| l.trim().parse().expect("a time"))
+        .collect()
+}
+
+/// Every capture `encode`, `tcp` and `journey` write has the times they chose, as tshark
+/// reads them, in pcap and in pcapng alike (pcapng once had them 1000x too large: the
+/// nanoseconds written were read as microseconds).
+#[test]
+fn written_captures_keep_their_times_in_tshark() {
+    let Some(tshark) = tshark() else { return };
+    let dir = temp_dir("interop-times");
+    let epoch = 1_732_500_000.0;
+    for ext in ["pcap", "pcapng"] {
+        let file = dir.join(format!("encode.{ext}"));
+        let o = crate::util::layers()
+            .env("SOURCE_DATE_EPOCH", "1732500000")
+            .args(["encode", "-o", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(tshark_times(tshark, &file), [epoch], "encode -o {ext}");
+
+        // tcp: the ladder's milliseconds after the same epoch, each step a few ms.
+        let file = dir.join(format!("tcp.{ext}"));
+        assert!(run(&["tcp", "-o", file.to_str().unwrap()]).status.success());
+        let times = tshark_times(tshark, &file);
+        assert!(times.len() >= 8, "tcp -o {ext}: {times:?}");
+        assert!((times[0] - epoch).abs() < 1e-3, "tcp -o {ext}: {times:?}");
+        let span = times[times.len() - 1] - times[0];
+        assert!(
+            span > 0.0 && span < 5.0,
+            "tcp -o {ext}: the ladder lasts {span} s"
+        );
+
+        // journey: one frame every 10 µs.
+        let file = dir.join(format!("journey.{ext}"));
+        assert!(run(&["journey", "-o", file.to_str().unwrap()])
+            .status
+            .success());
+        let times = tshark_times(tshark, &file);
+        assert!(times.len() >= 2, "journey -o {ext}: {times:?}");
+        for (i, t) in times.iter().enumerate() {
+            let want = epoch + i as f64 * 10e-6;
+            assert!(
+                (t - want).abs() < 1e-7,
+                "journey -o {ext} frame {i}: {t} != {want}"
+            );
+        }
+    }
+}

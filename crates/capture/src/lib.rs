@@ -115,6 +115,9 @@ pub fn pcap_linktype(with_fcs: bool) -> u32 {
     }
 }
 
+/// pcapng's `if_tsresol` for nanoseconds: 10^-9 seconds.
+const NANOSECONDS: u8 = 9;
+
 fn len32(n: usize) -> Result<u32, WriteError> {
     u32::try_from(n).map_err(|_| WriteError::TooLong(n))
 }
@@ -151,7 +154,9 @@ pub fn write_frames<W: Write>(
         }
         OutputFormat::Pcapng => {
             let mut w = PcapNgWriter::with_endianness(out, Endianness::Little)?;
-            let mut options = Vec::new();
+            // pcap-file writes packet times in nanoseconds: the interface must say so, or
+            // readers take them for the default microseconds (1000x too late).
+            let mut options = vec![InterfaceDescriptionOption::IfTsResol(NANOSECONDS)];
             if with_fcs {
                 options.push(InterfaceDescriptionOption::IfFcsLen(4));
             }
@@ -188,9 +193,10 @@ pub fn write_pcapng_links<W: Write>(
         w.write_pcapng_block(InterfaceDescriptionBlock {
             linktype: DataLink::ETHERNET,
             snaplen: 0,
-            options: vec![InterfaceDescriptionOption::IfName(Cow::Borrowed(
-                name.as_str(),
-            ))],
+            options: vec![
+                InterfaceDescriptionOption::IfName(Cow::Borrowed(name.as_str())),
+                InterfaceDescriptionOption::IfTsResol(NANOSECONDS),
+            ],
         })?;
     }
     for (iface, f) in frames {
@@ -301,7 +307,10 @@ mod tests {
         assert_eq!((epb.data.as_ref(), epb.original_len), (&data[..], 64));
         assert_eq!(
             r.interfaces()[0].options,
-            vec![InterfaceDescriptionOption::IfFcsLen(4)]
+            vec![
+                InterfaceDescriptionOption::IfTsResol(9),
+                InterfaceDescriptionOption::IfFcsLen(4)
+            ]
         );
     }
 
