@@ -694,3 +694,56 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `-o -` writes the capture to standard output, as `tcpdump -w -` does, and the report to
+/// standard error; `--payload-file -` reads standard input.
+#[test]
+fn a_dash_means_standard_output_and_standard_input() {
+    let dir = crate::util::temp_dir("dash-output");
+    let in_dir = |args: &[&str], stdin: &[u8]| {
+        let mut child = crate::util::layers()
+            .args(args)
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    const PCAP: [u8; 4] = [0xd4, 0xc3, 0xb2, 0xa1];
+    const PCAPNG: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+    for (args, magic) in [
+        (&["encode", "-o", "-"][..], PCAP),
+        (&["encode", "-o", "-", "--format", "pcapng"][..], PCAPNG),
+        (&["tcp", "-o", "-"][..], PCAP),
+        (&["journey", "-o", "-"][..], PCAPNG),
+    ] {
+        let o = in_dir(args, b"");
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(o.stdout[..4], magic, "{args:?}: the capture is on stdout");
+        assert!(
+            stderr(&o).contains("standard output"),
+            "{args:?}: the report is on stderr: {}",
+            stderr(&o)
+        );
+        assert!(!dir.join("-").exists(), "{args:?} wrote a file named -");
+        // What is on stdout is a capture that decode reads back whole.
+        let back = in_dir(&["decode", "-", "--oneline"], &o.stdout);
+        assert!(back.status.success(), "{args:?}: {}", stderr(&back));
+        assert!(!stdout(&back).is_empty());
+    }
+    for args in [
+        &["encode", "-o", "-", "--json"][..],
+        &["tcp", "-o", "-", "--json"][..],
+        &["journey", "-o", "-", "--json"][..],
+    ] {
+        let o = in_dir(args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?} is refused");
+        assert!(stderr(&o).contains("--json"), "{}", stderr(&o));
+    }
+    let o = in_dir(&["encode", "--payload-file", "-", "--json"], b"from a pipe");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("from a pipe"), "{}", stdout(&o));
+}

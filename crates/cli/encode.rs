@@ -18,6 +18,7 @@ use layers_transport::{port_by_name, TcpFlags};
 
 use crate::args::{EncodeArgs, FormatArg, Proto};
 use crate::i18n::Msg;
+use crate::output;
 use crate::plan::{MacOrigin, Plan};
 use crate::render;
 use crate::{CliError, Ui};
@@ -160,9 +161,17 @@ impl Plan {
             parse_hex(h)
                 .map_err(|e| usage(lang, "--payload-hex", h, Msg::ExpHex.fill(lang, &[&e])))?
         } else if let Some(path) = &a.payload_file {
-            fs::read(path).map_err(|e| {
+            let failed = |e: std::io::Error| {
                 CliError::Input(Msg::ReadFile.fill(lang, &[&"--payload-file", &path.display(), &e]))
-            })?
+            };
+            if path == Path::new("-") {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+                    .map_err(failed)?;
+                bytes
+            } else {
+                fs::read(path).map_err(failed)?
+            }
         } else {
             DEFAULT_PAYLOAD.as_bytes().to_vec()
         };
@@ -437,8 +446,11 @@ impl Plan {
 
         let output = match &a.output {
             Some(path) => {
+                output::check_json(Some(path), a.json, lang)?;
                 let format = match a.format {
                     Some(f) => format_of(f),
+                    // Standard output carries classic pcap unless told otherwise, as tcpdump's.
+                    None if output::is_stdout(path) => OutputFormat::Pcap,
                     None => OutputFormat::from_path(path).ok_or_else(|| {
                         usage(
                             lang,
@@ -517,16 +529,13 @@ fn write_output(
     fcs: bool,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let fail = |e: &dyn std::fmt::Display| {
-        CliError::Input(Msg::WriteFile.fill(lang, &[&path.display(), e]))
-    };
-    let file = fs::File::create(path).map_err(|e| fail(&e))?;
+    let file = output::create(path, lang)?;
     let frame = OutFrame {
         data,
         original_length,
         time: capture_time(),
     };
-    write_frames(std::io::BufWriter::new(file), format, &[frame], fcs).map_err(|e| fail(&e))
+    write_frames(file, format, &[frame], fcs).map_err(|e| output::write_failed(path, lang, &e))
 }
 
 /// Runs `layers encode`.
@@ -575,7 +584,7 @@ pub fn run(args: &EncodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         let line = Msg::Wrote.fill(
             lang,
             &[
-                &path.display(),
+                &output::name(path, lang),
                 &format.name(),
                 &finished.written.len(),
                 &fcs_note,

@@ -102,6 +102,8 @@ messages! {
     OverMtu => "the IPv4 packet would be {} bytes ({} of headers + {} of data) but the MTU is {}: at most {} bytes of data fit; send less or raise --mtu", "IPv4 数据包将有 {} 字节({} 字节首部 + {} 字节数据),但 MTU 只有 {}:最多只能放 {} 字节数据;请减少数据或调大 --mtu";
     ReadFile => "cannot read {} {}: {}", "无法读取 {} {}:{}";
     WriteFile => "cannot write {}: {}", "无法写入 {}:{}";
+    StandardOutput => "standard output", "标准输出";
+    JsonAndStdout => "--json and -o - both write to standard output: choose one, or write the capture to a file", "--json 和 -o - 都写到标准输出:只能选一个,或把抓包写到文件";
     Wrote => "wrote {} ({}, 1 frame, {} bytes{})", "已写入 {}({},1 帧,{} 字节{})";
     WroteFcs => ", FCS included", ",含 FCS";
     NoDevice => "none", "无";

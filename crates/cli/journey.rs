@@ -67,6 +67,7 @@ pub fn diff(before: &[u8], after: &[u8]) -> Vec<String> {
 /// Runs `layers journey`.
 pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = ui.lang;
+    crate::output::check_json(args.output.as_deref(), args.json, lang)?;
     let mut topo = match &args.topology {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -132,13 +133,16 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
                 )
             })
             .collect();
-        let file = std::fs::File::create(path)
-            .map_err(|e| CliError::Input(Msg::WriteFile.fill(lang, &[&path.display(), &e])))?;
-        write_pcapng_links(std::io::BufWriter::new(file), &journey.links, &frames)
-            .map_err(|e| CliError::Input(Msg::WriteFile.fill(lang, &[&path.display(), &e])))?;
+        let file = crate::output::create(path, lang)?;
+        write_pcapng_links(file, &journey.links, &frames)
+            .map_err(|e| crate::output::write_failed(path, lang, &e))?;
         let line = Msg::JourneyWrote.fill(
             lang,
-            &[&path.display(), &frames.len(), &journey.links.len()],
+            &[
+                &crate::output::name(path, lang),
+                &frames.len(),
+                &journey.links.len(),
+            ],
         );
         if args.json {
             eprintln!("{line}");

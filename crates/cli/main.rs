@@ -9,6 +9,7 @@ mod decode;
 mod encode;
 mod i18n;
 mod journey;
+mod output;
 mod plan;
 mod quiz;
 mod render;
@@ -86,17 +87,28 @@ impl Ui {
 }
 
 fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    // `-o -` gives standard output to the capture; what the command says goes to stderr.
+    let capture_out = match &cli.command {
+        Command::Encode(a) => a.output.as_deref(),
+        Command::Journey(a) => a.output.as_deref(),
+        Command::Tcp(a) => a.output.as_deref(),
+        _ => None,
+    };
+    let mut out: Box<dyn Write> = if capture_out.is_some_and(output::is_stdout) {
+        Box::new(io::BufWriter::new(io::stderr()))
+    } else {
+        Box::new(io::BufWriter::new(io::stdout().lock()))
+    };
+    let out = &mut *out;
     let result = match &cli.command {
-        Command::Encode(args) => encode::run(args, ui, &mut out),
-        Command::Decode(args) => decode::run(args, ui, &mut out),
-        Command::Table(args) => table::run(args, ui, &mut out),
-        Command::Quiz(args) => quiz::run(args, ui, &mut out),
-        Command::Subnet(args) => subnet::run(args, ui, &mut out),
-        Command::Port(args) => subnet::port(args, ui, &mut out),
-        Command::Journey(args) => journey::run(args, ui, &mut out),
-        Command::Tcp(args) => tcp::run(args, ui, &mut out),
+        Command::Encode(args) => encode::run(args, ui, out),
+        Command::Decode(args) => decode::run(args, ui, out),
+        Command::Table(args) => table::run(args, ui, out),
+        Command::Quiz(args) => quiz::run(args, ui, out),
+        Command::Subnet(args) => subnet::run(args, ui, out),
+        Command::Port(args) => subnet::port(args, ui, out),
+        Command::Journey(args) => journey::run(args, ui, out),
+        Command::Tcp(args) => tcp::run(args, ui, out),
     };
     // Whatever was printed before an error still reaches the reader.
     let flushed = out.flush();

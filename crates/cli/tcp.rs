@@ -37,6 +37,7 @@ fn side_name(side: Side, lang: Lang) -> &'static str {
 
 /// Runs `layers tcp`.
 pub fn run(args: &TcpArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
+    crate::output::check_json(args.output.as_deref(), args.json, ui.lang)?;
     if let Some(path) = &args.from {
         return from_capture(path, args.json, ui, out);
     }
@@ -312,13 +313,16 @@ fn write_capture(
             time: *t,
         })
         .collect();
-    let file = File::create(path)
-        .map_err(|e| CliError::Input(Msg::WriteFile.fill(lang, &[&path.display(), &e])))?;
-    write_frames(std::io::BufWriter::new(file), format, &outs, false)
-        .map_err(|e| CliError::Input(Msg::WriteFile.fill(lang, &[&path.display(), &e])))?;
+    let file = crate::output::create(path, lang)?;
+    write_frames(file, format, &outs, false)
+        .map_err(|e| crate::output::write_failed(path, lang, &e))?;
     let line = Msg::TcpWrote.fill(
         lang,
-        &[&path.display(), &outs.len(), &side_name(capture_at, lang)],
+        &[
+            &crate::output::name(path, lang),
+            &outs.len(),
+            &side_name(capture_at, lang),
+        ],
     );
     if json {
         eprintln!("{line}");
