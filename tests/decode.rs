@@ -400,9 +400,57 @@ fn frame_selection() {
     assert_eq!(numbers(&["--count", "2"]), [1, 2]);
     assert_eq!(numbers(&["--skip", "8"]), [9, 10]);
     assert_eq!(numbers(&["--skip", "2", "--count", "3"]), [3, 4, 5]);
-    assert_eq!(numbers(&["--frame", "99"]), Vec::<u64>::new());
     let o = run(&["decode", &file, "--frame", "0"]);
     assert_eq!(o.status.code(), Some(2));
+    // Frames past the end are not silently nothing: the message says where the input ends,
+    // read in chunks (a file) or as a stream alike.
+    let bytes = std::fs::read(&file).unwrap();
+    for (args, says) in [
+        (
+            &["--frame", "11"][..],
+            "there is no frame 11: the input ends after frame 10",
+        ),
+        (
+            &["--skip", "10"][..],
+            "--skip 10 skips every frame: the input ends after frame 10",
+        ),
+        (
+            &["--skip", "20", "--stats"][..],
+            "--skip 20 skips every frame",
+        ),
+    ] {
+        let mut all = vec!["decode", file.as_str()];
+        all.extend_from_slice(args);
+        for o in [run(&all), piped(&bytes, args)] {
+            assert_eq!(o.status.code(), Some(1), "{args:?}");
+            assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        }
+    }
+    assert_eq!(numbers(&["--frame", "10"]), [10]);
+    assert_eq!(numbers(&["--skip", "9"]), [10]);
+}
+
+/// `-V` names the program, on every subcommand too, and the help points at nothing outside
+/// the repository.
+#[test]
+fn version_and_help_are_the_programs() {
+    for args in [&["-V"][..], &["decode", "-V"], &["tcp", "--version"]] {
+        let o = run(args);
+        assert!(o.status.success());
+        assert_eq!(
+            stdout(&o),
+            format!("layers {}\n", env!("CARGO_PKG_VERSION")),
+            "{args:?}"
+        );
+    }
+    for cmd in [
+        "encode", "decode", "table", "quiz", "subnet", "port", "journey", "tcp",
+    ] {
+        let help = stdout(&run(&[cmd, "--help"]));
+        for outside in ["DESIGN.md", "../shared", "seed/"] {
+            assert!(!help.contains(outside), "{cmd} --help mentions {outside}");
+        }
+    }
 }
 
 #[test]

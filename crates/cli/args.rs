@@ -50,28 +50,28 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build one frame top-down and show every layer's part of it
-    #[command(after_help = ENCODE_EXAMPLES)]
+    #[command(after_help = ENCODE_EXAMPLES, display_name = "layers")]
     Encode(EncodeArgs),
     /// Dissect frames bottom-up from a pcap, pcapng, hex text or raw frame
-    #[command(after_help = DECODE_EXAMPLES)]
+    #[command(after_help = DECODE_EXAMPLES, display_name = "layers")]
     Decode(DecodeArgs),
     /// Print the memorisation table: each layer's protocols and devices
-    #[command(after_help = TABLE_EXAMPLES)]
+    #[command(after_help = TABLE_EXAMPLES, display_name = "layers")]
     Table(TableArgs),
     /// Drill the table, layers, devices, PDUs, ports, subnets and TCP states
-    #[command(after_help = QUIZ_EXAMPLES)]
+    #[command(after_help = QUIZ_EXAMPLES, display_name = "layers")]
     Quiz(QuizArgs),
     /// The AND of address and mask in binary, the network's numbers, where packets go
-    #[command(after_help = SUBNET_EXAMPLES)]
+    #[command(after_help = SUBNET_EXAMPLES, display_name = "layers")]
     Subnet(SubnetArgs),
     /// A port's IANA class and the services on it, or a service's port
-    #[command(after_help = PORT_EXAMPLES)]
+    #[command(after_help = PORT_EXAMPLES, display_name = "layers")]
     Port(PortArgs),
     /// Follow one frame across hosts, switches and routers, step by step
-    #[command(after_help = JOURNEY_EXAMPLES)]
+    #[command(after_help = JOURNEY_EXAMPLES, display_name = "layers")]
     Journey(JourneyArgs),
     /// The three-way handshake and the four-way close, with both ends' states
-    #[command(after_help = TCP_EXAMPLES)]
+    #[command(after_help = TCP_EXAMPLES, display_name = "layers")]
     Tcp(TcpArgs),
 }
 
@@ -385,7 +385,7 @@ pub struct DecodeArgs {
     /// One line per frame, like tcpdump
     #[arg(long, help_heading = "Views", conflicts_with_all = ["json", "hex", "diagram", "stats"])]
     pub oneline: bool,
-    /// One JSON object per frame (JSON Lines), as DESIGN.md specifies
+    /// One JSON object per frame (JSON Lines): the fields the README documents
     #[arg(long, help_heading = "Views", conflicts_with_all = ["hex", "diagram", "stats"])]
     pub json: bool,
     /// The bytes of each frame, coloured (or lettered) by layer

@@ -341,7 +341,8 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
             if let Some(bar) = progress {
                 bar.finish_and_clear();
             }
-            return finish(result?, view, ui, out, &name, zh);
+            let (outcome, counts) = result?;
+            return finish(outcome, counts, &select, view, ui, out, &name);
         }
     }
     let frames = match open(input, args.format.map(format_of)) {
@@ -370,28 +371,44 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     if let Some(bar) = reader.progress.take() {
         bar.finish_and_clear();
     }
-    finish(result?, view, ui, out, &name, zh)
+    let counts = (reader.frames.read(), reader.shown);
+    finish(result?, counts, &reader.select, view, ui, out, &name)
 }
 
-/// Prints what a run counted (for `--stats`), and the input error that ended it.
+/// Prints what a run counted (for `--stats`), and the input error that ended it, or that
+/// the selection asked for frames past the input's end.
 fn finish(
     (stats, read_error): Outcome,
+    (read, shown): (u64, u64),
+    select: &Selection,
     view: View,
     ui: &Ui,
     out: &mut dyn Write,
     name: &str,
-    zh: bool,
 ) -> Result<(), CliError> {
+    let lang = ui.lang;
     if view == View::Stats {
         view::stats(out, ui, &stats)?;
     }
-    match read_error {
-        Some(e) => {
-            out.flush()?;
-            Err(CliError::Input(format!("{name}: {}", e.message(zh))))
-        }
-        None => Ok(()),
+    if let Some(e) = read_error {
+        out.flush()?;
+        let zh = lang == layers_osi::Lang::Zh;
+        return Err(CliError::Input(format!("{name}: {}", e.message(zh))));
     }
+    if shown == 0 && read > 0 {
+        let past = match select.frame {
+            Some(f) => Some(Msg::NoSuchFrame.fill(lang, &[&name, &f, &read])),
+            None if select.skip >= read => {
+                Some(Msg::SkipPastEnd.fill(lang, &[&name, &select.skip, &read]))
+            }
+            None => None,
+        };
+        if let Some(message) = past {
+            out.flush()?;
+            return Err(CliError::Input(message));
+        }
+    }
+    Ok(())
 }
 
 /// What a run counted, and the input error that ended it early, if one did.
@@ -515,15 +532,15 @@ fn split_run(
     threads: usize,
     out: &mut dyn Write,
     progress: Option<&indicatif::ProgressBar>,
-) -> Result<Outcome, CliError> {
+) -> Result<(Outcome, (u64, u64)), CliError> {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::mpsc::sync_channel;
     use std::sync::{Condvar, Mutex};
 
     let chunks = split.chunks();
     let next_chunk = AtomicU64::new(0);
-    // Whose turn it is to scan, and where the scan stands.
-    let turn = Mutex::new((0u64, first));
+    // Whose turn it is to scan, where the scan stands, and how many frames were selected.
+    let turn = Mutex::new((0u64, first, 0u64));
     let turned = Condvar::new();
     let read_error = Mutex::new(None);
     let (done_tx, done_rx) = sync_channel::<(u64, io::Result<Vec<u8>>)>(threads);
@@ -599,5 +616,8 @@ fn split_run(
         (written, stats)
     });
     let read_error = read_error.into_inner().unwrap_or(None);
-    written.map(|()| (stats, read_error))
+    let counts = turn
+        .into_inner()
+        .map_or((0, 0), |(_, scan, shown)| (scan.frames_read(), shown));
+    written.map(|()| ((stats, read_error), counts))
 }

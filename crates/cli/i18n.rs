@@ -103,6 +103,8 @@ messages! {
     ReadFile => "cannot read {} {}: {}", "无法读取 {} {}:{}";
     WriteFile => "cannot write {}: {}", "无法写入 {}:{}";
     StandardOutput => "standard output", "标准输出";
+    NoSuchFrame => "{}: there is no frame {}: the input ends after frame {}", "{}:没有第 {} 帧:输入在第 {} 帧之后结束";
+    SkipPastEnd => "{}: --skip {} skips every frame: the input ends after frame {}", "{}:--skip {} 跳过了所有帧:输入在第 {} 帧之后结束";
     JsonAndStdout => "--json and -o - both write to standard output: choose one, or write the capture to a file", "--json 和 -o - 都写到标准输出:只能选一个,或把抓包写到文件";
     Wrote => "wrote {} ({}, 1 frame, {} bytes{})", "已写入 {}({},1 帧,{} 字节{})";
     WroteFcs => ", FCS included", ",含 FCS";

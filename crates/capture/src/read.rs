@@ -403,6 +403,11 @@ impl Frames {
         item
     }
 
+    /// How many frames have been read so far.
+    pub fn read(&self) -> u64 {
+        self.next_number - 1
+    }
+
     /// How many bytes of a capture have been read so far (0 for text and raw input).
     pub fn consumed(&self) -> u64 {
         match &self.source {

@@ -53,6 +53,13 @@ pub struct Scan {
     pub stopped: bool,
 }
 
+impl Scan {
+    /// How many frames were found so far.
+    pub fn frames_read(&self) -> u64 {
+        self.number - 1
+    }
+}
+
 /// A chunk's frames: where each lies in the chunk's buffer.
 pub type ChunkFrames = Vec<(FrameInfo, Range<usize>)>;
 
