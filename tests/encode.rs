@@ -747,3 +747,70 @@ fn a_dash_means_standard_output_and_standard_input() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("from a pipe"), "{}", stdout(&o));
 }
+
+/// A destination's kind is decided before the subnet AND: broadcasts and multicast go to
+/// their group MACs with no ARP, addresses that never leave the host or name no host are
+/// refused, and a sender is never its own gateway.
+#[test]
+fn destination_kinds_and_gateways_follow_the_standards() {
+    let dst_mac = |args: &[&str]| {
+        let mut all = vec!["--proto", "udp"];
+        all.extend_from_slice(args);
+        let frame = encode_json(&all);
+        layer(&frame, "Ethernet II")["fields"]["destination"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        dst_mac(&["--to", "192.168.11.255:5000"]),
+        "ff:ff:ff:ff:ff:ff"
+    );
+    assert_eq!(
+        dst_mac(&["--to", "255.255.255.255:67"]),
+        "ff:ff:ff:ff:ff:ff"
+    );
+    assert_eq!(dst_mac(&["--to", "224.0.0.251:5353"]), "01:00:5e:00:00:fb");
+    assert_eq!(
+        dst_mac(&["--to", "239.255.255.250:1900"]),
+        "01:00:5e:7f:ff:fa"
+    );
+    // Another network's broadcast address is that network's business: via the gateway.
+    assert_eq!(dst_mac(&["--to", "10.1.2.255:53"]), "02:00:c0:a8:0b:01");
+    // The report says why there is no ARP.
+    let text = stdout(&run(&[
+        "encode",
+        "--proto",
+        "udp",
+        "--to",
+        "192.168.11.255:5000",
+    ]));
+    assert!(text.contains("no ARP"), "{text}");
+    assert!(!text.contains("ARP for"), "{text}");
+
+    for (to, proto, says) in [
+        ("127.0.0.1", "udp", "never leaves the host"),
+        ("192.168.11.34", "udp", "never leaves the host"),
+        ("0.0.0.0", "udp", "source address only"),
+        ("240.0.0.1", "icmp", "reserved"),
+        ("192.168.11.0", "udp", "network address"),
+        ("192.168.11.255", "tcp", "TCP connects exactly two ends"),
+        ("224.0.0.1", "arp", "not a host"),
+    ] {
+        let o = run(&["encode", "--proto", proto, "--to", to]);
+        assert_eq!(o.status.code(), Some(2), "--to {to} --proto {proto}");
+        assert!(stderr(&o).contains(says), "--to {to}: {}", stderr(&o));
+    }
+
+    // The first host of the network is the sender itself: the gateway is another host.
+    let frame = encode_json(&["--from", "192.168.11.1/24", "--to", "8.8.8.8"]);
+    let eth = &layer(&frame, "Ethernet II")["fields"];
+    assert_ne!(
+        eth["destination"], eth["source"],
+        "the frame goes to itself"
+    );
+    assert_eq!(eth["destination"], "02:00:c0:a8:0b:fe");
+    let o = run(&["encode", "--from", "10.0.0.7/32", "--to", "8.8.8.8"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no neighbour"), "{}", stderr(&o));
+}

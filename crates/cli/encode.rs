@@ -8,7 +8,10 @@ use std::time::{Duration, SystemTime};
 
 use layers_capture::{write_frames, OutFrame, OutputFormat};
 use layers_ethernet::{Mac, VlanParseError, VlanTag};
-use layers_ipv4::{next_hop, parse_prefix_or_mask, Ipv4Net, SubnetError};
+use layers_ipv4::{
+    assumed_gateway, multicast_mac, next_hop, parse_prefix_or_mask, Destination, Ipv4Net,
+    SubnetError,
+};
 use layers_osi::Lang;
 use layers_physical::LinkSpeed;
 use layers_stack::{
@@ -266,6 +269,31 @@ impl Plan {
             }
         };
 
+        // What the destination is comes first: some never go on a wire, and a broadcast or
+        // multicast goes to a group MAC without ARP.
+        let destination = Destination::of(source, to_ip);
+        let refused = match destination {
+            Destination::Loopback => Some(Msg::DestLoopback.get(lang).to_string()),
+            Destination::Itself => Some(Msg::DestItself.get(lang).to_string()),
+            Destination::ThisNetwork => Some(Msg::DestThisNetwork.get(lang).to_string()),
+            Destination::Reserved => Some(Msg::DestReserved.get(lang).to_string()),
+            Destination::NetworkAddress => Some(Msg::DestNetworkAddress.fill(
+                lang,
+                &[&Ipv4Net::new(source.network(), prefix).expect("prefix checked")],
+            )),
+            Destination::LimitedBroadcast
+            | Destination::DirectedBroadcast
+            | Destination::Multicast => match proto {
+                Proto::Tcp => Some(Msg::DestTcpGroup.get(lang).to_string()),
+                Proto::Arp => Some(Msg::DestArpGroup.get(lang).to_string()),
+                Proto::Udp | Proto::Icmp => None,
+            },
+            Destination::Unicast => None,
+        };
+        if let Some(why) = refused {
+            return Err(usage(lang, "--to", to, why));
+        }
+
         let (gateway, gateway_assumed) = match &a.gateway {
             Some(g) => {
                 let gw = ip(lang, "--gateway", g, g)?;
@@ -288,7 +316,19 @@ impl Plan {
                 }
                 (gw, false)
             }
-            None => (source.first_host(), true),
+            None => match assumed_gateway(source) {
+                Some(g) => (g, true),
+                // A /32 has no neighbour: only a given gateway (refused above) could help.
+                None if !source.contains(to_ip) => {
+                    return Err(usage(
+                        lang,
+                        "--from",
+                        from,
+                        Msg::NoNeighbours.get(lang).to_string(),
+                    ));
+                }
+                None => (from_ip, true),
+            },
         };
         let route = next_hop(source, to_ip, gateway);
 
@@ -313,6 +353,10 @@ impl Plan {
         let (dst_mac, dst_origin) = match (&a.dst_mac, proto) {
             (Some(m), _) => (mac(lang, "--dst-mac", m)?, MacOrigin::Given),
             (None, Proto::Arp) => (Mac::BROADCAST, MacOrigin::Broadcast),
+            (None, _) if destination.is_broadcast() => (Mac::BROADCAST, MacOrigin::BroadcastIp),
+            (None, _) if destination == Destination::Multicast => {
+                (Mac(multicast_mac(to_ip)), MacOrigin::Multicast(to_ip))
+            }
             (None, _) => {
                 let hop = route.next_hop_ip();
                 (
@@ -473,6 +517,7 @@ impl Plan {
         };
 
         Ok(Plan {
+            destination,
             spec,
             proto,
             source,

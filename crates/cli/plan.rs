@@ -21,11 +21,17 @@ pub enum MacOrigin {
     Derived(Ipv4Addr),
     /// Broadcast, as an ARP request must be.
     Broadcast,
+    /// Broadcast, as the IP destination is.
+    BroadcastIp,
+    /// The MAC of this IPv4 multicast group.
+    Multicast(Ipv4Addr),
 }
 
 /// Everything the flags decided.
 #[derive(Debug)]
 pub struct Plan {
+    /// What the destination is to the sender (unicast, broadcast, multicast).
+    pub destination: layers_ipv4::Destination,
     /// The frame.
     pub spec: FrameSpec,
     /// The protocol asked for.

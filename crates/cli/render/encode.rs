@@ -4,6 +4,7 @@
 use super::*;
 use crate::args::{EncodeArgs, Proto};
 use crate::plan::{MacOrigin, Plan};
+use layers_ipv4::Destination;
 
 fn speed_text(speed: phy::LinkSpeed) -> String {
     match speed.bits_per_second() {
@@ -170,9 +171,20 @@ fn decision(out: &mut dyn Write, ui: &Ui, plan: &Plan) -> io::Result<()> {
         and_line(r, r.destination),
         Msg::DestinationNetwork.get(lang)
     )?;
-    let verdict = match r.hop {
-        NextHop::Direct => Msg::SameNetwork.fill(lang, &[&r.destination_network, &r.destination]),
-        NextHop::Gateway(gw) => Msg::OtherNetwork.fill(
+    let verdict = match (plan.destination, r.hop) {
+        (Destination::LimitedBroadcast, _) => {
+            Msg::VerdictLimitedBroadcast.fill(lang, &[&r.destination])
+        }
+        (Destination::DirectedBroadcast, _) => {
+            Msg::VerdictDirectedBroadcast.fill(lang, &[&r.destination, &r.source_network])
+        }
+        (Destination::Multicast, _) => {
+            Msg::VerdictMulticast.fill(lang, &[&r.destination, &plan.spec.destination_mac])
+        }
+        (_, NextHop::Direct) => {
+            Msg::SameNetwork.fill(lang, &[&r.destination_network, &r.destination])
+        }
+        (_, NextHop::Gateway(gw)) => Msg::OtherNetwork.fill(
             lang,
             &[
                 &r.destination_network,
@@ -183,7 +195,8 @@ fn decision(out: &mut dyn Write, ui: &Ui, plan: &Plan) -> io::Result<()> {
         ),
     };
     writeln!(out, "  {}", paint(ui, &verdict, Style::new().bold().cyan()))?;
-    if let NextHop::Gateway(gw) = r.hop {
+    let group = plan.destination != Destination::Unicast;
+    if let (NextHop::Gateway(gw), false) = (r.hop, group) {
         if plan.gateway_assumed {
             writeln!(out, "  {}", Msg::GatewayAssumed.fill(lang, &[&gw]))?;
         }
@@ -202,6 +215,8 @@ fn mac_note(origin: MacOrigin, lang: Lang) -> String {
         MacOrigin::Given => String::new(),
         MacOrigin::Derived(ip) => Msg::MacDerived.fill(lang, &[&ip]),
         MacOrigin::Broadcast => Msg::MacBroadcast.get(lang).to_string(),
+        MacOrigin::BroadcastIp => Msg::MacBroadcastIp.get(lang).to_string(),
+        MacOrigin::Multicast(ip) => Msg::MacMulticast.fill(lang, &[&ip]),
     }
 }
 
@@ -564,8 +579,14 @@ fn explain(
             ],
         ));
     }
-    let decision = match r.hop {
-        NextHop::Direct => Msg::ExplainDirect.fill(
+    let decision = match (plan.destination, r.hop) {
+        (Destination::LimitedBroadcast | Destination::DirectedBroadcast, _) => {
+            Msg::ExplainBroadcast.fill(lang, &[&r.destination])
+        }
+        (Destination::Multicast, _) => {
+            Msg::ExplainMulticast.fill(lang, &[&r.destination, &plan.spec.destination_mac])
+        }
+        (_, NextHop::Direct) => Msg::ExplainDirect.fill(
             lang,
             &[
                 &r.source.mask(),
@@ -574,7 +595,7 @@ fn explain(
                 &r.destination_network,
             ],
         ),
-        NextHop::Gateway(gw) => Msg::ExplainGateway.fill(
+        (_, NextHop::Gateway(gw)) => Msg::ExplainGateway.fill(
             lang,
             &[
                 &r.source.mask(),

@@ -42,9 +42,9 @@ pub use dissect::{checksum_verdict, icmp, icmpv6, ipv4, ipv6, Addrs, IpContext, 
 pub use etherparse::{Icmpv4Header, Icmpv4Type, IpNumber, Ipv4Header};
 use layers_osi::{FieldSpec, Text};
 pub use subnet::{
-    class_of, mask_from_prefix, next_hop, parse_prefix_or_mask, prefix_from_mask, range_kind,
-    Ipv4Net, NextHop, OctetAnd, RangeKind, Route, RoutingTable, SplitError, SubnetError,
-    TableRoute,
+    assumed_gateway, class_of, mask_from_prefix, multicast_mac, next_hop, parse_prefix_or_mask,
+    prefix_from_mask, range_kind, Destination, Ipv4Net, NextHop, OctetAnd, RangeKind, Route,
+    RoutingTable, SplitError, SubnetError, TableRoute,
 };
 
 /// Length of an IPv4 header without options.

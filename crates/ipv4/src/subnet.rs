@@ -361,6 +361,89 @@ pub fn next_hop(source: Ipv4Net, destination: Ipv4Addr, gateway: Ipv4Addr) -> Ro
     }
 }
 
+/// What a destination address is to a sending host, decided before any subnet AND: a
+/// broadcast or multicast is sent to a group MAC without ARP, and some addresses never go
+/// on a wire at all (RFC 1122 3.2.1.3 and 3.3.6, RFC 1112 6.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// One host, here or beyond a router: ARP for it or for the gateway.
+    Unicast,
+    /// 255.255.255.255: every host on the link; to ff:ff:ff:ff:ff:ff, never forwarded.
+    LimitedBroadcast,
+    /// The sender's own network with every host bit set: every host of that network.
+    DirectedBroadcast,
+    /// 224.0.0.0/4: a group; to 01:00:5e and the address's low 23 bits.
+    Multicast,
+    /// 127.0.0.0/8: the host itself; it never leaves the host.
+    Loopback,
+    /// 0.0.0.0/8: "this host on this network", a source only.
+    ThisNetwork,
+    /// 240.0.0.0/4 (class E): reserved, not assigned to hosts.
+    Reserved,
+    /// The sender's own network address (host bits all 0): names the network, no host.
+    NetworkAddress,
+    /// The sender's own address: it never leaves the host.
+    Itself,
+}
+
+impl Destination {
+    /// What `destination` is to a host at `source`.
+    pub fn of(source: Ipv4Net, destination: Ipv4Addr) -> Destination {
+        let [a, ..] = destination.octets();
+        if destination == Ipv4Addr::BROADCAST {
+            Destination::LimitedBroadcast
+        } else if a == 127 {
+            Destination::Loopback
+        } else if a == 0 {
+            Destination::ThisNetwork
+        } else if (224..=239).contains(&a) {
+            Destination::Multicast
+        } else if a >= 240 {
+            Destination::Reserved
+        } else if destination == source.addr() {
+            Destination::Itself
+        } else if Some(destination) == source.broadcast() {
+            Destination::DirectedBroadcast
+        } else if source.prefix() <= 30 && destination == source.network() {
+            Destination::NetworkAddress
+        } else {
+            Destination::Unicast
+        }
+    }
+
+    /// Whether a frame to it goes to ff:ff:ff:ff:ff:ff.
+    pub fn is_broadcast(self) -> bool {
+        matches!(
+            self,
+            Destination::LimitedBroadcast | Destination::DirectedBroadcast
+        )
+    }
+
+    /// Whether a host sends nothing on a wire to it.
+    pub fn stays_in_host(self) -> bool {
+        matches!(self, Destination::Loopback | Destination::Itself)
+    }
+}
+
+/// The Ethernet MAC of an IPv4 multicast group: 01:00:5e, then the group's low 23 bits
+/// (RFC 1112 6.4).
+pub fn multicast_mac(group: Ipv4Addr) -> [u8; 6] {
+    let [_, b, c, d] = group.octets();
+    [0x01, 0x00, 0x5e, b & 0x7f, c, d]
+}
+
+/// The gateway a host at `source` assumes when it is given none: its network's first host,
+/// or the last when the first is the host itself (a sender is never its own gateway); none
+/// for a /32, which has no neighbour on its link.
+pub fn assumed_gateway(source: Ipv4Net) -> Option<Ipv4Addr> {
+    if source.prefix() == 32 {
+        return None;
+    }
+    [source.first_host(), source.last_host()]
+        .into_iter()
+        .find(|g| *g != source.addr())
+}
+
 /// What kind of address range an address is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RangeKind {
@@ -457,6 +540,60 @@ mod tests {
 
     fn ip(s: &str) -> Ipv4Addr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn destination_kinds_come_before_the_and() {
+        let me = Ipv4Net::new(ip("192.168.11.34"), 24).unwrap();
+        for (dst, want) in [
+            ("192.168.11.53", Destination::Unicast),
+            ("8.8.8.8", Destination::Unicast),
+            ("255.255.255.255", Destination::LimitedBroadcast),
+            ("192.168.11.255", Destination::DirectedBroadcast),
+            ("192.168.11.0", Destination::NetworkAddress),
+            ("224.0.0.251", Destination::Multicast),
+            ("239.255.255.250", Destination::Multicast),
+            ("127.0.0.1", Destination::Loopback),
+            ("192.168.11.34", Destination::Itself),
+            ("0.0.0.0", Destination::ThisNetwork),
+            ("240.0.0.1", Destination::Reserved),
+            // Another network's broadcast is unicast to this host: its router decides.
+            ("10.0.0.255", Destination::Unicast),
+        ] {
+            assert_eq!(Destination::of(me, ip(dst)), want, "{dst}");
+        }
+        // On a /31 both addresses are hosts (RFC 3021): no network or broadcast address.
+        let p2p = Ipv4Net::new(ip("10.0.0.1"), 31).unwrap();
+        assert_eq!(Destination::of(p2p, ip("10.0.0.0")), Destination::Unicast);
+    }
+
+    #[test]
+    fn multicast_macs_keep_the_low_23_bits() {
+        assert_eq!(multicast_mac(ip("224.0.0.251")), [1, 0, 0x5e, 0, 0, 0xfb]);
+        // 239.255.255.250 (SSDP): the 24th bit from the end is dropped.
+        assert_eq!(
+            multicast_mac(ip("239.255.255.250")),
+            [1, 0, 0x5e, 0x7f, 0xff, 0xfa]
+        );
+        assert_eq!(
+            multicast_mac(ip("224.128.0.1")),
+            multicast_mac(ip("224.0.0.1"))
+        );
+    }
+
+    #[test]
+    fn a_sender_is_never_its_own_gateway() {
+        let net = |s: &str, p| Ipv4Net::new(ip(s), p).unwrap();
+        assert_eq!(
+            assumed_gateway(net("192.168.11.34", 24)),
+            Some(ip("192.168.11.1"))
+        );
+        assert_eq!(
+            assumed_gateway(net("192.168.11.1", 24)),
+            Some(ip("192.168.11.254"))
+        );
+        assert_eq!(assumed_gateway(net("10.0.0.0", 31)), Some(ip("10.0.0.1")));
+        assert_eq!(assumed_gateway(net("10.0.0.7", 32)), None);
     }
 
     #[test]

@@ -1267,7 +1267,11 @@ pub fn walk(topo: &Topology, from: &str, packet: Vec<u8>) -> Result<Journey, Top
     let dst = Ipv4Addr::from(
         <[u8; 4]>::try_from(packet.get(16..20).unwrap_or(&[0; 4])).unwrap_or_default(),
     );
-    let gateway = host.gateway.unwrap_or_else(|| host.net.first_host());
+    // A host is never its own gateway (the first host, or the last when it is the first).
+    let gateway = host
+        .gateway
+        .or_else(|| layers_ipv4::assumed_gateway(host.net))
+        .unwrap_or_else(|| host.net.first_host());
     let route = next_hop(host.net, dst, gateway);
     let mut sim = Sim {
         topo,
