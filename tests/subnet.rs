@@ -250,3 +250,53 @@ fn ports_by_number_and_name() {
         );
     }
 }
+
+/// Class D and E are no host networks; special-purpose ranges are named; ipcalc's
+/// `ADDR MASK` reads as address and mask.
+#[test]
+fn group_addresses_special_ranges_and_the_ipcalc_style() {
+    for (addr, class) in [
+        ("224.0.0.5", "D"),
+        ("239.255.255.250/24", "D"),
+        ("240.0.0.1", "E"),
+    ] {
+        let o = run(&["subnet", addr, "--json"]);
+        assert!(o.status.success(), "{addr}: {}", stderr(&o));
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(doc["class"], class, "{addr}");
+        assert_eq!(doc["host_network"], false, "{addr}");
+        assert!(doc.get("hosts").is_none(), "{addr}: {doc}");
+        let text = stdout(&run(&["subnet", addr]));
+        assert!(text.contains("not a host network"), "{text}");
+        assert!(
+            !text.contains("usable") && !text.contains("assumed"),
+            "{text}"
+        );
+    }
+    for (addr, named) in [
+        ("100.64.1.1", "shared address space"),
+        ("169.254.9.9", "link-local"),
+        ("192.0.0.9", "IETF protocol assignments"),
+        ("198.18.3.4", "benchmarking"),
+        ("198.51.100.1", "documentation"),
+    ] {
+        let text = stdout(&run(&["subnet", addr]));
+        assert!(text.contains(named), "{addr}: {text}");
+        assert!(
+            !text.contains("reachable from the Internet"),
+            "{addr} called public: {text}"
+        );
+    }
+    let spaced = run(&["subnet", "192.168.11.53", "255.255.255.0", "--json"]);
+    let slashed = run(&["subnet", "192.168.11.53/255.255.255.0", "--json"]);
+    assert!(spaced.status.success(), "{}", stderr(&spaced));
+    assert_eq!(stdout(&spaced), stdout(&slashed));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&spaced)).unwrap();
+    assert_eq!(
+        (
+            doc["prefix"].as_u64(),
+            doc["others"].as_array().map(Vec::len)
+        ),
+        (Some(24), Some(0))
+    );
+}

@@ -61,12 +61,75 @@ fn broadcast_text(net: &Ipv4Net, lang: Lang) -> String {
     }
 }
 
+/// Why `addr` is on no host network, for class D (multicast groups) and class E (reserved).
+fn not_a_host_network(addr: Ipv4Addr, lang: Lang) -> Option<String> {
+    match class_of(addr) {
+        'D' => Some(Msg::ClassDNoHosts.get(lang).to_string()),
+        'E' => Some(Msg::ClassENoHosts.get(lang).to_string()),
+        _ => None,
+    }
+}
+
+/// `layers subnet` for a class D or E address: what it is, and no network arithmetic.
+fn group_address(
+    out: &mut dyn Write,
+    net: &Ipv4Net,
+    assumed: bool,
+    why: &str,
+    json: bool,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let class = class_of(net.addr());
+    let kind = range_kind(net.addr());
+    if json {
+        let doc = json!({
+            "address": net.addr().to_string(),
+            "prefix": (!assumed).then_some(net.prefix()),
+            "class": class.to_string(),
+            "range": kind.describe().en,
+            "host_network": false,
+            "why": not_a_host_network(net.addr(), Lang::En),
+        });
+        serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "{}", net.addr())?;
+    writeln!(
+        out,
+        "  {}{}",
+        pad(Msg::RowClass.get(lang), 10),
+        Msg::ClassHistoric.fill(lang, &[&class])
+    )?;
+    writeln!(
+        out,
+        "  {}{}",
+        pad(Msg::RowRange.get(lang), 10),
+        kind.describe().get(lang)
+    )?;
+    writeln!(out, "{why}")?;
+    Ok(())
+}
+
 /// Runs `layers subnet`.
 pub fn run(args: &SubnetArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = ui.lang;
-    let (net, assumed) = parse_net(&args.address, lang)?;
-    let others: Vec<Ipv4Addr> = args
-        .others
+    // ipcalc's style, `ADDR MASK`: a second word of 255.x.x.x is a mask (no host has such
+    // an address: 240.0.0.0/4 is reserved), not another address.
+    let mut others = args.others.as_slice();
+    let mut address = args.address.clone();
+    if let Some(mask) = others.first() {
+        let is_mask = mask.starts_with("255.") && parse_prefix_or_mask(mask).is_ok();
+        if is_mask && !address.contains('/') {
+            address = format!("{}/{mask}", address.trim());
+            others = &others[1..];
+        }
+    }
+    let (net, assumed) = parse_net(&address, lang)?;
+    if let Some(why) = not_a_host_network(net.addr(), lang) {
+        return group_address(out, &net, assumed, &why, args.json, lang);
+    }
+    let others: Vec<Ipv4Addr> = others
         .iter()
         .map(|o| {
             o.trim()

@@ -461,6 +461,12 @@ pub enum RangeKind {
     Documentation,
     /// 0/8.
     ThisNetwork,
+    /// 192.0.0.0/24: IETF protocol assignments (RFC 6890).
+    ProtocolAssignments,
+    /// 198.18.0.0/15: network benchmarking (RFC 2544).
+    Benchmarking,
+    /// 192.88.99.0/24: the 6to4 relay anycast, deprecated (RFC 7526).
+    Relay6to4,
     /// 255.255.255.255.
     LimitedBroadcast,
     /// 240/4 (except the limited broadcast).
@@ -504,6 +510,18 @@ impl RangeKind {
             RangeKind::ThisNetwork => {
                 Text::new("\"this network\" (0.0.0.0/8)", "「本网络」(0.0.0.0/8)")
             }
+            RangeKind::ProtocolAssignments => Text::new(
+                "IETF protocol assignments (192.0.0.0/24, RFC 6890): not public",
+                "IETF 协议分配地址(192.0.0.0/24,RFC 6890):不是公网地址",
+            ),
+            RangeKind::Benchmarking => Text::new(
+                "benchmarking (198.18.0.0/15, RFC 2544): for test networks, not public",
+                "网络性能测试地址(198.18.0.0/15,RFC 2544):用于测试网络,不是公网地址",
+            ),
+            RangeKind::Relay6to4 => Text::new(
+                "6to4 relay anycast (192.88.99.0/24, deprecated by RFC 7526)",
+                "6to4 中继任播地址(192.88.99.0/24,已由 RFC 7526 废弃)",
+            ),
             RangeKind::LimitedBroadcast => Text::new("limited broadcast", "受限广播"),
             RangeKind::Reserved => Text::new("reserved (240.0.0.0/4)", "保留地址(240.0.0.0/4)"),
             RangeKind::Public => Text::new(
@@ -525,6 +543,9 @@ pub fn range_kind(ip: Ipv4Addr) -> RangeKind {
         (169, 254, _) => RangeKind::LinkLocal,
         (100, 64..=127, _) => RangeKind::SharedCgnat,
         (192, 0, 2) | (198, 51, 100) | (203, 0, 113) => RangeKind::Documentation,
+        (192, 0, 0) => RangeKind::ProtocolAssignments,
+        (198, 18..=19, _) => RangeKind::Benchmarking,
+        (192, 88, 99) => RangeKind::Relay6to4,
         (0, _, _) => RangeKind::ThisNetwork,
         (224..=239, _, _) => RangeKind::Multicast,
         _ if ip == Ipv4Addr::BROADCAST => RangeKind::LimitedBroadcast,
@@ -579,6 +600,25 @@ mod tests {
             multicast_mac(ip("224.128.0.1")),
             multicast_mac(ip("224.0.0.1"))
         );
+    }
+
+    #[test]
+    fn special_purpose_ranges_are_named_not_public() {
+        for (addr, want) in [
+            ("100.64.0.1", RangeKind::SharedCgnat),
+            ("169.254.1.1", RangeKind::LinkLocal),
+            ("192.0.0.9", RangeKind::ProtocolAssignments),
+            ("192.0.2.1", RangeKind::Documentation),
+            ("198.18.0.1", RangeKind::Benchmarking),
+            ("198.19.255.254", RangeKind::Benchmarking),
+            ("198.51.100.7", RangeKind::Documentation),
+            ("203.0.113.7", RangeKind::Documentation),
+            ("192.88.99.1", RangeKind::Relay6to4),
+            ("198.20.0.1", RangeKind::Public),
+            ("8.8.8.8", RangeKind::Public),
+        ] {
+            assert_eq!(range_kind(ip(addr)), want, "{addr}");
+        }
     }
 
     #[test]
