@@ -138,3 +138,55 @@ fn the_session_matcher_itself() {
     assert!(!matches(&["a", "...", "d"], &["a", "b"]));
     assert!(!matches(&["a"], &["a", "b"]));
 }
+
+/// Shell completions and man pages come from the same clap definitions: every command is
+/// in them, and a closed pipe ends them quietly.
+#[test]
+fn completions_and_man_pages_cover_every_command() {
+    let commands = [
+        "encode", "decode", "table", "quiz", "subnet", "port", "journey", "tcp",
+    ];
+    for (shell, marker) in [
+        ("bash", "_layers()"),
+        ("zsh", "#compdef layers"),
+        ("fish", "complete -c layers"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let o = layers().args(["completions", shell]).output().unwrap();
+        assert!(o.status.success(), "{shell}");
+        let script = String::from_utf8(o.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: {marker}");
+        for c in commands {
+            assert!(script.contains(c), "{shell} completion lacks {c}");
+        }
+    }
+    let o = layers().arg("man").output().unwrap();
+    let page = String::from_utf8(o.stdout).unwrap();
+    assert!(page.contains(".TH layers 1"), "{page}");
+    let dir = temp_dir("man-pages");
+    let o = layers().args(["man", "--dir"]).arg(&dir).output().unwrap();
+    assert!(o.status.success());
+    for c in commands {
+        let page = std::fs::read_to_string(dir.join(format!("layers-{c}.1"))).unwrap();
+        assert!(page.contains(&format!(".TH layers-{c} 1")), "{c}");
+        assert!(
+            page.contains(&format!("\\fBlayers {c}\\fR")),
+            "{c}: synopsis"
+        );
+    }
+    // Read by a pipe that closes at once: no panic, no message.
+    let mut child = layers()
+        .args(["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

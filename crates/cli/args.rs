@@ -73,6 +73,39 @@ pub enum Command {
     /// The three-way handshake and the four-way close, with both ends' states
     #[command(after_help = TCP_EXAMPLES, display_name = "layers")]
     Tcp(TcpArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = COMPLETIONS_EXAMPLES, display_name = "layers")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a directory
+    #[command(after_help = MAN_EXAMPLES, display_name = "layers")]
+    Man(ManArgs),
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples / 示例:
+  layers completions bash > ~/.local/share/bash-completion/completions/layers
+  layers completions zsh > ~/.zfunc/_layers       (with fpath+=~/.zfunc in ~/.zshrc)
+  layers completions fish > ~/.config/fish/completions/layers.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples / 示例:
+  layers man | man -l -                  read it now / 直接阅读
+  layers man --dir ~/.local/share/man/man1   layers.1 and layers-decode.1, ... / 每个命令一页";
+
+/// `layers completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `layers man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write layers.1 and one page per command (layers-decode.1, ...) into DIR
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 const TCP_EXAMPLES: &str = "\

@@ -103,6 +103,7 @@ messages! {
     ReadFile => "cannot read {} {}: {}", "无法读取 {} {}:{}";
     WriteFile => "cannot write {}: {}", "无法写入 {}:{}";
     StandardOutput => "standard output", "标准输出";
+    ManWrote => "wrote {}", "已写入 {}";
     ClassDNoHosts => "not a host network: a class D address names a multicast group, which has no mask, network, broadcast or hosts; hosts join it and keep their own unicast addresses", "不是主机网络:D 类地址表示一个组播组,组没有掩码、网络号、广播地址或主机;主机加入组播组,同时保留自己的单播地址";
     ClassENoHosts => "not a host network: class E (240.0.0.0/4) is reserved, so no host or network has such an address", "不是主机网络:E 类(240.0.0.0/4)是保留地址,没有主机或网络使用这样的地址";
     NoSuchFrame => "{}: there is no frame {}: the input ends after frame {}", "{}:没有第 {} 帧:输入在第 {} 帧之后结束";

@@ -6,6 +6,7 @@
 
 mod args;
 mod decode;
+mod docs;
 mod encode;
 mod i18n;
 mod journey;
@@ -109,6 +110,8 @@ fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
         Command::Port(args) => subnet::port(args, ui, out),
         Command::Journey(args) => journey::run(args, ui, out),
         Command::Tcp(args) => tcp::run(args, ui, out),
+        Command::Completions(args) => docs::completions(args, out),
+        Command::Man(args) => docs::man(args, ui, out),
     };
     // Whatever was printed before an error still reaches the reader.
     let flushed = out.flush();
