@@ -209,3 +209,46 @@ fn a_real_loopback_capture_ends_closed_and_names_the_closer() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no TCP connection in this capture"));
 }
+
+/// Flags that cannot combine are refused with the reason (exit 2), never one silently
+/// ignored.
+#[test]
+fn flags_that_cannot_combine_are_refused() {
+    let pcapng = format!(
+        "{}/fixtures/loopback-udp.pcapng",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let cases: &[(&[&str], &str)] = &[
+        (&["tcp", "--rst", "--lose", "fin"], "no FIN"),
+        (&["tcp", "--rst", "--lose", "final-ack"], "no FIN"),
+        (
+            &["tcp", "--closer", "both", "--lose", "final-ack"],
+            "simultaneous close",
+        ),
+        (&["tcp", "--json", "--explain"], "--json"),
+        (
+            &["journey", "--payload", "hi", "--payload-size", "100"],
+            "--payload-size",
+        ),
+        (&["encode", "--json", "--explain"], "--json"),
+        (&["encode", "--json", "--fields"], "--json"),
+        (&["encode", "--json", "--diagram"], "--json"),
+    ];
+    for (args, says) in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?} is accepted");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    }
+    // What still combines, still does: a lost data segment before an abort.
+    assert!(run(&["tcp", "--rst", "--lose", "data"]).status.success());
+    // A --format that contradicts the file says so (exit 1), rather than read it as it is.
+    for f in ["pcap", "hex", "raw"] {
+        let o = run(&["decode", "--format", f, &pcapng]);
+        assert_eq!(o.status.code(), Some(1), "--format {f}");
+        assert!(
+            stderr(&o).contains("but the file is pcapng"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}

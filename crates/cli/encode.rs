@@ -488,6 +488,17 @@ impl Plan {
             })
             .collect::<Result<Vec<_>, _>>()?;
 
+        if a.json {
+            for (flag, set) in [
+                ("--explain", a.explain),
+                ("--fields", a.fields),
+                ("--diagram", a.diagram),
+            ] {
+                if set {
+                    return Err(output::together(lang, "--json", flag, Msg::WhyJsonView));
+                }
+            }
+        }
         let output = match &a.output {
             Some(path) => {
                 output::check_json(Some(path), a.json, lang)?;

@@ -92,6 +92,11 @@ messages! {
     ExpToNoPrefix => "the receiver takes no prefix: give IP[:PORT]; the sender's mask decides the subnet", "接收方不带前缀:请写 IP[:端口];子网由发送方的掩码决定";
     ConflictPayload => "{} and {} cannot be used together: give the data one way", "{} 和 {} 不能同时使用:数据只能用一种方式给出";
     ConflictArpData => "{} cannot be used with --proto arp: an ARP packet carries no data", "{} 不能与 --proto arp 同时使用:ARP 数据包不携带数据";
+    ConflictTogether => "{} cannot be used with {}: {}", "{} 不能与 {} 同时使用:{}";
+    WhyJsonView => "--json prints the data alone, and that flag is a view for reading in the terminal", "--json 只输出数据,而那个选项是供终端阅读的视图";
+    WhyRstNoClose => "an RST aborts the connection, so there is no FIN and no final ACK to lose", "RST 直接中止连接,没有 FIN,也没有最后的 ACK 可丢";
+    WhyBothFinalAck => "in a simultaneous close both ends send a final ACK and losing one is not simulated (--lose fin is)", "同时关闭时两端都会发送最后的 ACK,丢失其中一个的情形未模拟(可用 --lose fin)";
+    WhyPayloadSize => "--payload-size carries that many bytes instead of the text: give one of them", "--payload-size 会用指定字节数的数据代替文本:两者只能选一个";
     ConflictTcpOnly => "{} only applies to TCP, not to --proto {}", "{} 只适用于 TCP,不适用于 --proto {}";
     ConflictArpIp => "{} cannot be used with --proto arp: ARP has no IPv4 header", "{} 不能与 --proto arp 同时使用:ARP 没有 IPv4 首部";
     ConflictMask => "--mask {} disagrees with the /{} given in --from", "--mask {} 与 --from 中的 /{} 不一致";

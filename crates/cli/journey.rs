@@ -68,6 +68,15 @@ pub fn diff(before: &[u8], after: &[u8]) -> Vec<String> {
 pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = ui.lang;
     crate::output::check_json(args.output.as_deref(), args.json, lang)?;
+    if args.payload.is_some() && args.payload_size.is_some() {
+        let why = Msg::WhyPayloadSize;
+        return Err(crate::output::together(
+            lang,
+            "--payload",
+            "--payload-size",
+            why,
+        ));
+    }
     let mut topo = match &args.topology {
         Some(path) => {
             let text = std::fs::read_to_string(path)

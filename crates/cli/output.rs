@@ -46,3 +46,8 @@ pub fn check_json(output: Option<&Path>, json: bool, lang: Lang) -> Result<(), C
     }
     Ok(())
 }
+
+/// Refuses two flags that cannot combine, saying why (exit 2): never one silently ignored.
+pub fn together(lang: Lang, a: &str, b: &str, why: Msg) -> CliError {
+    CliError::Usage(Msg::ConflictTogether.fill(lang, &[&a, &b, &why.get(lang)]))
+}

@@ -38,6 +38,20 @@ fn side_name(side: Side, lang: Lang) -> &'static str {
 /// Runs `layers tcp`.
 pub fn run(args: &TcpArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
     crate::output::check_json(args.output.as_deref(), args.json, ui.lang)?;
+    let refuse = |a: &str, b: &str, why| Err(crate::output::together(ui.lang, a, b, why));
+    if args.json && args.explain {
+        return refuse("--json", "--explain", Msg::WhyJsonView);
+    }
+    match (args.rst, args.closer, args.lose) {
+        (true, _, Some(LoseArg::Fin)) => return refuse("--rst", "--lose fin", Msg::WhyRstNoClose),
+        (true, _, Some(LoseArg::FinalAck)) => {
+            return refuse("--rst", "--lose final-ack", Msg::WhyRstNoClose)
+        }
+        (_, CloserArg::Both, Some(LoseArg::FinalAck)) => {
+            return refuse("--closer both", "--lose final-ack", Msg::WhyBothFinalAck)
+        }
+        _ => {}
+    }
     if let Some(path) = &args.from {
         return from_capture(path, args.json, ui, out);
     }

@@ -125,6 +125,13 @@ pub enum ReadErrorKind {
     TooLarge,
     /// A packet block names an interface the section did not describe.
     NoInterface(u32),
+    /// The format given is not what the file holds.
+    FormatMismatch {
+        /// The format that was given.
+        given: InputFormat,
+        /// What the file's first bytes say it is.
+        found: InputFormat,
+    },
     /// A hex text line that is not hex.
     NotHex {
         /// The line, from 1.
@@ -172,6 +179,8 @@ impl ReadError {
             (ReadErrorKind::TooLarge, true) => format!("第 {at} 字节处的 {format} 记录超过 {MAX_BLOCK} 字节"),
             (ReadErrorKind::NoInterface(id), false) => format!("{format} packet at byte {at} names interface {id}, which its section does not describe"),
             (ReadErrorKind::NoInterface(id), true) => format!("第 {at} 字节处的 {format} 数据包引用了接口 {id},但所在段没有描述该接口"),
+            (ReadErrorKind::FormatMismatch { given, found }, false) => format!("--format {} was given, but the file is {}: leave --format out to read it as what it is", given.name(), found.name()),
+            (ReadErrorKind::FormatMismatch { given, found }, true) => format!("指定了 --format {},但文件是 {}:去掉 --format 即可按实际格式读取", given.name(), found.name()),
             (ReadErrorKind::NotHex { line, token }, false) => format!("hex text line {line} (byte {at}): {token:?} is not hex: expected pairs of hex digits"),
             (ReadErrorKind::NotHex { line, token }, true) => format!("十六进制文本第 {line} 行(第 {at} 字节):{token:?} 不是十六进制:应为成对的十六进制数字"),
             (ReadErrorKind::BadOffset { line, found, expected }, false) => format!("hex dump line {line} (byte {at}): offset {found:#x} where {expected:#x} was expected"),
@@ -263,7 +272,21 @@ fn open_plain<R: Read + Send + 'static>(
             kind: ReadErrorKind::Empty,
         });
     }
-    let format = format.unwrap_or_else(|| InputFormat::detect(head));
+    let found = InputFormat::detect(head);
+    // A capture's magic number is certain: a format given that contradicts it is a mistake
+    // to say, not to act on (pcap-parser would read the capture anyway, raw and hex would
+    // read its bytes as one frame or as text).
+    if let Some(given) = format {
+        let captures = [InputFormat::Pcap, InputFormat::Pcapng];
+        if given != found && (captures.contains(&given) || captures.contains(&found)) {
+            return Err(ReadError {
+                format: Some(given),
+                offset: 0,
+                kind: ReadErrorKind::FormatMismatch { given, found },
+            });
+        }
+    }
+    let format = format.unwrap_or(found);
     let cut = format == InputFormat::Pcapng && section_header_cut(head);
     let source = match format {
         InputFormat::Pcap | InputFormat::Pcapng => {
