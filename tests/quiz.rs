@@ -334,3 +334,27 @@ fn the_table_in_each_model_and_language() {
     assert_eq!(four[3]["osi"], serde_json::json!([1, 2]));
     assert_eq!(four[3]["layer_zh"], "网络接口层");
 }
+
+/// What the table cites is what the sources say: RFC 826 places ARP at no OSI layer, and a
+/// character encoding (UTF-8) is no presentation-layer protocol.
+#[test]
+fn the_table_cites_its_sources_truly() {
+    for lang in ["en", "zh"] {
+        for model in ["tcpip5", "osi7", "tcpip4"] {
+            let o = run(&["--lang", lang, "table", "--model", model]);
+            assert!(o.status.success());
+            let text = stdout(&o);
+            assert!(!text.contains("UTF-8"), "{lang} {model}: {text}");
+            assert!(!text.contains("RFC 826 places"), "{lang} {model}: {text}");
+            assert!(
+                !text.contains("按 RFC 826 它介于"),
+                "{lang} {model}: {text}"
+            );
+        }
+    }
+    let text = stdout(&run(&["table", "--model", "osi7"]));
+    assert!(
+        text.contains("RFC 826, which defines it, names no OSI layer"),
+        "{text}"
+    );
+}

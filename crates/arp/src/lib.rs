@@ -1,6 +1,6 @@
 //! ARP (RFC 826): which MAC has this IP? Carried directly in an Ethernet frame
-//! (EtherType 0x0806); the course files it under data link, RFC 826 puts it between the
-//! network and data link layers.
+//! (EtherType 0x0806); the course files it under data link. RFC 826 names no OSI layer:
+//! texts place ARP at layer 2, at layer 3 or between them.
 //!
 //! For Ethernet and IPv4, 28 bytes:
 //!

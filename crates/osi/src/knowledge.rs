@@ -441,8 +441,8 @@ pub static PROTOCOLS: &[Protocol] = &[
             "在本地网络中查询某个 IP 对应的 MAC 地址并应答",
         ),
         note: Some(Text::new(
-            "the course files ARP under data link; RFC 826 places it between the network and data link layers (it maps layer-3 addresses to layer-2 ones and is carried directly in an Ethernet frame)",
-            "课程把 ARP 归入数据链路层;按 RFC 826 它介于网络层和数据链路层之间(把三层地址映射为二层地址,直接封装在以太网帧中)",
+            "the course files ARP under data link; RFC 826, which defines it, names no OSI layer: ARP maps layer-3 addresses to layer-2 ones and is carried directly in an Ethernet frame (no IP header), so texts place it at layer 2, at layer 3 or between them",
+            "课程把 ARP 归入数据链路层;定义它的 RFC 826 并未指定 OSI 层次:ARP 把三层地址映射为二层地址,直接封装在以太网帧中(没有 IP 首部),因此不同教材把它归入第 2 层、第 3 层或两者之间",
         )),
         aliases: &["address resolution protocol", "arp协议", "地址解析协议"],
     },
@@ -705,7 +705,8 @@ static OSI7: [ModelLayer; 7] = [
     ModelLayer {
         name: Text::new("presentation", "表示层"),
         osi: &[OsiLayer::Presentation],
-        protocols: &["TLS", "MIME", "UTF-8"],
+        // Character encodings such as UTF-8 are no protocol of any layer.
+        protocols: &["TLS", "MIME", "ASN.1"],
         devices: &[],
     },
     ModelLayer {

@@ -15,8 +15,8 @@
 //! ```
 //!
 //! Where the course is loose, the standard wins and the difference is said
-//! ([`Protocol::note`]): ARP (RFC 826) maps network addresses to link addresses and sits
-//! between layers 2 and 3; the course files it under data link.
+//! ([`Protocol::note`]): ARP (RFC 826, which names no OSI layer) maps network addresses to
+//! link addresses, carried directly in a frame; the course files it under data link.
 //!
 //! The crate also holds the dissection types every layer crate shares: a field table entry
 //! ([`FieldSpec`]), a dissected field ([`Field`]), a layer record ([`LayerRecord`]) and the

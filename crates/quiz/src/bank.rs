@@ -242,7 +242,8 @@ fn layer_of(model: Model) -> Vec<Question> {
         for (thing, kind_en, kind_zh) in things {
             let mut right = vec![item.clone()];
             if thing.en == "ARP" {
-                // RFC 826: ARP serves the network layer; the course files it under data link.
+                // ARP serves the network layer (RFC 826 names no OSI layer); the course files it
+                // under data link, so either answer is right.
                 if let Some(net) = model
                     .layers()
                     .iter()
