@@ -929,3 +929,52 @@ fn a_reader_that_stops_early_ends_decode_quietly_on_any_number_of_threads() {
         }
     }
 }
+
+/// The tree names what numbers mean beside them, as Wireshark does.
+#[test]
+fn the_tree_names_what_numbers_mean() {
+    let arp = stdout(&run(&[
+        "decode",
+        &fixture("netns-arp-ping.pcap"),
+        "--frame",
+        "1",
+    ]));
+    for line in [
+        "ethertype    0x0806 (ARP)",
+        "destination  ff:ff:ff:ff:ff:ff (broadcast)",
+        "source       02:00:0a:63:00:01 (unicast, locally administered)",
+        "operation      1 (request)",
+        "protocol_type  0x0800 (IPv4)",
+    ] {
+        assert!(arp.contains(line), "{line}: {arp}");
+    }
+    let ping = stdout(&run(&[
+        "decode",
+        &fixture("netns-arp-ping.pcap"),
+        "--frame",
+        "3",
+    ]));
+    assert!(ping.contains("protocol         1 (ICMP)"), "{ping}");
+    assert!(ping.contains("type            8 (echo request)"), "{ping}");
+    let zh = stdout(&run(&[
+        "--lang",
+        "zh",
+        "decode",
+        &fixture("netns-arp-ping.pcap"),
+        "--frame",
+        "3",
+    ]));
+    assert!(zh.contains("type            8(回显请求)"), "{zh}");
+    let dns = stdout(&run(&[
+        "decode",
+        &fixture("loopback-dns.pcap"),
+        "--frame",
+        "1",
+    ]));
+    assert!(dns.contains("destination_port  53 (domain)"), "{dns}");
+    assert!(dns.contains("protocol         17 (UDP)"), "{dns}");
+    assert!(
+        dns.contains("00:00:00:00:00:00 (all zeros: no NIC, the loopback interface)"),
+        "{dns}"
+    );
+}

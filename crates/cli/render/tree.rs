@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use layers_capture::LinkType;
+use layers_osi::{Field, FieldValue, Lang, ProtocolId};
 use layers_stack::Frame;
 use owo_colors::Style;
 
@@ -10,6 +11,51 @@ use super::frame_text::{errors, field_value, utc};
 use super::{devices_text, paint};
 use crate::i18n::Msg;
 use crate::Ui;
+
+/// What a field's number means, as Wireshark says it beside the number: the EtherType's
+/// protocol, ARP's operation, the IP protocol, the ICMP type, a port's service, a MAC's kind.
+fn meaning(protocol: ProtocolId, f: &Field, lang: Lang) -> Option<String> {
+    use ProtocolId as P;
+    let n = match &f.value {
+        FieldValue::Uint(n) => Some(*n),
+        FieldValue::Hex { value, .. } => Some(*value),
+        _ => None,
+    };
+    let name = |s: Option<&str>| s.map(str::to_string);
+    match (protocol, f.name, n) {
+        (
+            P::Ethernet2 | P::Vlan | P::Llc | P::LinuxSll | P::LinuxSll2,
+            "ethertype" | "protocol",
+            Some(v),
+        ) => name(layers_ethernet::ethertype_name(v as u16)),
+        (P::Arp, "protocol_type", Some(v)) => name(layers_ethernet::ethertype_name(v as u16)),
+        (P::Arp, "hardware_type", Some(1)) => Some("Ethernet".to_string()),
+        (P::Arp, "operation", Some(v)) => {
+            Some(layers_arp::operation_name(v as u16).get(lang).to_string())
+        }
+        (P::Ipv4, "protocol", Some(v)) | (P::Ipv6, "next_header", Some(v)) => {
+            name(layers_ipv4::ip_protocol_name(v as u8))
+        }
+        (P::Icmp, "type", Some(v)) => {
+            Some(layers_ipv4::icmp_type_name(v as u8).get(lang).to_string())
+        }
+        (P::Icmpv6, "type", Some(v)) => {
+            Some(layers_ipv4::icmpv6_type_name(v as u8).get(lang).to_string())
+        }
+        (P::Tcp | P::Udp, "source_port" | "destination_port", Some(v)) => {
+            let tcp = protocol == P::Tcp;
+            layers_transport::port_services(v as u16)
+                .into_iter()
+                .find(|s| if tcp { s.tcp } else { s.udp })
+                .map(|s| s.name.to_string())
+        }
+        (P::Ethernet2, "source" | "destination", _) => match &f.value {
+            FieldValue::Mac(m) => Some(layers_ethernet::Mac(*m).kind().get(lang).to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
 
 /// The default view: each layer bottom-up with its place in the model and its fields.
 pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::Result<()> {
@@ -57,7 +103,14 @@ pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::
         writeln!(out, "  {}", paint(ui, &line, Style::new().cyan()))?;
         let width = rec.fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
         for f in &rec.fields {
-            writeln!(out, "      {:<width$}  {}", f.name, field_value(&f.value))?;
+            let value = field_value(&f.value);
+            match meaning(rec.protocol, f, lang) {
+                Some(m) if lang == Lang::Zh => {
+                    writeln!(out, "      {:<width$}  {value}({m})", f.name)?
+                }
+                Some(m) => writeln!(out, "      {:<width$}  {value} ({m})", f.name)?,
+                None => writeln!(out, "      {:<width$}  {value}", f.name)?,
+            }
         }
     }
     errors(out, ui, frame)?;

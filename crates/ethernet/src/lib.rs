@@ -376,7 +376,13 @@ impl Mac {
 
     /// What kind of address it is.
     pub fn kind(self) -> Text {
-        if self.is_broadcast() {
+        if self.0 == [0; 6] {
+            // What Linux's loopback interface puts in its frames: it has no NIC.
+            Text::new(
+                "all zeros: no NIC, the loopback interface",
+                "全零:没有网卡,即环回接口",
+            )
+        } else if self.is_broadcast() {
             Text::new("broadcast", "广播")
         } else if self.is_multicast() {
             Text::new("multicast", "组播")
