@@ -661,13 +661,16 @@ fn a_capture_that_keeps_the_fcs_has_it_checked_not_read_as_padding() {
     for file in ["fcs.pcap", "fcs.pcapng"] {
         let fs = frames(&[&fixture(file)]);
         assert_eq!(fs.len(), 3);
-        let phy: Vec<&Value> = fs.iter().map(|f| &f["layers"][0]["fields"]).collect();
+        // Padding and FCS are the MAC's: fields of the Ethernet record (data link).
+        let phy: Vec<&Value> = fs.iter().map(|f| &f["layers"][1]["fields"]).collect();
+        assert_eq!(fs[0]["layers"][1]["protocol"], "Ethernet II");
+        assert!(fs[0]["layers"][0]["fields"].get("fcs").is_none());
         // 45 bytes of headers and data, padded to 60, then the FCS: 15 bytes of padding,
         // not 19 (the FCS read as padding).
         assert_eq!(phy[0]["padding"], 15, "{file}: {}", phy[0]);
         assert_eq!(phy[0]["fcs_valid"], true, "{file}");
         assert_eq!(phy[1]["fcs_valid"], true, "{file}");
-        assert_eq!(fs[1]["layers"][0]["spans"]["fcs"], json!([74, 78]));
+        assert_eq!(fs[1]["layers"][1]["spans"]["fcs"], json!([74, 78]));
         assert_eq!(phy[2]["fcs_valid"], false, "{file}");
         let e = &fs[2]["errors"][0];
         assert_eq!(

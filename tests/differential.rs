@@ -34,8 +34,8 @@ const FIELDS: &[(&str, &str, &str, Unit)] = &[
     ("Ethernet II", "ethertype", "eth.type", Unit::Same),
     ("IEEE 802.3", "length", "eth.len", Unit::Number),
     // Only frames whose capture keeps the FCS (fcs.pcap, fcs.pcapng) have these in tshark.
-    ("Ethernet PHY", "fcs", "eth.fcs", Unit::Same),
-    ("Ethernet PHY", "fcs_valid", "eth.fcs.status", Unit::Status),
+    ("Ethernet II", "fcs", "eth.fcs", Unit::Same),
+    ("Ethernet II", "fcs_valid", "eth.fcs.status", Unit::Status),
     ("ARP", "hardware_type", "arp.hw.type", Unit::Number),
     ("ARP", "protocol_type", "arp.proto.type", Unit::Same),
     ("ARP", "operation", "arp.opcode", Unit::Number),

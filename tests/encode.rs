@@ -16,7 +16,7 @@ fn the_default_frame_shows_the_five_layers_of_the_seed() {
     let out = stdout(&o);
     for row in [
         "│ 7   ┆ application ┆ data    ┆ data        ┆ none ",
-        "│ 4   ┆ transport   ┆ segment ┆ TCP         ┆ layer-4 switch, layer-4 router ┆ 20 ",
+        "│ 4   ┆ transport   ┆ segment ┆ TCP         ┆ layer-4 switch, layer-4 router ┆ 20  ",
         "│ 3   ┆ network     ┆ packet  ┆ IPv4        ┆ router, layer-3 switch ",
         "│ 2   ┆ data link   ┆ frame   ┆ Ethernet II ┆ bridge, Ethernet switch, NIC ",
         "│ 1   ┆ physical    ┆ bits    ┆ none (bits) ┆ repeater, hub, twisted pair ",
@@ -154,7 +154,10 @@ fn json_is_the_frame_model_of_the_design() {
     );
     let phy = layer(&f, "Ethernet PHY");
     assert_eq!(phy["osi"], 1);
-    assert_eq!(phy["fields"]["fcs"], "0xe72c3aa4");
+    assert_eq!(phy["fields"]["preamble"], "55555555555555");
+    // The FCS is the MAC's (data link), in the Ethernet record, not the physical one.
+    assert!(phy["fields"].get("fcs").is_none(), "{phy}");
+    assert_eq!(layer(&f, "Ethernet II")["fields"]["fcs"], "0xe72c3aa4");
     assert_eq!(f["errors"], json!([]));
 }
 
@@ -237,7 +240,7 @@ fn protocols_udp_icmp_and_arp() {
         layer(&arp, "Ethernet II")["fields"]["destination"],
         "ff:ff:ff:ff:ff:ff"
     );
-    assert_eq!(layer(&arp, "Ethernet PHY")["fields"]["padding"], 18);
+    assert_eq!(layer(&arp, "Ethernet II")["fields"]["padding"], 18);
     // Off the subnet, ARP asks for the gateway, not the destination.
     let via = encode_json(&[
         "--proto",
@@ -813,4 +816,44 @@ fn destination_kinds_and_gateways_follow_the_standards() {
     let o = run(&["encode", "--from", "10.0.0.7/32", "--to", "8.8.8.8"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no neighbour"), "{}", stderr(&o));
+}
+
+/// IEEE 802.3: padding and the FCS are the MAC's (data link), preamble, SFD and gap the
+/// PHY's (physical); frames are 64-1518 bytes with the FCS. Loopback frames met no NIC.
+#[test]
+fn padding_and_fcs_belong_to_the_data_link_layer() {
+    let text = stdout(&run(&["encode", "--proto", "arp", "--explain"]));
+    for part in [
+        "│ preamble        ┆ 1 physical  ┆ 7 ",
+        "│ padding         ┆ 2 data link ┆ 18 ",
+        "│ FCS             ┆ 2 data link ┆ 4 ",
+        "│ inter-frame gap ┆ 1 physical  ┆ 12 ",
+        "14 + 18 + 4 = 36 † ┆ 64 ",
+        "64 bytes with its FCS (IEEE 802.3: at least 64, at most 1518 untagged)",
+        "the NIC's MAC pads the frame with 18 zero bytes and appends the 4-byte FCS",
+    ] {
+        assert!(text.contains(part), "{part:?} in\n{text}");
+    }
+    assert!(!text.contains("the NIC adds 18 bytes of padding"), "{text}");
+    let f = encode_json(&["--proto", "arp"]);
+    let phy = &layer(&f, "Ethernet PHY")["fields"];
+    assert!(
+        phy.get("padding").is_none() && phy.get("fcs").is_none(),
+        "{phy}"
+    );
+    assert_eq!(layer(&f, "Ethernet II")["fields"]["padding"], 18);
+
+    // A loopback capture: both MACs zero, no NIC, so no preamble, SFD, gap, padding or FCS.
+    let dns = format!("{}/fixtures/loopback-dns.pcap", env!("CARGO_MANIFEST_DIR"));
+    let o = run(&["decode", &dns, "--json", "--count", "1"]);
+    let frame: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(
+        layer(&frame, "Ethernet PHY")["fields"],
+        json!({"bits": 568})
+    );
+    let eth = &layer(&frame, "Ethernet II")["fields"];
+    assert!(
+        eth.get("fcs").is_none() && eth.get("padding").is_none(),
+        "{eth}"
+    );
 }

@@ -160,7 +160,10 @@ messages! {
     ColAdded => "bytes added", "增加字节";
     ColSize => "PDU size", "PDU 大小";
     PhysicalProtocol => "none (bits)", "无(比特)";
-    PhysicalAdded => "{} + {} + {} = {}", "{} + {} + {} = {}";
+    PhysicalAdded => "{} †", "{} †";
+    DataLinkAdded => "{} + {} + {} = {} †", "{} + {} + {} = {} †";
+    AddedNote => "† data link: header + padding + FCS, added by the NIC's MAC; physical: preamble + SFD, sent by its PHY", "† 数据链路层:首部 + 填充 + FCS,由网卡的 MAC 添加;物理层:前导码 + 帧首定界符,由网卡的 PHY 发送";
+    FrameSizes => "the frame the MAC hands to the PHY: {} bytes with its FCS (IEEE 802.3: at least {}, at most {} untagged); a capture shows it without the FCS, at least {}", "MAC 交给 PHY 的帧:含 FCS 共 {} 字节(IEEE 802.3:最短 {},无标签时最长 {});抓包中看到的帧不含 FCS,最短 {}";
     PhysicalSize => "{} B = {} bits", "{} 字节 = {} 比特";
     FieldsHeading => "Fields, bottom-up (bytes are offsets in the frame)", "字段,自下而上(字节为在帧中的偏移)";
     ColField => "field", "字段";
@@ -168,7 +171,7 @@ messages! {
     ColBytes => "bytes", "字节";
     ColBits => "bits", "位";
     ColMeaning => "meaning", "含义";
-    PhysicalHeading => "Physical layer at {} ({}): what the NIC adds around the frame", "物理层,{}({}):网卡在帧的前后加上的内容";
+    PhysicalHeading => "On the wire at {} ({}): what the NIC's MAC (data link) and PHY (physical) add to the frame", "线路上,{}({}):网卡的 MAC(数据链路层)和 PHY(物理层)给帧加上的内容";
     ColPart => "part", "部分";
     ColBytesCount => "bytes", "字节数";
     ColOnWire => "on the wire", "线路上";
@@ -251,6 +254,8 @@ messages! {
     ReadsAll => "reads every layer", "读取所有层";
     ReadsUpTo => "reads layers 1-{}", "读取第 1-{} 层";
     JourneyDiff => "changed since the previous hop:", "与上一跳相比改变的字节:";
+    DiffBytes => "{} {} (bytes {}-{}): {} -> {}", "{} {}(第 {}-{} 字节):{} -> {}";
+    DiffAfterFrame => "{} {} (after the frame, recomputed by the sending MAC): {} -> {}", "{} {}(帧之后,由发送方的 MAC 重新计算):{} -> {}";
     JourneyWrote => "wrote {} ({} frames on {} links, one pcapng interface per link)", "已写入 {}({} 帧,{} 条链路,每条链路一个 pcapng 接口)";
     TcpHeader => "time (ms)  client                                                                server", "时间(ms)   客户端                                                                服务器";
     TcpLost => "lost", "丢失";
@@ -288,9 +293,10 @@ messages! {
     ExplainDirect => "Which MAC? The sender ANDs with its mask {}: its network is {}, and {} gives {}: the same network, so it delivers directly and uses ARP to learn the receiver's own MAC.", "发给哪个 MAC?发送方用掩码 {} 按位与:自己的网络是 {},{} 得到 {}:同一网络,直接交付,用 ARP 查出接收方自己的 MAC。";
     ExplainGateway => "Which MAC? The sender ANDs with its mask {}: its network is {}, but {} gives {}: another network, so the frame goes to the gateway {} (ARP finds the gateway's MAC); the gateway (a router) reads the IP header and forwards it.", "发给哪个 MAC?发送方用掩码 {} 按位与:自己的网络是 {},而 {} 得到 {}:不同网络,所以帧发给网关 {}(用 ARP 查网关的 MAC);网关(路由器)读取 IP 首部后再转发。";
     ExplainArp => "ARP: before any IP packet can leave, the sender must know the next hop's MAC. It broadcasts \"who has {}? tell {}\" with its own MAC {}; the owner answers with a unicast reply, and both cache the pair.", "ARP:IP 数据包发出之前,发送方必须知道下一跳的 MAC。它广播「谁是 {}?请告诉 {}」,附上自己的 MAC {};拥有该 IP 的主机单播应答,双方都把这对地址存入缓存。";
-    ExplainEthernet => "Data link: Ethernet adds {} bytes: destination MAC {} (the next hop), source MAC {}, EtherType {}. A switch reads only this header: it learns the source MAC's port and forwards by the destination MAC.", "数据链路层:以太网增加 {} 字节:目的 MAC {}(下一跳),源 MAC {},以太网类型 {}。交换机只看这个首部:记下源 MAC 所在端口,按目的 MAC 转发。";
+    ExplainEthernet => "Data link: Ethernet adds {} bytes: destination MAC {} (the next hop), source MAC {}, EtherType {}. A switch reads only this header: it learns the source MAC's port, floods a broadcast (or a MAC it has not learnt) out of every other port, and forwards a known unicast only out of the port its MAC table names.", "数据链路层:以太网增加 {} 字节:目的 MAC {}(下一跳),源 MAC {},以太网类型 {}。交换机只看这个首部:记下源 MAC 所在端口;广播帧(或尚未学到的 MAC)从其他所有端口泛洪,已知的单播帧只从 MAC 表记录的端口转发。";
     ExplainVlan => "The 802.1Q tag (VLAN {}, priority {}) sits between the MACs and the EtherType: switches keep each VLAN apart.", "802.1Q 标签(VLAN {},优先级 {})位于 MAC 地址和以太网类型之间:交换机据此把不同 VLAN 隔开。";
-    ExplainPhysical => "Physical: the NIC adds {} bytes of padding, the preamble, SFD and FCS: {} bytes, {} bits, on the wire for {} at {}. A hub or repeater only repeats these bits; it reads no address.", "物理层:网卡补 {} 字节填充,加上前导码、帧首定界符和 FCS:共 {} 字节、{} 比特,在 {4} 的线路上持续 {3}。集线器和中继器只是转发比特,不看任何地址。";
+    ExplainMac => "Still the data link layer: the NIC's MAC pads the frame with {} zero bytes and appends the 4-byte FCS (a CRC-32 every receiver checks): {} bytes (IEEE 802.3 frames are {} to {} bytes untagged).", "仍在数据链路层:网卡的 MAC 用 {} 个零字节填充帧,再加上 4 字节 FCS(每个接收方都会校验的 CRC-32):共 {} 字节(IEEE 802.3 无标签帧为 {} 到 {} 字节)。";
+    ExplainPhysical => "Physical: the PHY sends the preamble and SFD (8 bytes) before the frame and leaves the line idle for 12 byte times after it: {} bytes, {} bits, on the wire for {} at {}. A hub or repeater only repeats these bits; it reads no address.", "物理层:PHY 在帧前发送前导码和帧首定界符(8 字节),帧后线路空闲 12 字节时间:共 {} 字节、{} 比特,在 {3} 的线路上持续 {2}。集线器和中继器只是转发比特,不看任何地址。";
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ fn kind_text(kind: DeviceKind, lang: Lang) -> &'static str {
 }
 
 /// The fields that differ between two frames, as "protocol field: old -> new".
-pub fn diff(before: &[u8], after: &[u8]) -> Vec<String> {
+pub fn diff(before: &[u8], after: &[u8], lang: Lang) -> Vec<String> {
     let a = dissect_ethernet(before);
     let b = dissect_ethernet(after);
     let mut out = Vec::new();
@@ -48,15 +48,15 @@ pub fn diff(before: &[u8], after: &[u8]) -> Vec<String> {
         for f in &rec.fields {
             if let Some(o) = old.field(f.name) {
                 if o.value != f.value && f.name != "checksum_valid" {
-                    out.push(format!(
-                        "{} {} (bytes {}-{}): {} -> {}",
-                        rec.protocol.name(),
-                        f.name,
-                        f.span.start,
-                        f.span.end.saturating_sub(1),
-                        value_text(&o.value),
-                        value_text(&f.value)
-                    ));
+                    let (from, to) = (value_text(&o.value), value_text(&f.value));
+                    let (p, name) = (rec.protocol.name(), f.name);
+                    // A computed FCS follows the frame: it has no bytes in the capture.
+                    out.push(if f.span.is_empty() {
+                        Msg::DiffAfterFrame.fill(lang, &[&p, &name, &from, &to])
+                    } else {
+                        let last = f.span.end - 1;
+                        Msg::DiffBytes.fill(lang, &[&p, &name, &f.span.start, &last, &from, &to])
+                    });
                 }
             }
         }
@@ -181,7 +181,7 @@ fn render(out: &mut dyn Write, ui: &Ui, journey: &Journey) -> std::io::Result<()
         writeln!(out, "{:>2}. {who}: {}", i + 1, s.event.describe(lang))?;
         if let Some(f) = s.frame.map(|f| &journey.frames[f]) {
             if let Some(before) = f.from.map(|b| &journey.frames[b]) {
-                let changes = diff(&before.bytes, &f.bytes);
+                let changes = diff(&before.bytes, &f.bytes, lang);
                 if !changes.is_empty() {
                     writeln!(out, "    {}", Msg::JourneyDiff.get(lang))?;
                     for c in changes {

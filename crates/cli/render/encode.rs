@@ -267,6 +267,7 @@ fn encapsulation(
         Msg::ColAdded.get(lang),
         Msg::ColSize.get(lang),
     ]);
+    let wire = Wire::of(built, plan.speed);
     let mut size = 0;
     for rec in d
         .layers
@@ -276,6 +277,17 @@ fn encapsulation(
     {
         let layer = rec.layer();
         size += rec.header.len();
+        // The MAC's padding and FCS are the data link layer's, with the Ethernet header.
+        let added = if rec.protocol == ProtocolId::Ethernet2 {
+            size += wire.padding + phy::FCS_LEN;
+            let total = rec.header.len() + wire.padding + phy::FCS_LEN;
+            Msg::DataLinkAdded.fill(
+                lang,
+                &[&rec.header.len(), &wire.padding, &phy::FCS_LEN, &total],
+            )
+        } else {
+            rec.header.len().to_string()
+        };
         let lk = look(Some(rec));
         let protocol = match rec.protocol.info().note {
             Some(_) if rec.protocol == ProtocolId::Arp => format!("{} *", rec.protocol.name()),
@@ -287,25 +299,21 @@ fn encapsulation(
             Cell::new(rec.protocol.pdu().get(lang)),
             Cell::new(protocol).fg(lk.table),
             Cell::new(devices_text(layer, lang)),
-            Cell::new(rec.header.len()),
+            Cell::new(added),
             Cell::new(size),
         ]);
     }
-    let wire = Wire::of(built, plan.speed);
-    let added = phy::PREAMBLE_SFD_LEN + wire.padding + phy::FCS_LEN;
     t.add_row(vec![
         Cell::new(1),
         Cell::new(OsiLayer::Physical.name().get(lang)),
         Cell::new(OsiLayer::Physical.pdu().get(lang)),
         Cell::new(Msg::PhysicalProtocol.get(lang)),
         Cell::new(devices_text(OsiLayer::Physical, lang)),
-        Cell::new(Msg::PhysicalAdded.fill(
-            lang,
-            &[&phy::PREAMBLE_SFD_LEN, &wire.padding, &phy::FCS_LEN, &added],
-        )),
+        Cell::new(Msg::PhysicalAdded.fill(lang, &[&phy::PREAMBLE_SFD_LEN])),
         Cell::new(Msg::PhysicalSize.fill(lang, &[&wire.on_wire_bytes(), &wire.bits()])),
     ]);
     writeln!(out, "{t}")?;
+    writeln!(out, "{}", Msg::AddedNote.get(lang))?;
     if d.layer(ProtocolId::Arp).is_some() {
         if let Some(note) = ProtocolId::Arp.info().note {
             writeln!(out, "* {}", note.get(lang))?;
@@ -432,33 +440,40 @@ fn physical(out: &mut dyn Write, ui: &Ui, plan: &Plan, built: &[u8]) -> io::Resu
     let mut t = new_table(ui);
     t.set_header(vec![
         Msg::ColPart.get(lang),
+        Msg::ColLayer.get(lang),
         Msg::ColBytesCount.get(lang),
         Msg::ColOnWire.get(lang),
     ]);
     let fcs_bytes = phy::fcs_bytes(&padded);
-    let rows: [(Msg, usize, String); 6] = [
+    let (l1, l2) = (OsiLayer::Physical, OsiLayer::DataLink);
+    let rows: [(Msg, OsiLayer, usize, String); 6] = [
         (
             Msg::PartPreamble,
+            l1,
             phy::PREAMBLE.len(),
             Msg::PreambleNote.fill(lang, &[&phy::wire_bits_text(&phy::PREAMBLE[..1])]),
         ),
         (
             Msg::PartSfd,
+            l1,
             1,
             Msg::SfdNote.fill(lang, &[&phy::wire_bits_text(&[phy::SFD])]),
         ),
         (
             Msg::PartFrame,
+            l2,
             wire.frame_len,
             Msg::FrameNote.get(lang).to_string(),
         ),
         (
             Msg::PartPadding,
+            l2,
             wire.padding,
             Msg::PaddingNote.fill(lang, &[&phy::MIN_FRAME_LEN]),
         ),
         (
             Msg::PartFcs,
+            l2,
             phy::FCS_LEN,
             Msg::FcsNote.fill(
                 lang,
@@ -471,18 +486,34 @@ fn physical(out: &mut dyn Write, ui: &Ui, plan: &Plan, built: &[u8]) -> io::Resu
         ),
         (
             Msg::PartGap,
+            l1,
             phy::INTERFRAME_GAP,
             Msg::GapNote.get(lang).to_string(),
         ),
     ];
-    for (part, n, note) in rows {
+    for (part, layer, n, note) in rows {
         t.add_row(vec![
             Cell::new(part.get(lang)),
+            Cell::new(format!("{} {}", layer.number(), layer.name().get(lang))),
             Cell::new(n),
             Cell::new(note),
         ]);
     }
     writeln!(out, "{t}")?;
+    let with_fcs = wire.frame_len + wire.padding + phy::FCS_LEN;
+    writeln!(
+        out,
+        "{}",
+        Msg::FrameSizes.fill(
+            lang,
+            &[
+                &with_fcs,
+                &phy::MIN_FRAME_WITH_FCS,
+                &phy::MAX_FRAME_UNTAGGED,
+                &phy::MIN_FRAME_LEN,
+            ]
+        )
+    )?;
     writeln!(
         out,
         "{}",
@@ -635,10 +666,18 @@ fn explain(
         steps.push(Msg::ExplainVlan.fill(lang, &[&vlan.id, &vlan.pcp]));
     }
     let wire = Wire::of(built, plan.speed);
-    steps.push(Msg::ExplainPhysical.fill(
+    steps.push(Msg::ExplainMac.fill(
         lang,
         &[
             &wire.padding,
+            &(wire.frame_len + wire.padding + phy::FCS_LEN),
+            &phy::MIN_FRAME_WITH_FCS,
+            &phy::MAX_FRAME_UNTAGGED,
+        ],
+    ));
+    steps.push(Msg::ExplainPhysical.fill(
+        lang,
+        &[
             &wire.on_wire_bytes(),
             &wire.bits(),
             &duration_text(wire.duration_ps()),

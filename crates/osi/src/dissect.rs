@@ -495,7 +495,7 @@ impl Stop {
                 let mut s = format!("bad checksum 0x{found:04x}: should be 0x{expected:04x}");
                 if *offload {
                     s.push_str(
-                        " (the field holds only the pseudo-header sum: checksum offload, the NIC fills it in after the capture point)",
+                        " (the field holds only the pseudo-header sum: checksum offload; the sender leaves the sum to its NIC, after the capture point, and on loopback, where there is no NIC, nobody computes it: the bytes never cross a wire)",
                     );
                 }
                 s
@@ -510,7 +510,7 @@ impl Stop {
             ) => {
                 let mut s = format!("校验和 0x{found:04x} 错误:应为 0x{expected:04x}");
                 if *offload {
-                    s.push_str("(该字段只含伪首部之和:校验和卸载,由网卡在抓包点之后填写)");
+                    s.push_str("(该字段只含伪首部之和:校验和卸载;发送方把校验和留给网卡在抓包点之后计算,而环回接口没有网卡,没有谁去计算:数据根本不经过线路)");
                 }
                 s
             }

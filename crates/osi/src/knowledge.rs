@@ -144,8 +144,8 @@ pub static DEVICES: &[Device] = &[
         layer: OsiLayer::DataLink,
         aliases: &["network card", "network interface card", "network adapter", "网络适配器"],
         about: Text::new(
-            "holds the MAC address; sends and receives frames, adds preamble and FCS",
-            "带有 MAC 地址;收发帧,加上前导码和 FCS",
+            "holds the MAC address; sends and receives frames: its MAC pads them and adds the FCS, its PHY the preamble and SFD",
+            "带有 MAC 地址;收发帧:其 MAC 负责填充并加上 FCS,其 PHY 加上前导码和帧首定界符",
         ),
     },
     Device {
@@ -343,8 +343,8 @@ pub static PROTOCOLS: &[Protocol] = &[
         pdu: None,
         spec: "IEEE 802.3 clause 4 and the PHY clauses",
         about: Text::new(
-            "turns the frame into a signal: preamble and SFD before it, FCS after it, a gap between frames",
-            "把帧变成信号:前面加前导码和帧首定界符,后面是 FCS,帧间留间隙",
+            "turns the frame (its FCS already appended by the MAC) into a signal: preamble and SFD before it, a gap between frames",
+            "把帧(MAC 已在末尾加上 FCS)变成信号:前面加前导码和帧首定界符,帧间留间隙",
         ),
         note: Some(Text::new(
             "the course's table lists no protocol at the physical layer",

@@ -171,6 +171,14 @@ impl<'a, 'o> Cursor<'a, 'o> {
         });
     }
 
+    /// The first record (outside a quote) of one of `ids`, to add to after its own walk.
+    pub fn record_mut(&mut self, ids: &[ProtocolId]) -> Option<&mut LayerRecord> {
+        self.out
+            .layers
+            .iter_mut()
+            .find(|l| !l.quoted && ids.contains(&l.protocol))
+    }
+
     /// How many stops were recorded so far.
     pub fn stops(&self) -> usize {
         self.out.errors.len()

@@ -1,14 +1,16 @@
 //! The physical layer (OSI 1): what the wire adds to a frame that a capture never shows.
 //!
-//! IEEE 802.3 clause 3 and 4: before the frame, a 7-byte preamble (`0x55`, bits 10101010
-//! on the wire) lets the receiver lock its clock and a 1-byte start frame delimiter (`0xd5`,
-//! 10101011) says the frame starts; the frame is padded to 60 bytes, then a 4-byte frame
-//! check sequence (CRC-32) follows; between frames the line stays idle for at least
-//! 12 byte times (the inter-frame gap). Each byte goes out least significant bit first.
+//! IEEE 802.3 clause 3 and 4. The MAC (the data link layer) pads the frame to 60 bytes and
+//! appends a 4-byte frame check sequence (CRC-32): a frame is 64 to 1518 bytes with its
+//! FCS (1522 with an 802.1Q tag), 60 to 1514 as a capture without FCS shows it. The PHY
+//! (the physical layer) sends a 7-byte preamble (`0x55`, bits 10101010 on the wire), which
+//! lets the receiver lock its clock, and a 1-byte start frame delimiter (`0xd5`, 10101011)
+//! before it, each byte least significant bit first, and keeps the line idle for at least
+//! 12 byte times after it (the inter-frame gap).
 //!
 //! ```text
 //! | preamble 7 | SFD 1 | dst 6 | src 6 | type 2 | data 46..1500 (padded) | FCS 4 | gap 12 |
-//!                      '------------- 60..1514 bytes: the frame ----------'
+//!  '--- physical ---'   '------------ data link (MAC): 64..1518 bytes -----------' physical
 //! ```
 //!
 //! ```
@@ -34,6 +36,10 @@ pub const PREAMBLE: [u8; 7] = [0x55; 7];
 pub const SFD: u8 = 0xd5;
 /// The smallest frame, without its FCS: shorter frames are padded with zeros.
 pub const MIN_FRAME_LEN: usize = 60;
+/// The smallest frame with its FCS (IEEE 802.3's minimum frame size).
+pub const MIN_FRAME_WITH_FCS: usize = 64;
+/// The largest untagged frame with its FCS (1500 bytes of data).
+pub const MAX_FRAME_UNTAGGED: usize = 1518;
 /// The length of the frame check sequence.
 pub const FCS_LEN: usize = 4;
 /// The inter-frame gap, in byte times.

@@ -292,8 +292,9 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
         let d = dissect_ethernet(&bytes);
         let (inside, layer) = match d.owner_of(n) {
             Some(r) => (r.protocol.name(), r.layer()),
-            None if n >= bytes.len() => ("FCS", OsiLayer::Physical),
-            None => ("padding", OsiLayer::Physical),
+            // The MAC's padding and FCS are the data link layer's (IEEE 802.3).
+            None if n >= bytes.len() => ("FCS", OsiLayer::DataLink),
+            None => ("padding", OsiLayer::DataLink),
         };
         written.truncate(n);
         bytes.truncate(n);

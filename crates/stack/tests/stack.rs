@@ -55,7 +55,7 @@ fn the_namespace_ping_dissects_cleanly_with_real_macs() {
     assert_eq!(field(&request, "ARP", "target_ip"), json!("10.99.0.2"));
     assert_eq!(field(&request, "ARP", "protocol_type"), json!("0x0800"));
     // 42 bytes captured on the sending side: the NIC would add 18 bytes of padding.
-    assert_eq!(field(&request, "Ethernet PHY", "padding"), json!(18));
+    assert_eq!(field(&request, "Ethernet II", "padding"), json!(18));
     let reply = dissect_ethernet(&frames[1]);
     assert_eq!(
         field(&reply, "ARP", "sender_mac"),
