@@ -252,3 +252,73 @@ fn flags_that_cannot_combine_are_refused() {
         );
     }
 }
+
+/// Data longer than the MSS goes as several segments of at most the MSS, which tshark reads
+/// as one clean stream; each row shows each end's state at its own moment; a lost SYN,ACK
+/// lets the client's SYN timer fire first; TIME_WAIT says why 2MSL.
+#[test]
+fn segments_states_and_timers_as_a_real_stack_has_them() {
+    let text = "x".repeat(3000);
+    let json = stdout(&run(&["tcp", "--send", &text, "--json"]));
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    let data: Vec<u64> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["from"] == "client" && e["length"].as_u64().unwrap_or(0) > 0)
+        .map(|e| e["length"].as_u64().unwrap())
+        .collect();
+    assert_eq!(data, [1460, 1460, 80], "{json}");
+    if let Some(tshark) = tshark() {
+        let dir = temp_dir("tcp-mss");
+        let file = dir.join("t.pcap");
+        assert!(run(&["tcp", "--send", &text, "-o", file.to_str().unwrap()])
+            .status
+            .success());
+        assert_eq!(analysis(&file, tshark), Vec::<(String, String)>::new());
+        let lens = Command::new(tshark)
+            .args([
+                "-r",
+                file.to_str().unwrap(),
+                "-Y",
+                "tcp.len > 0",
+                "-T",
+                "fields",
+                "-e",
+                "tcp.len",
+            ])
+            .output()
+            .unwrap();
+        let lens = String::from_utf8_lossy(&lens.stdout);
+        assert!(
+            lens.lines().all(|l| l.parse::<usize>().unwrap() <= 1460),
+            "{lens}"
+        );
+    }
+
+    // The lost data segment would have reached a server that is ESTABLISHED by then.
+    let ladder = stdout(&run(&["tcp", "--lose", "data"]));
+    let lost = ladder.lines().find(|l| l.contains("✗")).unwrap();
+    assert!(lost.trim_end().ends_with("ESTABLISHED"), "{lost}");
+
+    // A lost SYN,ACK: the client's SYN timer (1 s, RFC 6298) fires before the server's.
+    let ladder = stdout(&run(&["tcp", "--lose", "syn-ack"]));
+    let timers: Vec<&str> = ladder.lines().filter(|l| l.contains("RTO fires")).collect();
+    assert!(
+        timers.first().is_some_and(|l| l.contains("client")),
+        "{ladder}"
+    );
+    assert!(timers[0].trim_start().starts_with("1000.0"), "{ladder}");
+
+    let ladder = stdout(&run(&["tcp"]));
+    for why in [
+        "last ACK is lost",
+        "old duplicate segments",
+        "RFC 9293 takes 2 minutes",
+        "Linux",
+    ] {
+        assert!(ladder.contains(why), "{why}: {ladder}");
+    }
+    let o = run(&["tcp", "--send", &"x".repeat(30_000)]);
+    assert_eq!(o.status.code(), Some(2));
+}

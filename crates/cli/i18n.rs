@@ -262,6 +262,9 @@ messages! {
     TcpRetransmit => "{} RTO fires: the segment is sent again", "{} 重传计时器到期:重发该段";
     TcpTimeWaitStart => "{} enters TIME_WAIT: waits 2MSL, until {} ms", "{} 进入 TIME_WAIT:等待 2MSL,直到 {} ms";
     TcpTimeWaitRestart => "{} gets the FIN again in TIME_WAIT: ACKs it again and restarts 2MSL, until {} ms", "{} 在 TIME_WAIT 中再次收到 FIN:再次确认,并重新等待 2MSL,直到 {} ms";
+    ExpTcpData => "at most {} bytes (20 segments of the {}-byte MSS)", "最多 {} 字节(20 个 {} 字节 MSS 的报文段)";
+    TcpStatesNote => "(time: when the segment is sent; the sender's state is after sending it, the receiver's when it arrives, {} ms later, or would have if lost)", "(时间:报文段发出的时刻;发送方的状态是发出之后的,接收方的状态是 {} ms 后报文段到达时的,丢失时则是本应到达时的)";
+    TcpTimeWaitWhy => "why 2MSL: if the last ACK is lost, the other end resends its FIN and must still find this end to ACK it; and old duplicate segments of this connection must die out (an MSL each way) before the same address and ports can be used again. The MSL here is {} s (--msl); RFC 9293 takes 2 minutes, and Linux holds TIME_WAIT for 60 s", "为什么是 2MSL:若最后的 ACK 丢失,对方会重发 FIN,这一端必须还在才能再次确认;同时本连接的旧的重复报文段必须消失(每个方向一个 MSL),相同的地址和端口才能再次使用。这里的 MSL 为 {} 秒(--msl);RFC 9293 取 2 分钟,Linux 的 TIME_WAIT 为 60 秒";
     TcpTimeWaitEnd => "{} 2MSL passed: CLOSED", "{} 2MSL 到期:CLOSED";
     TcpSaySyn => "A: \"Hello, can you hear me?\" (SYN)", "A:「喂,你听得到吗?」(SYN)";
     TcpSaySynAck => "B: \"I can hear you; can you hear me?\" (SYN,ACK: the answer and B's own question at once)", "B:「我听得到呀,你听得到我吗?」(SYN,ACK:应答和请求同时发出)";

@@ -73,6 +73,21 @@ pub fn run(args: &TcpArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError>
             (rng.u32(..), rng.u32(..))
         }
     };
+    for (flag, data) in [("--send", &args.send), ("--reply", &args.reply)] {
+        if data.len() > layers_transport::sim::MAX_DATA {
+            let expected = Msg::ExpTcpData.fill(
+                lang,
+                &[
+                    &layers_transport::sim::MAX_DATA,
+                    &layers_transport::sim::MSS,
+                ],
+            );
+            let shown = format!("{} bytes", data.len());
+            return Err(CliError::Usage(
+                Msg::BadValue.fill(lang, &[&flag, &shown, &expected]),
+            ));
+        }
+    }
     let opts = Options {
         isn,
         send: args.send.as_bytes().to_vec(),
@@ -138,7 +153,15 @@ fn render(
 ) -> std::io::Result<()> {
     let lang = ui.lang;
     writeln!(out, "{}", Msg::TcpHeader.get(lang))?;
+    // Each row is a moment for the sender and, one delay later, for the receiver.
+    writeln!(
+        out,
+        "{:>11}{}",
+        "",
+        Msg::TcpStatesNote.fill(lang, &[&o.delay_ms])
+    )?;
     writeln!(out, "{:>9}  {}{:<56}LISTEN", "", pad("CLOSED", 14), "")?;
+    let mut time_wait_told = false;
     let active = if o.closer == Closer::Server {
         Side::Server
     } else {
@@ -240,6 +263,16 @@ fn render(
                     TimerEvent::TimeWaitExpired => Msg::TcpTimeWaitEnd.fill(lang, &[&who]),
                 };
                 writeln!(out, "{:>9.1}  · {text}", *at_ms as f64)?;
+                if matches!(what, TimerEvent::TimeWaitStarted { .. }) && !time_wait_told {
+                    time_wait_told = true;
+                    let msl_s = o.msl_ms as f64 / 1000.0;
+                    writeln!(
+                        out,
+                        "{:>13}{}",
+                        "",
+                        Msg::TcpTimeWaitWhy.fill(lang, &[&msl_s])
+                    )?;
+                }
             }
         }
     }
@@ -294,7 +327,7 @@ fn write_capture(
                     acknowledgment: s.ack,
                     flags: s.flags,
                     window: 64240,
-                    mss: syn.then_some(1460),
+                    mss: syn.then_some(layers_transport::sim::MSS as u16),
                     window_scale: syn.then_some(0),
                     payload: s.payload.clone(),
                 }),

@@ -49,6 +49,13 @@ pub enum Closer {
     Both,
 }
 
+/// The maximum segment size both ends announce in their SYNs (Ethernet's 1500-byte MTU
+/// minus 20 bytes of IPv4 and 20 of TCP header): no segment carries more data.
+pub const MSS: usize = 1460;
+
+/// The most data one side may send in a simulation: 20 full segments.
+pub const MAX_DATA: usize = 20 * MSS;
+
 /// How the conversation goes.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -183,6 +190,8 @@ impl End {
 #[derive(Debug)]
 enum Ev {
     Arrive(Segment),
+    /// A lost segment's arrival time: nothing arrives.
+    Missed(Segment),
     Rto(Side, u32),
     TimeWait(Side, u64),
 }
@@ -218,8 +227,8 @@ pub fn simulate(o: Options) -> Vec<Entry> {
         .handle(TcpEvent::ActiveOpen)
         .expect("CLOSED connects");
     sim.send(0, Side::Client, TcpFlags(TcpFlags::SYN), Vec::new());
-    // Bounded: a handful of segments and timers at most.
-    for _ in 0..200 {
+    // Bounded: at most 20 segments of data each way, their ACKs, a loss and the timers.
+    for _ in 0..2000 {
         if sim.queue.is_empty() {
             break;
         }
@@ -227,6 +236,7 @@ pub fn simulate(o: Options) -> Vec<Entry> {
         let (now, _, ev) = sim.queue.remove(0);
         match ev {
             Ev::Arrive(seg) => sim.arrive(now, seg),
+            Ev::Missed(seg) => sim.set_receiver_state(&seg),
             Ev::Rto(side, seq) => sim.rto(now, side, seq),
             Ev::TimeWait(side, until) => {
                 let end = sim.end(side);
@@ -279,6 +289,20 @@ impl Sim {
         hit
     }
 
+    /// Sends `data` from `from` now, cut into segments of at most [`MSS`] bytes; the last
+    /// has PSH set, as a sender sets it on the last segment of a write.
+    fn send_data(&mut self, now: u64, from: Side, data: &[u8]) {
+        let mut chunks = data.chunks(MSS).peekable();
+        while let Some(chunk) = chunks.next() {
+            let flags = if chunks.peek().is_none() {
+                TcpFlags::PSH | TcpFlags::ACK
+            } else {
+                TcpFlags::ACK
+            };
+            self.send(now, from, TcpFlags(flags), chunk.to_vec());
+        }
+    }
+
     /// Sends a new segment from `from` now.
     fn send(&mut self, now: u64, from: Side, flags: TcpFlags, payload: Vec<u8>) {
         let end = self.end(from);
@@ -304,9 +328,10 @@ impl Sim {
         if consumes > 0 {
             let until = seq.wrapping_add(consumes);
             end.unacked.insert(until, segment.clone());
-            // A SYN waits longer before it is sent again (RFC 6298: 1 s at first), so a lost
-            // SYN,ACK is resent by the server before the client repeats its SYN.
-            let rto = if flags.has(TcpFlags::SYN) && !flags.has(TcpFlags::ACK) {
+            // A SYN or SYN,ACK waits longer before it is sent again (RFC 6298 2.1: the
+            // initial RTO, 1 s, before any round trip was measured): the client's SYN timer
+            // fires first, as it does on a real network.
+            let rto = if flags.has(TcpFlags::SYN) {
                 self.o.rto_ms * 5
             } else {
                 self.o.rto_ms
@@ -326,8 +351,11 @@ impl Sim {
             sender,
             receiver,
         });
-        if !segment.lost {
-            let at = now + self.o.delay_ms;
+        let at = now + self.o.delay_ms;
+        if segment.lost {
+            // The receiver column shows its state when the segment would have arrived.
+            self.push(at, Ev::Missed(segment));
+        } else {
             self.push(at, Ev::Arrive(segment));
         }
     }
@@ -411,6 +439,30 @@ impl Sim {
             + u32::from(f.has(TcpFlags::SYN))
             + u32::from(f.has(TcpFlags::FIN));
         let state = self.ends[&me].tcb.state;
+        // A SYN again in SYN_RCVD: our SYN,ACK was lost, so it is sent again (once: its own
+        // timer may have just resent it).
+        if state == TcpState::SynReceived && f.0 == TcpFlags::SYN {
+            self.set_receiver_state(&seg);
+            let resent_now = self.out.iter().any(|e| {
+                matches!(e, Entry::Segment { segment: s, .. }
+                    if s.from == me && s.sent_ms == now && s.flags.has(TcpFlags::SYN))
+            });
+            let syn_ack = self.ends[&me]
+                .unacked
+                .values()
+                .find(|s| s.flags.has(TcpFlags::SYN))
+                .cloned();
+            if let (Some(again), false) = (syn_ack, resent_now) {
+                let again = Segment {
+                    sent_ms: now,
+                    lost: false,
+                    retransmission: true,
+                    ..again
+                };
+                self.transmit(now, again);
+            }
+            return;
+        }
         let duplicate = self.ends[&me].rcv != 0
             && seg
                 .seq
@@ -468,14 +520,19 @@ impl Sim {
 
     /// The server answers the client's data with its reply (which acknowledges it).
     fn answer_data(&mut self, now: u64, me: Side) -> bool {
+        let all_in = self.ends[&me]
+            .rcv
+            .wrapping_sub(self.o.isn.0.wrapping_add(1)) as usize
+            >= self.o.send.len();
         if me == Side::Server
+            && all_in
             && !self.ends[&me].sent_data
             && self.ends[&me].tcb.state == TcpState::Established
             && !self.o.reply.is_empty()
         {
             self.end(me).sent_data = true;
             let reply = self.o.reply.clone();
-            self.send(now, me, TcpFlags(TcpFlags::PSH | TcpFlags::ACK), reply);
+            self.send_data(now, me, &reply);
             return true;
         }
         false
@@ -498,12 +555,7 @@ impl Sim {
         {
             self.end(Side::Client).sent_data = true;
             if !o.send.is_empty() {
-                self.send(
-                    now,
-                    Side::Client,
-                    TcpFlags(TcpFlags::PSH | TcpFlags::ACK),
-                    o.send.clone(),
-                );
+                self.send_data(now, Side::Client, &o.send);
             }
             return;
         }
@@ -551,7 +603,7 @@ impl Sim {
                 if o.half_close && !end.half_sent {
                     self.end(side).half_sent = true;
                     let words = "still talking after your FIN".as_bytes().to_vec();
-                    self.send(now, side, TcpFlags(TcpFlags::PSH | TcpFlags::ACK), words);
+                    self.send_data(now, side, &words);
                     return;
                 }
                 if self.ends[&side].unacked.is_empty() {
@@ -657,7 +709,7 @@ mod tests {
     }
 
     #[test]
-    fn every_loss_is_retransmitted_once_and_the_connection_still_closes() {
+    fn every_loss_is_retransmitted_and_the_connection_still_closes() {
         for lose in [Lose::Fin, Lose::SynAck, Lose::Data, Lose::FinalAck] {
             let ladder = simulate(Options {
                 lose: Some(lose),
@@ -669,7 +721,9 @@ mod tests {
                 .iter()
                 .filter(|e| matches!(e, Entry::Segment { segment, .. } if segment.retransmission))
                 .count();
-            assert_eq!(re, 1, "{lose:?}: {s:?}");
+            // A lost SYN,ACK: the client's SYN timer fires (1 s) and then the server's own.
+            let want = if lose == Lose::SynAck { 2 } else { 1 };
+            assert_eq!(re, want, "{lose:?}: {s:?}");
             assert!(
                 matches!(
                     ladder.last(),
