@@ -223,13 +223,16 @@ fn ports_by_number_and_name() {
     let out = stdout(&run(&["port", "80"]));
     assert_eq!(
         out,
-        "port 80: well-known (0-1023)\n  http TCP (HTTP: the web)\n"
+        "port 80: well-known (0-1023)\n  course: the course calls 0-1023 \"fixed ports\" (固定端口): assigned centrally, as HTTP's 80\n  http TCP (HTTP: the web)\n"
     );
     let out = stdout(&run(&["port", "dns"]));
-    assert!(out.starts_with("port 53: well-known (0-1023)\n  domain TCP+UDP"));
+    assert!(out.starts_with("port 53: well-known (0-1023)\n"), "{out}");
+    assert!(out.contains("\n  domain TCP+UDP"), "{out}");
     let out = stdout(&run(&["port", "9999"]));
     assert!(out.contains("registered (1024-49151)"));
-    assert!(out.contains("the course calls 1024-49151 \"dynamic\"; IANA calls them registered"));
+    assert!(out.contains(
+        "the course calls 1024-49151 \"dynamic ports\" (动态端口); IANA calls them registered"
+    ));
     let zh = stdout(&run(&["--lang", "zh", "port", "8000"]));
     assert!(zh.contains("课程注:早期 QQ 服务器监听 UDP 8000"), "{zh}");
     let j: Value = serde_json::from_str(&stdout(&run(&["port", "161", "--json"]))).unwrap();
@@ -298,5 +301,27 @@ fn group_addresses_special_ranges_and_the_ipcalc_style() {
             doc["others"].as_array().map(Vec::len)
         ),
         (Some(24), Some(0))
+    );
+}
+
+/// Port 0 is reserved; the course's three classes (固定端口, 动态端口, 私有端口) stand beside
+/// IANA's names.
+#[test]
+fn port_zero_and_the_courses_port_classes() {
+    let zero = stdout(&run(&["port", "0"]));
+    assert!(zero.contains("port 0 is reserved"), "{zero}");
+    let doc: Value = serde_json::from_str(&stdout(&run(&["port", "0", "--json"]))).unwrap();
+    assert!(
+        doc["reserved"].as_str().unwrap().contains("reserved"),
+        "{doc}"
+    );
+    assert!(!stdout(&run(&["port", "80"])).contains("reserved"));
+    let ranges = stdout(&run(&["--lang", "zh", "port"]));
+    for name in ["固定端口", "动态端口", "私有端口"] {
+        assert!(ranges.contains(name), "{name}: {ranges}");
+    }
+    assert!(
+        !ranges.contains("未提及"),
+        "the course does name the third class: {ranges}"
     );
 }

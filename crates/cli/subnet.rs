@@ -401,6 +401,7 @@ pub fn port(args: &PortArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErro
             "port": number,
             "class": class.describe().en,
             "course_note": class.course_note().map(|n| n.en),
+            "reserved": PortClass::reserved_note(number).map(|n| n.en),
             "services": services.iter().map(|s| json!({"name": s.name, "tcp": s.tcp, "udp": s.udp, "about": s.about.en})).collect::<Vec<_>>(),
         });
         serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
@@ -414,6 +415,9 @@ pub fn port(args: &PortArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErro
     )?;
     if let Some(note) = class.course_note() {
         writeln!(out, "{}", Msg::PortCourse.fill(lang, &[&note.get(lang)]))?;
+    }
+    if let Some(note) = PortClass::reserved_note(number) {
+        writeln!(out, "  {}", note.get(lang))?;
     }
     if services.is_empty() {
         writeln!(out, "{}", Msg::PortNone.get(lang))?;

@@ -35,19 +35,34 @@ impl PortClass {
         }
     }
 
-    /// What the course's text calls it, where it differs from IANA.
+    /// What the course's text calls it: 固定端口 (0-1023), 动态端口 (1024-49151), and the
+    /// third class some texts add, 私有端口 (the rarely used high ports).
     pub fn course_note(self) -> Option<Text> {
-        match self {
-            PortClass::WellKnown => None,
-            PortClass::Registered => Some(Text::new(
-                "the course calls 1024-49151 \"dynamic\"; IANA calls them registered",
+        Some(match self {
+            PortClass::WellKnown => Text::new(
+                "the course calls 0-1023 \"fixed ports\" (固定端口): assigned centrally, as HTTP's 80",
+                "课程称 0-1023 为「固定端口」:集中管理、统一指派,如 HTTP 的 80",
+            ),
+            PortClass::Registered => Text::new(
+                "the course calls 1024-49151 \"dynamic ports\" (动态端口); IANA calls them registered",
                 "课程把 1024-49151 称为「动态端口」;IANA 称之为注册端口",
-            )),
-            PortClass::Dynamic => Some(Text::new(
-                "the course's text does not name this range; IANA reserves it for dynamic use",
-                "课程未提及这一范围;IANA 把它留作动态使用",
-            )),
-        }
+            ),
+            PortClass::Dynamic => Text::new(
+                "the course's third class, \"private ports\" (私有端口); IANA reserves it for dynamic use: the ports an OS picks for a client",
+                "课程提到的第三类「私有端口」;IANA 把它留作动态使用:操作系统为客户端挑选的端口",
+            ),
+        })
+    }
+
+    /// What is special about `port` itself: port 0 is reserved (IANA); a program that binds
+    /// to it asks the OS for any free port.
+    pub fn reserved_note(port: u16) -> Option<Text> {
+        (port == 0).then(|| {
+            Text::new(
+                "port 0 is reserved (IANA): no service uses it, and binding to port 0 asks the operating system for a free port instead",
+                "端口 0 是保留端口(IANA):没有服务使用它;绑定端口 0 表示请操作系统分配一个空闲端口",
+            )
+        })
     }
 }
 
