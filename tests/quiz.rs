@@ -46,7 +46,12 @@ fn the_dictation_in_chinese_and_in_english_aliases_scores_ten() {
             answers,
         );
         assert!(o.status.success(), "{}", stderr(&o));
-        assert_eq!(last_line(&o), "score: 10/10", "{}", stdout(&o));
+        let score = if lang == "zh" {
+            "得分:10/10"
+        } else {
+            "score: 10/10"
+        };
+        assert_eq!(last_line(&o), score, "{}", stdout(&o));
         assert_eq!(stdout(&o).matches("/10 ").count(), 10, "ten prompts");
     }
     let o = quiz(&dir, &["--lang", "zh"], ZH_RIGHT);
@@ -215,7 +220,31 @@ fn hints_skips_and_quitting() {
         out.contains("3/10") && !out.contains("4/10"),
         "q stops the quiz"
     );
-    assert_eq!(last_line(&o), "score: 1/10");
+    // Quitting scores the questions answered, and says how many were not.
+    assert_eq!(last_line(&o), "score: 1/2 (8 not answered: you quit)");
+}
+
+/// What the course's text or the standard also places at a layer is right, not "does not
+/// belong"; a multi-word name stays whole; --count outside the bank says so.
+#[test]
+fn right_extras_cost_nothing_and_names_stay_whole() {
+    let dir = temp_dir("quiz-extras");
+    let answers = "HTTP, SMTP, POP3, FTP, DNS, Telnet\n无\nTCP和UDP\n四层交换机、四层的路由器\nIP, ICMP\n路由器 三层交换机\nARP\n网桥、以太网交换机、网卡、无线接入点\n无\n中继器、集线器、双绞线\n";
+    let o = quiz(&dir, &["--lang", "zh"], answers);
+    assert_eq!(last_line(&o), "得分:10/10", "{}", stdout(&o));
+    let o = quiz(
+        &dir,
+        &[],
+        "HTTP, SMTP, POP3\nnone\nTCP, UDP\nL4 switch, L4 router\nIP\nrouter, L3 switch\nARP\nbridge, switch, NIC, smart fridge\n",
+    );
+    let out = stdout(&o);
+    assert!(out.contains("does not belong: smart fridge"), "{out}");
+    let o = quiz(&dir, &["--topic", "pdu", "--count", "500"], "");
+    assert!(
+        stderr(&o).contains("--count 500: this topic has only"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -354,9 +354,9 @@ pub struct QuizArgs {
     /// The layer model the questions use
     #[arg(long, value_enum, default_value_t = ModelArg::Tcpip5)]
     pub model: ModelArg,
-    /// How many questions (the dictation always asks all of its prompts)
-    #[arg(long, default_value_t = 10)]
-    pub count: usize,
+    /// How many questions [default: 10] (the dictation always asks all of its prompts)
+    #[arg(long, value_name = "N")]
+    pub count: Option<usize>,
     /// Seed for which questions and in what order (the same seed asks the same)
     #[arg(long)]
     pub seed: Option<u64>,

@@ -245,6 +245,10 @@ messages! {
     ExpSubnetArg => "expected ADDR[/PREFIX|/MASK] such as 192.168.11.53/24 or 192.168.11.53/255.255.255.0", "应为 地址[/前缀|/掩码],如 192.168.11.53/24 或 192.168.11.53/255.255.255.0";
     ExpHostsList => "expected host counts separated by commas, such as 50,20,10", "应为逗号分隔的主机数,如 50,20,10";
     PortClassLine => "port {}: {}", "端口 {}:{}";
+    QuizScore => "score: {}/{}", "得分:{}/{}";
+    QuizScoreQuit => "score: {}/{} ({} not answered: you quit)", "得分:{}/{}(还有 {} 题未作答:已退出)";
+    QuizCountMore => "--count {}: this topic has only {} questions, so all of them are asked", "--count {}:该主题只有 {} 道题,全部提问";
+    QuizCountZero => "--count 0 asks nothing: one question is asked", "--count 0 不会提问任何题目:改为提问 1 道";
     PortCourse => "  course: {}", "  课程:{}";
     PortNone => "  no service layers knows of is registered on it", "  layers 知道的服务中没有使用这个端口的";
     PortService => "  {} {} ({})", "  {} {}({})";

@@ -1,5 +1,5 @@
 //! `layers quiz`: asks, reads answers (a terminal, or one line each from a script), marks
-//! them, and ends with every mistake and the line `score: X/N`.
+//! them, and ends with every mistake and the line `score: X/N` (`得分:X/N` in Chinese).
 
 use std::fs::File;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
@@ -126,7 +126,16 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
         pool.sort_by_key(|q| (!progress.missed(&q.id), progress.box_of(&q.id)));
     }
     if !dictation || args.review {
-        pool.truncate(args.count.max(1));
+        let count = args.count.unwrap_or(10);
+        // Say so, rather than silently ask another number than the one asked for.
+        match args.count {
+            Some(0) => eprintln!("{}", Msg::QuizCountZero.get(lang)),
+            Some(n) if n > pool.len() => {
+                eprintln!("{}", Msg::QuizCountMore.fill(lang, &[&n, &pool.len()]))
+            }
+            _ => {}
+        }
+        pool.truncate(count.clamp(1, pool.len()));
     }
 
     let interactive = io::stdin().is_terminal();
@@ -134,6 +143,8 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
     let mut lines = stdin.lock().lines();
     let total = pool.len();
     let mut score = 0.0;
+    let mut answered = 0;
+    let mut quit = false;
     let mut mistakes: Vec<(&Question, String)> = Vec::new();
     if interactive {
         writeln!(
@@ -168,7 +179,10 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
             let Some(line) = lines.next() else { break None };
             let line = line?;
             match line.trim() {
-                "q" | "Q" => break 'questions,
+                "q" | "Q" => {
+                    quit = true;
+                    break 'questions;
+                }
                 ":hint" => writeln!(out, "  {}", Msg::QuizHint.fill(lang, &[&q.hint(lang)]))?,
                 ":skip" => break None,
                 _ => break Some(line),
@@ -186,6 +200,7 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
             )?;
             progress.record(&q.id, false);
             mistakes.push((q, String::new()));
+            answered += 1;
             continue;
         };
         if let Some(options) = &choices {
@@ -199,6 +214,7 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
         }
         let g = grade(&q.answer, &given, lang);
         score += g.credit;
+        answered += 1;
         progress.record(&q.id, g.is_right());
         let sep = Msg::ListSep.get(lang);
         // An empty list is a dash, not "none", which can be an answer itself.
@@ -253,8 +269,18 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
             )?;
         }
     }
-    // Asked questions left unanswered by a quit count as zero, out of all of them.
-    writeln!(out, "score: {}/{total}", score_text(score))?;
+    // Quitting early scores the questions answered, and says how many were not asked.
+    if quit && answered < total {
+        let line =
+            Msg::QuizScoreQuit.fill(lang, &[&score_text(score), &answered, &(total - answered)]);
+        writeln!(out, "{line}")?;
+    } else {
+        writeln!(
+            out,
+            "{}",
+            Msg::QuizScore.fill(lang, &[&score_text(score), &total])
+        )?;
+    }
     if let Some(path) = &progress_path {
         if let Err(e) = progress.save(path) {
             eprintln!("{}", Msg::QuizSaveFailed.fill(lang, &[&path.display(), &e]));

@@ -134,6 +134,63 @@ fn q(
 }
 
 /// The item for a protocol named in a table (`IP` is IPv4 with its aliases).
+/// Protocols `layers` dissects for its own bookkeeping, never an answer.
+const INTERNAL: &[&str] = &[
+    "Ethernet PHY",
+    "data",
+    "IP fragment",
+    "Linux SLL",
+    "Linux SLL2",
+];
+
+/// Devices the table leaves out but the standards place at a layer: a learner who names
+/// one is right (an access point bridges 802.11 and Ethernet at the data link layer; a
+/// modem turns bits into a line signal).
+const MORE_DEVICES: &[(&str, &str, &[&str], OsiLayer)] = &[
+    (
+        "access point",
+        "无线接入点",
+        &["AP", "wireless access point", "WAP", "接入点", "无线AP"],
+        OsiLayer::DataLink,
+    ),
+    ("modem", "调制解调器", &["猫"], OsiLayer::Physical),
+];
+
+/// What else the course's text or the standard places at layer `l`: its other protocols
+/// (FTP, DNS, Telnet, SNMP at the application layer; ICMP at the network layer).
+fn also_protocols(l: &ModelLayer) -> Vec<Item> {
+    l.osi
+        .iter()
+        .flat_map(|o| o.protocols())
+        .filter(|p| !INTERNAL.contains(&p.name) && !l.protocols.contains(&p.name))
+        .map(|p| protocol_item(p.name))
+        .collect()
+}
+
+/// What other devices work at layer `l`.
+fn also_devices(l: &ModelLayer) -> Vec<Item> {
+    let table = l
+        .osi
+        .iter()
+        .flat_map(|o| o.devices())
+        .filter(|d| !l.devices.contains(&d.name.en))
+        .map(|d| device_item(d.name.en));
+    let more = MORE_DEVICES
+        .iter()
+        .filter(|(.., layer)| l.osi.contains(layer))
+        .map(|(en, zh, aliases, _)| Item::new(en, zh, aliases));
+    table.chain(more).collect()
+}
+
+/// A set answer that also accepts `also`, when the set asks for anything.
+fn set_also(items: Vec<Item>, also: Vec<Item>) -> Answer {
+    if items.is_empty() || also.is_empty() {
+        Answer::Set(items)
+    } else {
+        Answer::SetAlso { items, also }
+    }
+}
+
 fn protocol_item(name: &str) -> Item {
     match protocol(name) {
         Some(p) => {
@@ -206,7 +263,10 @@ pub fn table(model: Model) -> Vec<Question> {
                 format!("{} layer: protocols?", l.name.en),
                 format!("{} 对应协议:", l.name.zh),
             ),
-            Answer::Set(l.protocols.iter().map(|p| protocol_item(p)).collect()),
+            set_also(
+                l.protocols.iter().map(|p| protocol_item(p)).collect(),
+                also_protocols(l),
+            ),
             (
                 format!("{} of them", l.protocols.len()),
                 format!("共 {} 个", l.protocols.len()),
@@ -219,7 +279,10 @@ pub fn table(model: Model) -> Vec<Question> {
                 format!("{} layer: devices?", l.name.en),
                 format!("{} 对应设备:", l.name.zh),
             ),
-            Answer::Set(l.devices.iter().map(|d| device_item(d)).collect()),
+            set_also(
+                l.devices.iter().map(|d| device_item(d)).collect(),
+                also_devices(l),
+            ),
             (
                 format!("{} of them", l.devices.len()),
                 format!("共 {} 个", l.devices.len()),

@@ -52,6 +52,15 @@ impl Item {
 pub enum Answer {
     /// All of these, in any order; an empty set is answered "none" / "无" / "-".
     Set(Vec<Item>),
+    /// All of `items`, in any order; naming any of `also` costs nothing and counts as
+    /// right: what the course's text or the standard also places there (FTP at the
+    /// application layer, ICMP at the network layer) though the table does not list it.
+    SetAlso {
+        /// What the table lists: every one is asked for.
+        items: Vec<Item>,
+        /// What else is right to name.
+        also: Vec<Item>,
+    },
     /// Any one of these.
     AnyOf(Vec<Item>),
     /// Free text that must touch each group of ideas (one keyword of each group), with a
@@ -135,7 +144,9 @@ fn names<'a>(items: &'a [Item], text: &str) -> (Vec<&'a Item>, Vec<String>) {
             found.push(item);
             continue;
         }
+        // Words that name nothing stay together: "access point" is one thing, not two.
         let words: Vec<&str> = chunk.split_whitespace().collect();
+        let mut unknown: Vec<&str> = Vec::new();
         let mut i = 0;
         while i < words.len() {
             let hit = (i + 1..=words.len()).rev().find_map(|j| {
@@ -144,18 +155,55 @@ fn names<'a>(items: &'a [Item], text: &str) -> (Vec<&'a Item>, Vec<String>) {
             });
             match hit {
                 Some((item, j)) => {
+                    if !unknown.is_empty() {
+                        extra.push(unknown.join(" "));
+                        unknown.clear();
+                    }
                     found.push(item);
                     i = j;
                 }
                 None => {
-                    extra.push(words[i].to_string());
+                    unknown.push(words[i]);
                     i += 1;
                 }
             }
         }
+        if !unknown.is_empty() {
+            extra.push(unknown.join(" "));
+        }
     }
     found.dedup_by(|a, b| a == b);
     (found, extra)
+}
+
+/// Marks a set answer: every one of `items` is asked for; `also` may be named freely.
+fn grade_set(items: &[Item], also: &[Item], given: &str, lang: Lang) -> Grade {
+    let all: Vec<Item> = items.iter().chain(also).cloned().collect();
+    let (found, extra) = names(&all, given);
+    let mut right = Vec::new();
+    let mut missing = Vec::new();
+    for item in items {
+        if found.contains(&item) {
+            right.push(item.name(lang).to_string());
+        } else {
+            missing.push(item.name(lang).to_string());
+        }
+    }
+    let asked = right.len();
+    for item in also {
+        if found.contains(&item) {
+            right.push(item.name(lang).to_string());
+        }
+    }
+    // Every wrong extra costs as much as a missing item, so naming everything does not pay.
+    let total = items.len() as f64;
+    let credit = ((asked as f64 - extra.len() as f64) / total).clamp(0.0, 1.0);
+    Grade {
+        credit,
+        right,
+        missing,
+        extra,
+    }
 }
 
 /// Marks `given` against `answer`; names are reported in `lang`.
@@ -171,27 +219,8 @@ pub fn grade(answer: &Answer, given: &str, lang: Lang) -> Grade {
                 extra,
             }
         }
-        Answer::Set(items) => {
-            let (found, extra) = names(items, given);
-            let mut right = Vec::new();
-            let mut missing = Vec::new();
-            for item in items {
-                if found.contains(&item) {
-                    right.push(item.name(lang).to_string());
-                } else {
-                    missing.push(item.name(lang).to_string());
-                }
-            }
-            // Every wrong extra costs as much as a missing item, so naming everything does not pay.
-            let total = items.len() as f64;
-            let credit = ((right.len() as f64 - extra.len() as f64) / total).clamp(0.0, 1.0);
-            Grade {
-                credit,
-                right,
-                missing,
-                extra,
-            }
-        }
+        Answer::Set(items) => grade_set(items, &[], given, lang),
+        Answer::SetAlso { items, also } => grade_set(items, also, given, lang),
         Answer::AnyOf(items) => {
             let hit = items.iter().find(|i| i.matches(given.trim()));
             match hit {
@@ -243,7 +272,7 @@ impl Answer {
             Answer::Set(items) if items.is_empty() => {
                 (if lang == Lang::Zh { "无" } else { "none" }).to_string()
             }
-            Answer::Set(items) => items
+            Answer::Set(items) | Answer::SetAlso { items, .. } => items
                 .iter()
                 .map(|i| i.name(lang))
                 .collect::<Vec<_>>()
