@@ -981,3 +981,38 @@ fn the_tree_names_what_numbers_mean() {
         "{dns}"
     );
 }
+
+/// In Chinese, the statistics' problem lines and the one-line summaries have no English
+/// words (protocol names, field abbreviations like seq= and units stay).
+#[test]
+fn chinese_stats_and_oneline_have_no_english_words() {
+    let stats = stdout(&run(&[
+        "--lang",
+        "zh",
+        "decode",
+        &fixture("loopback-dns.pcap"),
+        "--stats",
+    ]));
+    assert!(stats.contains("TCP 校验和错误(校验和卸载)"), "{stats}");
+    assert!(!stats.contains("bad checksum"), "{stats}");
+    let arp = stdout(&run(&[
+        "--lang",
+        "zh",
+        "decode",
+        &fixture("netns-arp-ping.pcap"),
+        "--oneline",
+    ]));
+    assert!(arp.contains("ARP 谁是 10.99.0.2?请告诉 10.99.0.1"), "{arp}");
+    assert!(arp.contains("ARP 10.99.0.2 在 02:00:0a:63:00:02"), "{arp}");
+    let crafted = stdout(&run(&[
+        "--lang",
+        "zh",
+        "decode",
+        &fixture("crafted.pcap"),
+        "--oneline",
+    ]));
+    for english in ["who has", "is at", "fragment", "query", "response"] {
+        assert!(!crafted.contains(english), "{english}: {crafted}");
+    }
+    assert!(crafted.contains("DNS 查询 id=4660"), "{crafted}");
+}

@@ -8,6 +8,7 @@ use owo_colors::Style;
 
 use super::frame_text::field;
 use super::paint;
+use crate::i18n::Msg;
 use crate::Ui;
 
 /// The time of day of `t` (seconds since the epoch), `HH:MM:SS.ffffff` UTC, written into
@@ -102,12 +103,12 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
             Some(2) => line
                 .str("ARP ")
                 .field(arp, "sender_ip")
-                .str(" is at ")
+                .str(Msg::OnelineIsAt.get(ui.lang))
                 .field(arp, "sender_mac"),
             _ => line
-                .str("ARP who has ")
+                .str(Msg::OnelineWhoHas.get(ui.lang))
                 .field(arp, "target_ip")
-                .str("? tell ")
+                .str(Msg::OnelineTell.get(ui.lang))
                 .field(arp, "sender_ip"),
         };
     } else if let Some(ip) = ip {
@@ -157,7 +158,7 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
                 .field(icmp, "code")
                 .str(")");
         } else if let Some(frag) = find(ProtocolId::IpFragment) {
-            line.str(" fragment offset=")
+            line.str(Msg::OnelineFragment.get(ui.lang))
                 .field(frag, "fragment_offset")
                 .str(" len=")
                 .field(frag, "length");
@@ -167,7 +168,7 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
             .filter(|l| l.layer() == OsiLayer::Application)
         {
             line.str(" · ");
-            app_summary(&mut line, app);
+            app_summary(&mut line, app, ui.lang);
         }
     } else if let Some(top) = own().next_back() {
         line.str(top.protocol.name());
@@ -186,7 +187,7 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
     out.write_all(line.0.as_bytes())
 }
 
-fn app_summary(line: &mut Line, app: &LayerRecord) {
+fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
     line.str(app.protocol.name()).str(" ");
     if field(app, "method").is_some() {
         line.field(app, "method").str(" ").field(app, "uri");
@@ -198,9 +199,9 @@ fn app_summary(line: &mut Line, app: &LayerRecord) {
     }
     if let Some(FieldValue::List(qs)) = field(app, "questions") {
         let kind = if field(app, "response") == Some(&FieldValue::Bool(true)) {
-            "response"
+            Msg::OnelineDnsResponse.get(lang)
         } else {
-            "query"
+            Msg::OnelineDnsQuery.get(lang)
         };
         line.str(kind).str(" id=").field(app, "id");
         if let Some(q) = qs.first() {

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use layers_osi::ProtocolId;
+use layers_osi::{Lang, ProtocolId};
 use layers_stack::{ProblemKind, Stats};
 use owo_colors::Style;
 
@@ -11,16 +11,16 @@ use crate::i18n::Msg;
 use crate::Ui;
 
 /// The words for a kind of problem in the statistics.
-fn problem_text(kind: ProblemKind) -> String {
+fn problem_text(kind: ProblemKind, lang: Lang) -> String {
     match kind {
-        ProblemKind::ChecksumOffload => "bad checksum (offload)".to_string(),
-        ProblemKind::BadChecksum => "bad checksum".to_string(),
-        ProblemKind::BadFcs => "bad FCS".to_string(),
-        ProblemKind::Truncated => "truncated".to_string(),
-        ProblemKind::Invalid(field) => format!("invalid {field}"),
-        ProblemKind::SnapLength => "cut by the snap length".to_string(),
-        ProblemKind::Unsupported(what) => format!("not dissected: {what}"),
-        ProblemKind::SegmentationOffload => "segmentation offload".to_string(),
+        ProblemKind::ChecksumOffload => Msg::ProblemOffload.get(lang).to_string(),
+        ProblemKind::BadChecksum => Msg::ProblemChecksum.get(lang).to_string(),
+        ProblemKind::BadFcs => Msg::ProblemFcs.get(lang).to_string(),
+        ProblemKind::Truncated => Msg::ProblemTruncated.get(lang).to_string(),
+        ProblemKind::Invalid(field) => Msg::ProblemInvalid.fill(lang, &[&field]),
+        ProblemKind::SnapLength => Msg::ProblemSnap.get(lang).to_string(),
+        ProblemKind::Unsupported(what) => Msg::ProblemUnsupported.fill(lang, &[&what.get(lang)]),
+        ProblemKind::SegmentationOffload => Msg::ProblemTso.get(lang).to_string(),
     }
 }
 
@@ -61,8 +61,8 @@ pub fn stats(out: &mut dyn Write, ui: &Ui, s: &Stats) -> io::Result<()> {
         .problems()
         .into_iter()
         .map(|(p, kind, n)| {
-            let protocol = p.map_or("link layer", ProtocolId::name);
-            (format!("{protocol} {}", problem_text(kind)), n)
+            let protocol = p.map_or(Msg::LinkLayerWord.get(lang), ProtocolId::name);
+            (format!("{protocol} {}", problem_text(kind, lang)), n)
         })
         .collect();
     problems.sort();

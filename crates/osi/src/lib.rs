@@ -69,7 +69,7 @@ impl Lang {
 }
 
 /// A text in both languages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Text {
     /// English.
     pub en: &'static str,

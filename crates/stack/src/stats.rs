@@ -29,8 +29,8 @@ pub enum ProblemKind {
     Invalid(&'static str),
     /// The capture kept less than the wire carried.
     SnapLength,
-    /// Something recognised but not dissected (its kind, in English).
-    Unsupported(&'static str),
+    /// Something recognised but not dissected (its kind).
+    Unsupported(layers_osi::Text),
     /// An IPv4 total length of 0 read as TCP segmentation offload.
     SegmentationOffload,
 }
@@ -45,7 +45,7 @@ impl ProblemKind {
             StopKind::Truncated { .. } => ProblemKind::Truncated,
             StopKind::Invalid { field, .. } => ProblemKind::Invalid(field),
             StopKind::SnapLength { .. } => ProblemKind::SnapLength,
-            StopKind::Unsupported { what, .. } => ProblemKind::Unsupported(what.en),
+            StopKind::Unsupported { what, .. } => ProblemKind::Unsupported(*what),
             StopKind::SegmentationOffload { .. } => ProblemKind::SegmentationOffload,
         }
     }
