@@ -1016,3 +1016,25 @@ fn chinese_stats_and_oneline_have_no_english_words() {
     }
     assert!(crafted.contains("DNS 查询 id=4660"), "{crafted}");
 }
+
+/// Counts read naturally: "1 frame", not "1 frames"; no "IP fragment fragment".
+#[test]
+fn plurals_and_names_read_naturally() {
+    let one = stdout(&run(&["decode", &fixture("seed-arp.hex"), "--stats"]));
+    assert!(
+        one.starts_with("Protocol hierarchy: 1 frame, 60 bytes"),
+        "{one}"
+    );
+    let frag = stdout(&run(&["decode", &fixture("crafted.pcap"), "--frame", "4"]));
+    assert!(frag.contains("· IP fragment ·"), "{frag}");
+    assert!(!frag.contains("fragment fragment"), "{frag}");
+    let zh = stdout(&run(&[
+        "--lang",
+        "zh",
+        "decode",
+        &fixture("crafted.pcap"),
+        "--frame",
+        "4",
+    ]));
+    assert!(zh.contains("· IP fragment 分片 ·"), "{zh}");
+}

@@ -36,10 +36,13 @@ impl Msg {
     }
 }
 
-/// Fills `{}` (the next argument) and `{N}` (argument N) in `template`.
+/// Fills `{}` (the next argument) and `{N}` (argument N) in `template`; `{s}` is an English
+/// plural ending: nothing after an argument that is 1, "s" after any other ("1 frame",
+/// "2 frames").
 pub fn fill(template: &str, args: &[&dyn Display]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut next = 0;
+    let mut last = String::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -53,10 +56,19 @@ pub fn fill(template: &str, args: &[&dyn Display]) -> String {
                     after[..close].parse().unwrap_or(usize::MAX)
                 };
                 match args.get(index) {
-                    Some(a) => out.push_str(&a.to_string()),
+                    Some(a) => {
+                        last = a.to_string();
+                        out.push_str(&last);
+                    }
                     None => out.push_str(&rest[open..open + close + 2]),
                 }
                 rest = &after[close + 1..];
+            }
+            Some(1) if after.starts_with('s') => {
+                if last != "1" {
+                    out.push('s');
+                }
+                rest = &after[2..];
             }
             _ => {
                 out.push('{');
@@ -114,13 +126,13 @@ messages! {
     NoSuchFrame => "{}: there is no frame {}: the input ends after frame {}", "{}:没有第 {} 帧:输入在第 {} 帧之后结束";
     SkipPastEnd => "{}: --skip {} skips every frame: the input ends after frame {}", "{}:--skip {} 跳过了所有帧:输入在第 {} 帧之后结束";
     JsonAndStdout => "--json and -o - both write to standard output: choose one, or write the capture to a file", "--json 和 -o - 都写到标准输出:只能选一个,或把抓包写到文件";
-    Wrote => "wrote {} ({}, 1 frame, {} bytes{})", "已写入 {}({},1 帧,{} 字节{})";
+    Wrote => "wrote {} ({}, 1 frame, {} byte{s}{})", "已写入 {}({},1 帧,{} 字节{})";
     WroteFcs => ", FCS included", ",含 FCS";
     NoDevice => "none", "无";
     ListSep => ", ", "、";
-    PayloadText => "{} bytes of data \"{}\"", "{} 字节数据「{}」";
+    PayloadText => "{} byte{s} of data \"{}\"", "{} 字节数据「{}」";
     PayloadNone => "no data", "不带数据";
-    PayloadBytes => "{} bytes of data", "{} 字节数据";
+    PayloadBytes => "{} byte{s} of data", "{} 字节数据";
     TitlePorts => "{} {} carrying {}: {}:{} -> {}:{}", "{} {},携带 {}:{}:{} -> {}:{}";
     TitleIcmp => "ICMP echo request (ping) carrying {}: {} -> {}", "ICMP 回显请求(ping),携带 {}:{} -> {}";
     TitleArp => "ARP request: who has {}? tell {}", "ARP 请求:谁是 {}?请告诉 {}";
@@ -192,14 +204,14 @@ messages! {
     NoInput => "no input: give a FILE, or pipe a capture or hex text into layers decode -", "没有输入:请给出文件,或把抓包文件、十六进制文本通过管道交给 layers decode -";
     ReadInput => "cannot read {}: {}", "无法读取 {}:{}";
     ExpFrameNumber => "frames are numbered from 1", "帧从 1 开始编号";
-    FrameHeader => "Frame {}: {} bytes on the wire, {} captured, {}, link type {} ({})", "第 {} 帧:线路上 {} 字节,抓到 {} 字节,{},链路类型 {}({})";
-    FrameShort => "Frame {} ({} bytes)", "第 {} 帧({} 字节)";
-    LayerLine => "OSI {} {} · {} {} · {} · bytes {}{}", "OSI 第 {} 层 {} · {} {} · {} · 字节 {}{}";
+    FrameHeader => "Frame {}: {} byte{s} on the wire, {} captured, {}, link type {} ({})", "第 {} 帧:线路上 {} 字节,抓到 {} 字节,{},链路类型 {}({})";
+    FrameShort => "Frame {} ({} byte{s})", "第 {} 帧({} 字节)";
+    LayerLine => "OSI {} {} · {}{} · {} · bytes {}{}", "OSI 第 {} 层 {} · {}{} · {} · 字节 {}{}";
     QuotedMark => " (quoted by ICMP)", "(ICMP 引用的)";
     BytesWord => "bytes", "字节";
     FramesWord => "frames", "帧数";
-    DiagramRest => "options and the rest: {} bytes", "选项及其余部分:{} 字节";
-    StatsHeading => "Protocol hierarchy: {} frames, {} bytes", "协议分层:{} 帧,{} 字节";
+    DiagramRest => "options and the rest: {} byte{s}", "选项及其余部分:{} 字节";
+    StatsHeading => "Protocol hierarchy: {} frame{s}, {} byte{s}", "协议分层:{} 帧,{} 字节";
     StatsProblems => "malformed frames: {}; bad checksums: {}; checksum offload (not errors): {}", "畸形帧:{};校验和错误:{};校验和卸载(不算错误):{}";
     TableTitle => "The memorisation table: {}", "默写表:{}";
     TableMore => "The course's text also names FTP, Telnet and DNS, SNMP at the application layer.", "课程正文中应用层还提到 FTP、Telnet 以及 DNS、SNMP。";
@@ -275,7 +287,7 @@ messages! {
     JourneyDiff => "changed since the previous hop:", "与上一跳相比改变的字节:";
     DiffBytes => "{} {} (bytes {}-{}): {} -> {}", "{} {}(第 {}-{} 字节):{} -> {}";
     DiffAfterFrame => "{} {} (after the frame, recomputed by the sending MAC): {} -> {}", "{} {}(帧之后,由发送方的 MAC 重新计算):{} -> {}";
-    JourneyWrote => "wrote {} ({} frames on {} links, one pcapng interface per link)", "已写入 {}({} 帧,{} 条链路,每条链路一个 pcapng 接口)";
+    JourneyWrote => "wrote {} ({} frame{s} on {} link{s}, one pcapng interface per link)", "已写入 {}({} 帧,{} 条链路,每条链路一个 pcapng 接口)";
     TcpHeader => "time (ms)  client                                                                server", "时间(ms)   客户端                                                                服务器";
     TcpLost => "lost", "丢失";
     TcpRetransmit => "{} RTO fires: the segment is sent again", "{} 重传计时器到期:重发该段";
@@ -288,18 +300,18 @@ messages! {
     TcpSaySyn => "A: \"Hello, can you hear me?\" (SYN)", "A:「喂,你听得到吗?」(SYN)";
     TcpSaySynAck => "B: \"I can hear you; can you hear me?\" (SYN,ACK: the answer and B's own question at once)", "B:「我听得到呀,你听得到我吗?」(SYN,ACK:应答和请求同时发出)";
     TcpSayAck3 => "A: \"I can hear you. So, today...\" (ACK: both now ESTABLISHED)", "A:「我能听到你,今天 balabala……」(ACK:双方都进入 ESTABLISHED)";
-    TcpSayData => "talking: {} bytes of data, acknowledged by the other side", "通话:{} 字节数据,由对方确认";
+    TcpSayData => "talking: {} byte{s} of data, acknowledged by the other side", "通话:{} 字节数据,由对方确认";
     TcpSayFin1 => "{}: \"I'm done talking.\" (FIN: half-close, this direction only)", "{}:「喂,我不说了。」(FIN:半关闭,只关这一个方向)";
     TcpSayAckFin1 => "{}: \"Got it. Wait, I haven't finished.\" (ACK; it may still send)", "{}:「我知道了。等下,上一句还没说完。」(ACK;它还可以继续发送)";
     TcpSayFin2 => "{}: \"OK, done; I'm done too.\" (its own FIN)", "{}:「好了,说完了,我也不说了。」(它自己的 FIN)";
     TcpSayLastAck => "{}: \"Got it.\" (the last ACK; it waits 2MSL in case this ACK is lost)", "{}:「我知道了。」(最后的 ACK;等待 2MSL,以防它丢失)";
     TcpSayRst => "{}: hangs up without a goodbye (RST): both ends CLOSED at once", "{}:不告而别,直接挂断(RST):双方立即 CLOSED";
-    TcpConn => "connection {} -> {}: {} segments", "连接 {} -> {}:{} 个段";
+    TcpConn => "connection {} -> {}: {} segment{s}", "连接 {} -> {}:{} 个段";
     TcpClosedFirst => "{} closed first (the active closer)", "{} 先关闭(主动关闭方)";
     TcpEnd => "at the end: {} {}, {} {}", "最后:{} 处于 {},{} 处于 {}";
     TcpAbnormal => "abnormal: {}", "异常:{}";
     TcpNoTcp => "no TCP connection in this capture", "这个抓包中没有 TCP 连接";
-    TcpWrote => "wrote {} ({} frames, captured at the {})", "已写入 {}({} 帧,抓包点在{})";
+    TcpWrote => "wrote {} ({} frame{s}, captured at the {})", "已写入 {}({} 帧,抓包点在{})";
     ExpIsn => "expected two numbers CLIENT,SERVER such as 1000,5000", "应为两个数 客户端,服务器,如 1000,5000";
     HexHeading => "Bytes, coloured by layer:", "字节,按层着色:";
     PaddingWord => "padding", "填充";
@@ -317,8 +329,28 @@ messages! {
     ExplainArp => "ARP: before any IP packet can leave, the sender must know the next hop's MAC. It broadcasts \"who has {}? tell {}\" with its own MAC {}; the owner answers with a unicast reply, and both cache the pair.", "ARP:IP 数据包发出之前,发送方必须知道下一跳的 MAC。它广播「谁是 {}?请告诉 {}」,附上自己的 MAC {};拥有该 IP 的主机单播应答,双方都把这对地址存入缓存。";
     ExplainEthernet => "Data link: Ethernet adds {} bytes: destination MAC {} (the next hop), source MAC {}, EtherType {}. A switch reads only this header: it learns the source MAC's port, floods a broadcast (or a MAC it has not learnt) out of every other port, and forwards a known unicast only out of the port its MAC table names.", "数据链路层:以太网增加 {} 字节:目的 MAC {}(下一跳),源 MAC {},以太网类型 {}。交换机只看这个首部:记下源 MAC 所在端口;广播帧(或尚未学到的 MAC)从其他所有端口泛洪,已知的单播帧只从 MAC 表记录的端口转发。";
     ExplainVlan => "The 802.1Q tag (VLAN {}, priority {}) sits between the MACs and the EtherType: switches keep each VLAN apart.", "802.1Q 标签(VLAN {},优先级 {})位于 MAC 地址和以太网类型之间:交换机据此把不同 VLAN 隔开。";
-    ExplainMac => "Still the data link layer: the NIC's MAC pads the frame with {} zero bytes and appends the 4-byte FCS (a CRC-32 every receiver checks): {} bytes (IEEE 802.3 frames are {} to {} bytes untagged).", "仍在数据链路层:网卡的 MAC 用 {} 个零字节填充帧,再加上 4 字节 FCS(每个接收方都会校验的 CRC-32):共 {} 字节(IEEE 802.3 无标签帧为 {} 到 {} 字节)。";
+    ExplainMac => "Still the data link layer: the NIC's MAC pads the frame with {} zero byte{s} and appends the 4-byte FCS (a CRC-32 every receiver checks): {} bytes (IEEE 802.3 frames are {} to {} bytes untagged).", "仍在数据链路层:网卡的 MAC 用 {} 个零字节填充帧,再加上 4 字节 FCS(每个接收方都会校验的 CRC-32):共 {} 字节(IEEE 802.3 无标签帧为 {} 到 {} 字节)。";
     ExplainPhysical => "Physical: the PHY sends the preamble and SFD (8 bytes) before the frame and leaves the line idle for 12 byte times after it: {} bytes, {} bits, on the wire for {} at {}. A hub or repeater only repeats these bits; it reads no address.", "物理层:PHY 在帧前发送前导码和帧首定界符(8 字节),帧后线路空闲 12 字节时间:共 {} 字节、{} 比特,在 {3} 的线路上持续 {2}。集线器和中继器只是转发比特,不看任何地址。";
+}
+
+#[cfg(test)]
+mod plural_tests {
+    use super::fill;
+
+    #[test]
+    fn plural_endings_follow_the_number_before_them() {
+        assert_eq!(
+            fill("{} frame{s}, {} byte{s}", &[&1, &60]),
+            "1 frame, 60 bytes"
+        );
+        assert_eq!(
+            fill("{} frame{s}, {} byte{s}", &[&2, &1]),
+            "2 frames, 1 byte"
+        );
+        assert_eq!(fill("{} frame{s}", &[&0]), "0 frames");
+        assert_eq!(fill("{1} and {0}{s}", &[&1, &2]), "2 and 1");
+        assert_eq!(fill("a {s", &[]), "a {s");
+    }
 }
 
 #[cfg(test)]
@@ -332,6 +364,11 @@ mod tests {
         while let Some(open) = rest.find('{') {
             let after = &rest[open + 1..];
             let close = after.find('}').expect("balanced braces");
+            if &after[..close] == "s" {
+                // A plural ending, English only.
+                rest = &after[close + 1..];
+                continue;
+            }
             out.push(if close == 0 {
                 next += 1;
                 next - 1

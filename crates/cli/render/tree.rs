@@ -88,13 +88,21 @@ pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::
         } else {
             format!("{}-{}", rec.span.start, rec.span.end - 1)
         };
+        // "IP fragment", not "IP fragment fragment": a name that ends with its PDU says it.
+        let name = rec.protocol.name();
+        let pdu = rec.protocol.pdu().en;
+        let pdu = if lang == Lang::En && name.ends_with(pdu) {
+            String::new()
+        } else {
+            format!(" {}", rec.protocol.pdu().get(lang))
+        };
         let line = Msg::LayerLine.fill(
             lang,
             &[
                 &layer.number(),
                 &layer.name().get(lang),
-                &rec.protocol.name(),
-                &rec.protocol.pdu().get(lang),
+                &name,
+                &pdu,
                 &devices_text(layer, lang),
                 &bytes,
                 &quoted,
