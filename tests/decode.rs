@@ -352,7 +352,7 @@ fn views_tree_oneline_hex_diagram_and_stats() {
     let diagram = stdout(&run(&["decode", file.to_str().unwrap(), "--diagram"]));
     for row in [
         "IPv4 (RFC 791), bytes 14-33",
-        "|version|header_|   dscp    |ecn|         total_length          |",
+        "|Version|  IHL  |   DSCP    |ECN|         Total Length          |",
         "|   4   |  20   |     0     | 0 |              46               |",
         "|  source_port  |        destination_port       |",
     ] {
@@ -362,7 +362,7 @@ fn views_tree_oneline_hex_diagram_and_stats() {
         );
     }
     assert!(
-        diagram.contains("|          source_port          |       destination_port        |"),
+        diagram.contains("|          Source Port          |       Destination Port        |"),
         "{diagram}"
     );
     assert!(
@@ -552,6 +552,25 @@ fn every_header_is_lettered_by_its_own_protocol_in_the_hex_view() {
 
 #[test]
 fn every_fixed_header_has_its_rfc_diagram() {
+    // The RFCs' own field names, not the JSON's.
+    let tcp = stdout(&run(&[
+        "decode",
+        &fixture("loopback-tcp-hello.pcap"),
+        "--frame",
+        "1",
+        "--diagram",
+    ]));
+    for name in [
+        "|Version|  IHL  |   DSCP    |ECN|         Total Length          |",
+        "Time to Live",
+        "Header Checksum",
+        "Acknowledgment Number",
+        "|Offset |",
+        "Urgent Pointer",
+    ] {
+        assert!(tcp.contains(name), "{name} in\n{tcp}");
+    }
+    assert!(!tcp.contains("header_"), "{tcp}");
     for (file, frame, want) in [
         (
             "crafted.pcap",

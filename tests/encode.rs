@@ -412,7 +412,7 @@ fn views_fields_and_explain() {
     }
     let diagram = stdout(&run(&["encode", "--diagram"]));
     assert!(
-        diagram.contains("|version|header_|   dscp    |ecn|         total_length          |"),
+        diagram.contains("|Version|  IHL  |   DSCP    |ECN|         Total Length          |"),
         "{diagram}"
     );
     assert!(

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use layers_osi::FieldValue;
+use layers_osi::ProtocolId;
 use layers_stack::{field_table, Frame};
 use owo_colors::Style;
 
@@ -21,6 +22,63 @@ fn bit_range(offset: usize, len: usize, mask: Option<u32>) -> (usize, usize) {
             let low = m.trailing_zeros() as usize;
             (offset * 8 + (width - 1 - high), offset * 8 + (width - low))
         }
+    }
+}
+
+/// A field's name as its RFC's diagram writes it (RFC 791's "IHL", RFC 9293's "Data
+/// Offset"); our JSON names elsewhere. One-bit fields get their flag's initial.
+fn rfc_label(protocol: ProtocolId, name: &'static str) -> &'static str {
+    use ProtocolId as P;
+    match (protocol, name) {
+        (P::Ethernet2 | P::Ieee8023, "destination") => "Destination Address",
+        (P::Ethernet2 | P::Ieee8023, "source") => "Source Address",
+        (P::Ethernet2 | P::Vlan | P::LinuxSll | P::LinuxSll2 | P::Llc, "ethertype") => "EtherType",
+        (P::Ieee8023 | P::Udp, "length") => "Length",
+        (P::Vlan, "priority") => "PCP",
+        (P::Vlan, "dei") => "D",
+        (P::Vlan, "id") => "VLAN Identifier (VID)",
+        (P::Arp, "hardware_type") => "Hardware Type (HTYPE)",
+        (P::Arp, "protocol_type") => "Protocol Type (PTYPE)",
+        (P::Arp, "hardware_size") => "HLEN",
+        (P::Arp, "protocol_size") => "PLEN",
+        (P::Arp, "operation") => "Operation (OPER)",
+        (P::Arp, "sender_mac") => "Sender Hardware Address (SHA)",
+        (P::Arp, "sender_ip") => "Sender Protocol Address (SPA)",
+        (P::Arp, "target_mac") => "Target Hardware Address (THA)",
+        (P::Arp, "target_ip") => "Target Protocol Address (TPA)",
+        (P::Ipv4 | P::Ipv6, "version") => "Version",
+        (P::Ipv4, "header_length") => "IHL",
+        (P::Ipv4, "dscp") => "DSCP",
+        (P::Ipv4, "ecn") => "ECN",
+        (P::Ipv4, "total_length") => "Total Length",
+        (P::Ipv4, "identification") => "Identification",
+        (P::Ipv4, "dont_fragment") => "D",
+        (P::Ipv4, "more_fragments") => "M",
+        (P::Ipv4, "fragment_offset") => "Fragment Offset",
+        (P::Ipv4, "ttl") => "Time to Live",
+        (P::Ipv4, "protocol") => "Protocol",
+        (P::Ipv4, "checksum") => "Header Checksum",
+        (P::Ipv4 | P::Ipv6, "source") => "Source Address",
+        (P::Ipv4 | P::Ipv6, "destination") => "Destination Address",
+        (P::Ipv6, "traffic_class") => "Traffic Class",
+        (P::Ipv6, "flow_label") => "Flow Label",
+        (P::Ipv6, "payload_length") => "Payload Length",
+        (P::Ipv6, "next_header") => "Next Header",
+        (P::Ipv6, "hop_limit") => "Hop Limit",
+        (P::Icmp | P::Icmpv6, "type") => "Type",
+        (P::Icmp | P::Icmpv6, "code") => "Code",
+        (P::Icmp | P::Icmpv6 | P::Tcp | P::Udp, "checksum") => "Checksum",
+        (P::Icmp, "identifier") => "Identifier",
+        (P::Icmp, "sequence") => "Sequence Number",
+        (P::Tcp | P::Udp, "source_port") => "Source Port",
+        (P::Tcp | P::Udp, "destination_port") => "Destination Port",
+        (P::Tcp, "sequence") => "Sequence Number",
+        (P::Tcp, "acknowledgment") => "Acknowledgment Number",
+        (P::Tcp, "header_length") => "Offset",
+        (P::Tcp, "flags") => "Flags",
+        (P::Tcp, "window") => "Window",
+        (P::Tcp, "urgent_pointer") => "Urgent Pointer",
+        _ => name,
     }
 }
 
@@ -46,7 +104,7 @@ pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
                     ref v => field_value(v),
                 })?;
                 let (s, e) = bit_range(f.offset, f.len, f.mask);
-                Some((s, e, f.name, value))
+                Some((s, e, rfc_label(rec.protocol, f.name), value))
             })
             .collect();
         cells.sort_by_key(|c| c.0);
