@@ -135,9 +135,10 @@ fn ttl_expiry_and_the_mtu() {
     assert!(!out.contains("B (host, reads every layer)"));
     let out = stdout(&run(&["journey", "--mtu", "576", "--payload-size", "1000"]));
     assert!(out.contains("R1 (router, reads layers 1-3): the packet exceeds the next link's MTU 576: cuts it into 2 fragments"));
+    // Reassembled first: one packet goes up.
     assert_eq!(
         out.matches("B (host, reads every layer): receives").count(),
-        2
+        1
     );
     let out = stdout(&run(&[
         "journey",
@@ -201,7 +202,7 @@ fn topology_errors_are_one_line() {
         (o.status.code(), stderr(&o)),
         (
             Some(2),
-            "error: no host named \"Z\" in the topology\n".to_string()
+            "error: no host named \"Z\" in the topology; its hosts are A, C, B\n".to_string()
         )
     );
     // No route: the router says so and the walk ends.
@@ -216,5 +217,36 @@ fn topology_errors_are_one_line() {
     assert!(
         out.contains("R1 (router, reads layers 1-3): has no route to 10.20.0.53: drops the packet"),
         "{out}"
+    );
+}
+
+/// Fragments are put back together at the destination before they go up; an unknown host's
+/// error lists the hosts there are.
+#[test]
+fn fragments_are_reassembled_and_unknown_hosts_named() {
+    let text = stdout(&run(&["journey", "--mtu", "576", "--payload-size", "1000"]));
+    let b: Vec<&str> = text.lines().filter(|l| l.contains(". B (host")).collect();
+    assert!(
+        b.iter()
+            .any(|l| l.contains("reassembles 2 fragments into the 1040-byte packet")),
+        "{text}"
+    );
+    assert!(
+        b.last()
+            .unwrap()
+            .contains("receives the 1040-byte IP packet"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("receives the").count(),
+        1,
+        "one packet goes up: {text}"
+    );
+    let o = run(&["journey", "--to", "Z"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("its hosts are A, C, B"),
+        "{}",
+        stderr(&o)
     );
 }

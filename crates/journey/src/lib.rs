@@ -133,8 +133,8 @@ pub enum TopologyError {
         /// The name.
         link: String,
     },
-    /// A host asked for that does not exist.
-    UnknownHost(String),
+    /// A host asked for that does not exist, and the hosts that do.
+    UnknownHost(String, Vec<String>),
     /// A bad address, prefix or MAC.
     Value {
         /// Whose.
@@ -158,10 +158,15 @@ impl TopologyError {
             (TopologyError::UnknownLink { from, link }, Lang::Zh) => {
                 format!("{from} 连接到 {link:?},但拓扑中没有这个交换机或集线器")
             }
-            (TopologyError::UnknownHost(n), Lang::En) => {
-                format!("no host named {n:?} in the topology")
+            (TopologyError::UnknownHost(n, known), Lang::En) => {
+                format!(
+                    "no host named {n:?} in the topology; its hosts are {}",
+                    known.join(", ")
+                )
             }
-            (TopologyError::UnknownHost(n), Lang::Zh) => format!("拓扑中没有名为 {n:?} 的主机"),
+            (TopologyError::UnknownHost(n, known), Lang::Zh) => {
+                format!("拓扑中没有名为 {n:?} 的主机;现有主机:{}", known.join("、"))
+            }
             (TopologyError::Value { owner, value }, Lang::En) => {
                 format!("{owner}: {value:?} is not a valid address, prefix or MAC")
             }
@@ -426,7 +431,10 @@ impl Topology {
         self.hosts
             .iter()
             .position(|h| h.name == name)
-            .ok_or_else(|| TopologyError::UnknownHost(name.to_string()))
+            .ok_or_else(|| {
+                let known = self.hosts.iter().map(|h| h.name.clone()).collect();
+                TopologyError::UnknownHost(name.to_string(), known)
+            })
     }
 
     /// The names of the hosts.
@@ -561,6 +569,10 @@ pub enum Event {
         from: (Ipv4Addr, u16),
         to: (Ipv4Addr, u16),
     },
+    /// A fragment arrived at its destination and waits for the rest of its packet.
+    FragmentHeld { offset: usize, bytes: usize },
+    /// The destination has every fragment: it puts the packet back together.
+    Reassembled { pieces: usize, bytes: usize },
     /// A packet arrived at its destination.
     Delivered { protocol: String, bytes: usize },
     /// The walk was cut off.
@@ -625,6 +637,8 @@ struct Sim<'t> {
     tables: Vec<MacTable>,
     arp: BTreeMap<End, BTreeMap<Ipv4Addr, Mac>>,
     parked: Vec<(End, Ipv4Addr, Vec<u8>, Option<usize>)>,
+    /// Fragments held at a destination: (host, source, identification) -> the packets.
+    fragments: BTreeMap<(End, u32, u32), Vec<Vec<u8>>>,
     work: VecDeque<Work>,
     out: Journey,
 }
@@ -661,6 +675,7 @@ mod ip {
     pub const MORE_FRAGMENTS: &FieldSpec = spec_named(T, "more_fragments");
     pub const FRAGMENT_OFFSET: &FieldSpec = spec_named(T, "fragment_offset");
     pub const TTL: &FieldSpec = spec_named(T, "ttl");
+    pub const IDENTIFICATION: &FieldSpec = spec_named(T, "identification");
     pub const PROTOCOL: &FieldSpec = spec_named(T, "protocol");
     pub const CHECKSUM: &FieldSpec = spec_named(T, "checksum");
     pub const SOURCE: &FieldSpec = spec_named(T, "source");
@@ -1007,6 +1022,22 @@ impl Sim<'_> {
                 let dst_ip = addr(&packet, ip::DESTINATION);
                 match at {
                     End::Host(_) if dst_ip == my_ip => {
+                        // A fragment waits for the rest; the whole packet goes up.
+                        let fragment = get(&packet, ip::MORE_FRAGMENTS) != 0
+                            || get(&packet, ip::FRAGMENT_OFFSET) != 0;
+                        let whole;
+                        let frame = if fragment {
+                            match self.reassemble(at, name.clone(), kind, packet) {
+                                Some(p) => {
+                                    whole = [&frame[..14], &p[..]].concat();
+                                    &whole[..]
+                                }
+                                None => return,
+                            }
+                        } else {
+                            frame
+                        };
+                        let packet_len = frame.len() - 14;
                         let d = dissect_ethernet(frame);
                         let top = d
                             .layers
@@ -1021,7 +1052,7 @@ impl Sim<'_> {
                             OsiLayer::Application,
                             Event::Delivered {
                                 protocol: top,
-                                bytes: packet.len(),
+                                bytes: packet_len,
                             },
                             None,
                         );
@@ -1034,6 +1065,67 @@ impl Sim<'_> {
             }
             _ => {}
         }
+    }
+
+    /// Holds fragment `packet` at host `at`; once every fragment of its packet is there
+    /// (RFC 791: the last has MF clear, and the offsets leave no gap), the whole packet.
+    fn reassemble(
+        &mut self,
+        at: End,
+        name: String,
+        kind: DeviceKind,
+        packet: Vec<u8>,
+    ) -> Option<Vec<u8>> {
+        let key = (
+            at,
+            get(&packet, ip::SOURCE),
+            get(&packet, ip::IDENTIFICATION),
+        );
+        let offset = get(&packet, ip::FRAGMENT_OFFSET) as usize * 8;
+        let bytes = packet.len() - ihl(&packet);
+        self.step(
+            name.clone(),
+            kind,
+            OsiLayer::Network,
+            Event::FragmentHeld { offset, bytes },
+            None,
+        );
+        let held = self.fragments.entry(key).or_default();
+        held.push(packet);
+        held.sort_by_key(|p| get(p, ip::FRAGMENT_OFFSET));
+        // Complete: contiguous from 0, and the last one says no more follow.
+        let mut next = 0;
+        for p in held.iter() {
+            if get(p, ip::FRAGMENT_OFFSET) as usize * 8 != next {
+                return None;
+            }
+            next += p.len() - ihl(p);
+        }
+        if held.last().is_some_and(|p| get(p, ip::MORE_FRAGMENTS) != 0) {
+            return None;
+        }
+        let held = self.fragments.remove(&key)?;
+        let first = &held[0];
+        let mut whole = first[..ihl(first)].to_vec();
+        for p in &held {
+            whole.extend_from_slice(&p[ihl(p)..]);
+        }
+        let total = whole.len();
+        ip::TOTAL_LENGTH.write(&mut whole, total as u32);
+        ip::MORE_FRAGMENTS.write(&mut whole, 0);
+        set_checksum(&mut whole);
+        let pieces = held.len();
+        self.step(
+            name,
+            kind,
+            OsiLayer::Network,
+            Event::Reassembled {
+                pieces,
+                bytes: total,
+            },
+            None,
+        );
+        Some(whole)
     }
 
     fn forward(&mut self, r: usize, at: End, mut packet: Vec<u8>, index: usize) {
@@ -1278,6 +1370,7 @@ pub fn walk(topo: &Topology, from: &str, packet: Vec<u8>) -> Result<Journey, Top
         tables: vec![MacTable::default(); topo.segments.len()],
         arp: BTreeMap::new(),
         parked: Vec::new(),
+        fragments: BTreeMap::new(),
         work: VecDeque::new(),
         out: Journey {
             links: topo.links(),
@@ -1383,6 +1476,10 @@ impl Event {
             Event::Fragmented { mtu, pieces } => format!("the packet exceeds the next link's MTU {mtu}: cuts it into {pieces} fragments"),
             Event::Nat { from, to } if zh => format!("NAT:把源地址 {}:{} 改写为 {}:{}(私有地址出不了内网),并重算 IP 和 TCP/UDP 校验和", from.0, from.1, to.0, to.1),
             Event::Nat { from, to } => format!("NAT: rewrites the source {}:{} to {}:{} (a private address cannot leave the LAN) and recomputes the IP and TCP/UDP checksums", from.0, from.1, to.0, to.1),
+            Event::FragmentHeld { offset, bytes } if zh => format!("收到一个分片(偏移 {offset},{bytes} 字节):等待其余分片"),
+            Event::FragmentHeld { offset, bytes } => format!("holds a fragment (offset {offset}, {bytes} bytes): waits for the rest of the packet"),
+            Event::Reassembled { pieces, bytes } if zh => format!("分片已到齐:把 {pieces} 个分片重组为 {bytes} 字节的数据包"),
+            Event::Reassembled { pieces, bytes } => format!("has every fragment: reassembles {pieces} fragments into the {bytes}-byte packet"),
             Event::Delivered { protocol, bytes } if zh => format!("收到发给自己的 {bytes} 字节 IP 数据包,逐层向上交给 {protocol}"),
             Event::Delivered { protocol, bytes } => format!("receives the {bytes}-byte IP packet for it and passes it up, layer by layer, to {protocol}"),
             Event::Limit if zh => format!("超过 {STEP_LIMIT} 步,停止模拟"),
@@ -1516,7 +1613,18 @@ mod tests {
             .iter()
             .filter(|s| s.device == "B" && matches!(s.event, Event::Delivered { .. }))
             .count();
-        assert_eq!(delivered, 2, "both fragments reach B");
+        assert_eq!(
+            delivered, 1,
+            "B reassembles both fragments and delivers one packet"
+        );
+        assert!(j.steps.iter().any(|s| s.device == "B"
+            && s.event
+                == Event::Reassembled {
+                    pieces: 2,
+                    bytes: 20 + 20 + big.len()
+                }));
+        assert!(j.steps.iter().any(|s| s.device == "B"
+            && matches!(&s.event, Event::Delivered { protocol, bytes } if protocol == "data" && *bytes == 40 + big.len())));
         let p = seed_packet(
             t.host_ip("A").unwrap(),
             t.host_ip("B").unwrap(),
@@ -1593,7 +1701,7 @@ mod tests {
         let (t, p) = seed();
         assert_eq!(
             walk(&t, "Z", p).unwrap_err(),
-            TopologyError::UnknownHost("Z".into())
+            TopologyError::UnknownHost("Z".into(), vec!["A".into(), "C".into(), "B".into()])
         );
     }
 
