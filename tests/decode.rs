@@ -282,9 +282,9 @@ fn crafted_layers_decode_as_the_standards_say() {
     );
     assert_eq!(dns["id"], 0x1234);
     for (i, needle) in [
-        (21, "invalid header_length 16 bytes"),
-        (22, "invalid header_length 12 bytes"),
-        (23, "invalid length 200"),
+        (21, "invalid header_length 16: expected at least 20 bytes"),
+        (22, "invalid header_length 12: expected at least 20 bytes"),
+        (23, "invalid length 200 > 11"),
     ] {
         let msg = fs[i]["errors"][0]["message"].as_str().unwrap();
         assert!(msg.contains(needle), "frame {}: {msg}", i + 1);

@@ -182,7 +182,8 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
             off,
             StopKind::Invalid {
                 field: "header_length",
-                value: format!("{ihl} bytes"),
+                // A number only: the field is in bytes and `expected` says so in each language.
+                value: ihl.to_string(),
                 expected,
             },
         );

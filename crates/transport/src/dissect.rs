@@ -106,7 +106,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
         let kind = match hlen {
             Some(h) if h < TCP_MIN_LEN => StopKind::Invalid {
                 field: "header_length",
-                value: format!("{h} bytes"),
+                value: h.to_string(),
                 expected: Text::new(
                     "at least 20 bytes (data offset 5)",
                     "至少 20 字节(数据偏移为 5)",
@@ -230,7 +230,14 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
             "between 8 and the IP payload length",
             "介于 8 与 IP 载荷长度之间",
         );
-        let value = format!("{length} (IP payload {ip_payload})");
+        // Language-neutral: the comparison with the IP payload's length, in numbers.
+        let value = if length < UDP_LEN {
+            format!("{length} < {UDP_LEN}")
+        } else if length > ip_payload {
+            format!("{length} > {ip_payload}")
+        } else {
+            format!("{length} < {ip_payload}")
+        };
         c.stop(
             P,
             off + 4,
@@ -266,7 +273,14 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     c.push(rec);
     if length < ip_payload && !c.quoted && !ip.fragmented {
         let expected = Text::new("the IP payload length", "等于 IP 载荷长度");
-        let value = format!("{length} (IP payload {ip_payload})");
+        // Language-neutral: the comparison with the IP payload's length, in numbers.
+        let value = if length < UDP_LEN {
+            format!("{length} < {UDP_LEN}")
+        } else if length > ip_payload {
+            format!("{length} > {ip_payload}")
+        } else {
+            format!("{length} < {ip_payload}")
+        };
         c.stop(
             P,
             off + 4,
