@@ -239,6 +239,13 @@ fn right_extras_cost_nothing_and_names_stay_whole() {
     );
     let out = stdout(&o);
     assert!(out.contains("does not belong: smart fridge"), "{out}");
+    // Arabic digits and RFC names count: 4层交换机, IP 数据报, TCP和UDP for DNS.
+    let o = quiz(
+        &dir,
+        &["--lang", "zh"],
+        "HTTP, SMTP, POP3\n无\nTCP, UDP\n4层交换机、4层的路由器\nIP\n路由器、3层交换机\n",
+    );
+    assert!(stdout(&o).matches("正确").count() >= 6, "{}", stdout(&o));
     let o = quiz(&dir, &["--topic", "pdu", "--count", "500"], "");
     assert!(
         stderr(&o).contains("--count 500: this topic has only"),

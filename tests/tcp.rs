@@ -239,6 +239,23 @@ fn flags_that_cannot_combine_are_refused() {
         assert_eq!(o.status.code(), Some(2), "{args:?} is accepted");
         assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
     }
+    // A real capture is followed, not simulated: simulation flags do not apply.
+    let capture = format!(
+        "{}/fixtures/loopback-tcp-hello.pcap",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    for flag in [
+        &["--lose", "data"][..],
+        &["--rst"],
+        &["--send", "x"],
+        &["-o", "x.pcap"],
+    ] {
+        let mut args = vec!["tcp", "--from", capture.as_str()];
+        args.extend_from_slice(flag);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+    }
     // What still combines, still does: a lost data segment before an abort.
     assert!(run(&["tcp", "--rst", "--lose", "data"]).status.success());
     // A --format that contradicts the file says so (exit 1), rather than read it as it is.

@@ -177,7 +177,11 @@ pub struct TcpArgs {
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
     /// Follow the TCP connections of a capture instead of simulating
-    #[arg(long, value_name = "FILE")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["isn", "seed", "send", "reply", "closer", "rst", "lose", "half_close", "msl", "explain", "output"]
+    )]
     pub from: Option<String>,
     /// Print JSON
     #[arg(long)]

@@ -160,7 +160,7 @@ pub static DEVICES: &[Device] = &[
     Device {
         name: Text::new("layer-3 switch", "三层交换机"),
         layer: OsiLayer::Network,
-        aliases: &["L3 switch", "layer 3 switch", "multilayer switch", "三层交换"],
+        aliases: &["L3 switch", "layer 3 switch", "multilayer switch", "三层交换", "3层交换机", "3层交换"],
         about: Text::new(
             "a switch that also routes between VLANs by IP",
             "能按 IP 在 VLAN 之间路由的交换机",
@@ -169,7 +169,7 @@ pub static DEVICES: &[Device] = &[
     Device {
         name: Text::new("layer-4 switch", "四层交换机"),
         layer: OsiLayer::Transport,
-        aliases: &["L4 switch", "layer 4 switch", "load balancer", "四层交换"],
+        aliases: &["L4 switch", "layer 4 switch", "load balancer", "四层交换", "4层交换机", "4层交换"],
         about: Text::new(
             "forwards by ports as well as addresses (load balancing)",
             "同时按端口和地址转发(负载均衡)",
@@ -178,7 +178,7 @@ pub static DEVICES: &[Device] = &[
     Device {
         name: Text::new("layer-4 router", "四层的路由器"),
         layer: OsiLayer::Transport,
-        aliases: &["L4 router", "layer 4 router", "四层路由器"],
+        aliases: &["L4 router", "layer 4 router", "四层路由器", "4层的路由器", "4层路由器"],
         about: Text::new(
             "a router that also reads ports (NAT, firewall rules)",
             "也看端口的路由器(NAT、防火墙规则)",

@@ -384,7 +384,18 @@ fn pdu_items() -> Vec<(OsiLayer, Item)> {
             Item::new(
                 "packet",
                 "数据包",
-                &["包", "分组", "IP packet", "datagram (IP)"],
+                // RFC 791 calls it a datagram: "IP datagram" and 数据报 are right too.
+                &[
+                    "包",
+                    "分组",
+                    "IP packet",
+                    "datagram (IP)",
+                    "datagram",
+                    "IP datagram",
+                    "数据报",
+                    "IP 数据报",
+                    "IP数据包",
+                ],
             ),
         ),
         (
@@ -824,7 +835,20 @@ fn tcp_udp() -> Vec<Question> {
     let both = Item::new(
         "both",
         "都有",
-        &["TCP and UDP", "UDP and TCP", "两者", "都"],
+        // Folded, "TCP/UDP", "TCP, UDP" and "tcp udp" all read as "tcpudp".
+        &[
+            "TCP and UDP",
+            "UDP and TCP",
+            "TCP UDP",
+            "UDP TCP",
+            "TCP和UDP",
+            "UDP和TCP",
+            "TCP与UDP",
+            "两者",
+            "都",
+            "都可以",
+            "两个都",
+        ],
     );
     let mut out = Vec::new();
     for (name, right) in [
@@ -963,6 +987,29 @@ pub fn questions(topic: Topic, model: Model, rng: &mut fastrand::Rng) -> Vec<Que
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rfc_names_and_both_transports_count() {
+        let items = pdu_items();
+        let network = &items
+            .iter()
+            .find(|(l, _)| *l == OsiLayer::Network)
+            .unwrap()
+            .1;
+        for alias in ["IP datagram", "数据报", "packet", "数据包"] {
+            assert!(network.matches(alias), "{alias}");
+        }
+        let dns = tcp_udp()
+            .into_iter()
+            .find(|q| q.id == "tcp-udp:DNS")
+            .unwrap();
+        for answer in ["UDP", "TCP和UDP", "TCP/UDP", "both", "都可以"] {
+            assert!(
+                crate::grade(&dns.answer, answer, Lang::Zh).is_right(),
+                "{answer}"
+            );
+        }
+    }
+
     use super::*;
     use crate::matching::grade;
 
