@@ -250,3 +250,28 @@ fn fragments_are_reassembled_and_unknown_hosts_named() {
         stderr(&o)
     );
 }
+
+/// A host never sends more than its own link's MTU: it fragments, or with DF refuses.
+#[test]
+fn a_host_never_sends_more_than_its_links_mtu() {
+    let text = stdout(&run(&["journey", "--payload-size", "3000"]));
+    assert!(text.contains("2. A (host, reads layers 1-3): the packet exceeds the next link's MTU 1500: cuts it into 3 fragments"), "{text}");
+    assert!(
+        text.contains("reassembles 3 fragments into the 3040-byte packet"),
+        "{text}"
+    );
+    let doc: Value = serde_json::from_str(&stdout(&run(&[
+        "journey",
+        "--payload-size",
+        "3000",
+        "--json",
+    ])))
+    .unwrap();
+    for f in doc["frames"].as_array().unwrap() {
+        let bytes = f["bytes"].as_str().unwrap().len() / 2;
+        assert!(bytes <= 1514, "a {bytes}-byte frame on {}", f["link"]);
+    }
+    let df = stdout(&run(&["journey", "--payload-size", "3000", "--df"]));
+    assert!(df.contains("DF is set: it cannot be sent"), "{df}");
+    assert!(!df.contains("sends the frame"), "{df}");
+}

@@ -562,6 +562,8 @@ pub enum Event {
     TtlExpired,
     /// The packet is too big for the next link and may not be fragmented.
     FragNeeded { mtu: usize, size: usize },
+    /// The sending host's own link cannot carry the packet, and DF forbids cutting it.
+    TooBigToSend { mtu: usize, size: usize },
     /// The packet was cut into fragments for the next link.
     Fragmented { mtu: usize, pieces: usize },
     /// A NAT router rewrote the source address and port.
@@ -1327,6 +1329,9 @@ fn nat(
     Some(((old_ip, old_port), (public, port)))
 }
 
+/// The MTU of a host's own link: Ethernet's.
+const HOST_MTU: usize = 1500;
+
 /// `packet` cut into fragments of at most `mtu` bytes (data in multiples of 8).
 fn fragment(packet: &[u8], mtu: usize) -> Vec<Vec<u8>> {
     let ihl = ihl(packet);
@@ -1390,12 +1395,47 @@ pub fn walk(topo: &Topology, from: &str, packet: Vec<u8>) -> Result<Journey, Top
         },
         None,
     );
-    sim.work.push_back(Work::Route {
-        from: End::Host(h),
-        packet,
-        hop: route.next_hop_ip(),
-        made_from: None,
-    });
+    // A host never sends more than its own link carries: Ethernet's 1500 bytes. It cuts
+    // the packet into fragments, or with DF set cannot send it at all.
+    let pieces = if packet.len() > HOST_MTU {
+        if get(&packet, ip::DONT_FRAGMENT) != 0 {
+            let event = Event::TooBigToSend {
+                mtu: HOST_MTU,
+                size: packet.len(),
+            };
+            sim.step(
+                host.name.clone(),
+                DeviceKind::Host,
+                OsiLayer::Network,
+                event,
+                None,
+            );
+            return Ok(sim.out);
+        }
+        let pieces = fragment(&packet, HOST_MTU);
+        let event = Event::Fragmented {
+            mtu: HOST_MTU,
+            pieces: pieces.len(),
+        };
+        sim.step(
+            host.name.clone(),
+            DeviceKind::Host,
+            OsiLayer::Network,
+            event,
+            None,
+        );
+        pieces
+    } else {
+        vec![packet]
+    };
+    for packet in pieces {
+        sim.work.push_back(Work::Route {
+            from: End::Host(h),
+            packet,
+            hop: route.next_hop_ip(),
+            made_from: None,
+        });
+    }
     sim.run();
     Ok(sim.out)
 }
@@ -1472,6 +1512,8 @@ impl Event {
             Event::TtlExpired => "the TTL would reach 0: drops the packet and sends ICMP time exceeded back to the source".to_string(),
             Event::FragNeeded { mtu, size } if zh => format!("{size} 字节的数据包超过下一条链路的 MTU {mtu},且设置了 DF:丢弃并回送 ICMP 需要分片"),
             Event::FragNeeded { mtu, size } => format!("the {size}-byte packet exceeds the next link's MTU {mtu} and DF is set: drops it and sends ICMP fragmentation needed back"),
+            Event::TooBigToSend { mtu, size } if zh => format!("{size} 字节的数据包超过自己链路的 MTU {mtu},且设置了 DF:无法发送(套接字的发送调用以 EMSGSIZE 失败)"),
+            Event::TooBigToSend { mtu, size } => format!("the {size}-byte packet exceeds its own link's MTU {mtu} and DF is set: it cannot be sent (the socket's send fails with EMSGSIZE)"),
             Event::Fragmented { mtu, pieces } if zh => format!("数据包超过下一条链路的 MTU {mtu}:分成 {pieces} 个分片"),
             Event::Fragmented { mtu, pieces } => format!("the packet exceeds the next link's MTU {mtu}: cuts it into {pieces} fragments"),
             Event::Nat { from, to } if zh => format!("NAT:把源地址 {}:{} 改写为 {}:{}(私有地址出不了内网),并重算 IP 和 TCP/UDP 校验和", from.0, from.1, to.0, to.1),
