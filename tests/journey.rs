@@ -275,3 +275,23 @@ fn a_host_never_sends_more_than_its_links_mtu() {
     assert!(df.contains("DF is set: it cannot be sent"), "{df}");
     assert!(!df.contains("sends the frame"), "{df}");
 }
+
+/// An ARP request nobody answers ends the journey with a sentence, not in silence.
+#[test]
+fn an_unanswered_arp_says_so() {
+    let topo = format!(
+        "{}/fixtures/topologies/no-gateway.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = run(&["journey", "--topology", &topo, "--from", "A", "--to", "B"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let last = stdout(&o).lines().last().unwrap_or_default().to_string();
+    assert!(
+        last.contains("nobody answers \"who has 10.0.0.254?\""),
+        "{last}"
+    );
+    assert!(
+        last.contains("the packet waiting for it is dropped"),
+        "{last}"
+    );
+}

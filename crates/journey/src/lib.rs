@@ -562,6 +562,8 @@ pub enum Event {
     TtlExpired,
     /// The packet is too big for the next link and may not be fragmented.
     FragNeeded { mtu: usize, size: usize },
+    /// Nobody answered the ARP request for `target`: what waited for it is dropped.
+    ArpUnanswered { target: Ipv4Addr, waiting: usize },
     /// The sending host's own link cannot carry the packet, and DF forbids cutting it.
     TooBigToSend { mtu: usize, size: usize },
     /// The packet was cut into fragments for the next link.
@@ -796,6 +798,22 @@ impl Sim<'_> {
                     made_from,
                 } => self.route(from, packet, hop, made_from),
             }
+        }
+        // What still waits for an ARP reply got none: say so, rather than stop in silence.
+        let mut unanswered: Vec<(End, Ipv4Addr, usize)> = Vec::new();
+        for (from, hop, ..) in &self.parked {
+            match unanswered
+                .iter_mut()
+                .find(|(f, h, _)| f == from && h == hop)
+            {
+                Some(u) => u.2 += 1,
+                None => unanswered.push((*from, *hop, 1)),
+            }
+        }
+        for (from, target, waiting) in unanswered {
+            let (name, kind) = self.device_of(from);
+            let event = Event::ArpUnanswered { target, waiting };
+            self.step(name, kind, OsiLayer::DataLink, event, None);
         }
     }
 
@@ -1512,6 +1530,11 @@ impl Event {
             Event::TtlExpired => "the TTL would reach 0: drops the packet and sends ICMP time exceeded back to the source".to_string(),
             Event::FragNeeded { mtu, size } if zh => format!("{size} 字节的数据包超过下一条链路的 MTU {mtu},且设置了 DF:丢弃并回送 ICMP 需要分片"),
             Event::FragNeeded { mtu, size } => format!("the {size}-byte packet exceeds the next link's MTU {mtu} and DF is set: drops it and sends ICMP fragmentation needed back"),
+            Event::ArpUnanswered { target, waiting } if zh => format!("没有谁回答「谁是 {target}?」:链路上没有这个地址(在 Linux 上,3 次请求之后报告「主机不可达」),等待它的 {waiting} 个数据包被丢弃"),
+            Event::ArpUnanswered { target, waiting } => {
+                let what = if *waiting == 1 { "packet waiting for it is".to_string() } else { format!("{waiting} packets waiting for it are") };
+                format!("nobody answers \"who has {target}?\": no host on the link has that address (Linux asks 3 times, then reports \"host unreachable\"); the {what} dropped")
+            }
             Event::TooBigToSend { mtu, size } if zh => format!("{size} 字节的数据包超过自己链路的 MTU {mtu},且设置了 DF:无法发送(套接字的发送调用以 EMSGSIZE 失败)"),
             Event::TooBigToSend { mtu, size } => format!("the {size}-byte packet exceeds its own link's MTU {mtu} and DF is set: it cannot be sent (the socket's send fails with EMSGSIZE)"),
             Event::Fragmented { mtu, pieces } if zh => format!("数据包超过下一条链路的 MTU {mtu}:分成 {pieces} 个分片"),
