@@ -271,6 +271,17 @@ fn a_host_never_sends_more_than_its_links_mtu() {
         let bytes = f["bytes"].as_str().unwrap().len() / 2;
         assert!(bytes <= 1514, "a {bytes}-byte frame on {}", f["link"]);
     }
+    // More than one IPv4 packet can hold is refused, not cut silently.
+    let o = run(&["journey", "--payload-size", "70000"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--payload-size 70000"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(run(&["journey", "--payload-size", "65495"])
+        .status
+        .success());
     let df = stdout(&run(&["journey", "--payload-size", "3000", "--df"]));
     assert!(df.contains("DF is set: it cannot be sent"), "{df}");
     assert!(!df.contains("sends the frame"), "{df}");

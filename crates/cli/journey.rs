@@ -64,6 +64,9 @@ pub fn diff(before: &[u8], after: &[u8], lang: Lang) -> Vec<String> {
     out
 }
 
+/// The most data one IPv4 packet carries over TCP: 65535 - 20 - 20.
+const MAX_PAYLOAD: usize = 65_495;
+
 /// Runs `layers journey`.
 pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = ui.lang;
@@ -99,7 +102,14 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
     let src = topo.host_ip(&args.from).map_err(bad)?;
     let dst = topo.host_ip(&args.to).map_err(bad)?;
     let payload = match (args.payload_size, &args.payload) {
-        (Some(n), _) => vec![b'x'; n.min(65_000)],
+        // An IPv4 packet holds at most 65535 bytes: 65495 of data after the IP and TCP headers.
+        (Some(n), _) if n > MAX_PAYLOAD => {
+            let expected = Msg::ExpRange.fill(lang, &[&0, &MAX_PAYLOAD]);
+            return Err(CliError::Usage(
+                Msg::BadValue.fill(lang, &[&"--payload-size", &n, &expected]),
+            ));
+        }
+        (Some(n), _) => vec![b'x'; n],
         (None, Some(t)) => t.as_bytes().to_vec(),
         (None, None) => b"hello!".to_vec(),
     };
