@@ -192,6 +192,30 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     })
 }
 
+/// Says that the UDP length field at `off` + 4 (`length`) does not fit the IP payload's
+/// `ip_payload` bytes: the value is the comparison in numbers, the same in each language.
+fn bad_length(
+    c: &mut Cursor<'_, '_>,
+    off: usize,
+    length: usize,
+    ip_payload: usize,
+    expected: Text,
+) {
+    let value = if length < UDP_LEN {
+        format!("{length} < {UDP_LEN}")
+    } else if length > ip_payload {
+        format!("{length} > {ip_payload}")
+    } else {
+        format!("{length} < {ip_payload}")
+    };
+    let kind = StopKind::Invalid {
+        field: "length",
+        value,
+        expected,
+    };
+    c.stop(ProtocolId::Udp, off + 4, kind);
+}
+
 /// A UDP datagram at `off` in the IP payload that ends at `end`; its data, if any.
 pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Option<AppPayload> {
     const P: ProtocolId = ProtocolId::Udp;
@@ -230,23 +254,7 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
             "between 8 and the IP payload length",
             "介于 8 与 IP 载荷长度之间",
         );
-        // Language-neutral: the comparison with the IP payload's length, in numbers.
-        let value = if length < UDP_LEN {
-            format!("{length} < {UDP_LEN}")
-        } else if length > ip_payload {
-            format!("{length} > {ip_payload}")
-        } else {
-            format!("{length} < {ip_payload}")
-        };
-        c.stop(
-            P,
-            off + 4,
-            StopKind::Invalid {
-                field: "length",
-                value,
-                expected,
-            },
-        );
+        bad_length(c, off, length, ip_payload, expected);
         return None;
     }
     let udp_end = (off + length.max(UDP_LEN)).min(end);
@@ -273,23 +281,7 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     c.push(rec);
     if length < ip_payload && !c.quoted && !ip.fragmented {
         let expected = Text::new("the IP payload length", "等于 IP 载荷长度");
-        // Language-neutral: the comparison with the IP payload's length, in numbers.
-        let value = if length < UDP_LEN {
-            format!("{length} < {UDP_LEN}")
-        } else if length > ip_payload {
-            format!("{length} > {ip_payload}")
-        } else {
-            format!("{length} < {ip_payload}")
-        };
-        c.stop(
-            P,
-            off + 4,
-            StopKind::Invalid {
-                field: "length",
-                value,
-                expected,
-            },
-        );
+        bad_length(c, off, length, ip_payload, expected);
     }
     if length <= UDP_LEN || c.quoted {
         return None;
