@@ -112,29 +112,21 @@ impl Worker {
 
     /// Dissects one frame, and renders it into `out` or counts it.
     fn frame(&mut self, info: &FrameInfo, data: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
-        let link = info.link;
-        if self.view == View::Stats {
-            let d = &mut self.dissection;
-            dissect_into(
-                link,
-                data,
-                info.original_length,
-                info.fcs_len,
-                Detail::Summary,
-                d,
-            );
-            self.stats.add(d, data.len());
-            return Ok(());
-        }
+        let stats = self.view == View::Stats;
+        let detail = if stats { Detail::Summary } else { Detail::Full };
         let d = &mut self.dissection;
         dissect_into(
-            link,
+            info.link,
             data,
             info.original_length,
             info.fcs_len,
-            Detail::Full,
+            detail,
             d,
         );
+        if stats {
+            self.stats.add(d, data.len());
+            return Ok(());
+        }
         // The frame borrows the dissection's records and gives them back, so the next
         // frame reuses their memory.
         let frame = Frame {
