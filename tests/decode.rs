@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
-use crate::util::{layer, layers, run, stderr, stdout, temp_dir};
+use crate::util::{encode_json, layer, layers, run, stderr, stdout, temp_dir};
 
 fn fixture(name: &str) -> String {
     format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -986,7 +986,8 @@ fn the_tree_names_what_numbers_mean() {
         "--frame",
         "3",
     ]));
-    assert!(zh.contains("type            8(回显请求)"), "{zh}");
+    assert!(zh.contains("      类型        8(回显请求)"), "{zh}");
+    assert!(zh.contains("      协议              1(ICMP)"), "{zh}");
     let dns = stdout(&run(&[
         "decode",
         &fixture("loopback-dns.pcap"),
@@ -1056,4 +1057,50 @@ fn plurals_and_names_read_naturally() {
         "4",
     ]));
     assert!(zh.contains("· IP fragment 分片 ·"), "{zh}");
+}
+
+/// The Chinese views name every field in Chinese: each field any fixture's frames have, and
+/// each field `encode` writes, has a Chinese name (the JSON keeps the English one).
+#[test]
+fn every_field_has_a_chinese_name() {
+    let mut missing = std::collections::BTreeSet::new();
+    let mut seen = 0;
+    let mut check = |frame: &serde_json::Value| {
+        for l in frame["layers"].as_array().into_iter().flatten() {
+            let name = l["protocol"].as_str().unwrap();
+            let id = layers_osi::ProtocolId::named(name).unwrap_or_else(|| panic!("{name}"));
+            for field in l["fields"].as_object().into_iter().flat_map(|m| m.keys()) {
+                seen += 1;
+                if !layers_osi::has_zh_label(id, field) {
+                    missing.insert(format!("{name} {field}"));
+                }
+            }
+        }
+    };
+    for entry in
+        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"))
+            .unwrap()
+    {
+        let path = entry.unwrap().path();
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("pcap" | "pcapng" | "hex")
+        ) {
+            continue;
+        }
+        let o = run(&["decode", "--json", path.to_str().unwrap()]);
+        for line in stdout(&o).lines() {
+            check(&serde_json::from_str(line).unwrap());
+        }
+    }
+    for args in [
+        &["--proto", "arp"][..],
+        &["--proto", "udp", "--to", "192.168.11.53:dns"],
+        &["--proto", "icmp", "--vlan", "10"],
+        &["--flags", "SYN", "--mss", "1460", "--seq", "0"],
+    ] {
+        check(&encode_json(args));
+    }
+    assert!(seen > 500, "the fixtures have fields: {seen}");
+    assert!(missing.is_empty(), "no Chinese name: {missing:?}");
 }

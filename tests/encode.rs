@@ -664,8 +664,25 @@ fn unreadable_inputs_exit_1_and_clap_errors_exit_2() {
 #[test]
 fn help_shows_examples() {
     let out = stdout(&run(&["encode", "--help"]));
-    assert!(out.contains("Examples / 示例:"));
+    assert!(out.contains("Examples:"));
     assert!(out.contains("layers encode --proto udp --to 192.168.11.53:dns --payload hi -o x.pcap"));
+    assert!(out.contains("a UDP datagram to port 53"), "{out}");
+    assert!(!out.contains("示例"), "English help is English: {out}");
+    let zh = stdout(&run(&["encode", "--help", "--lang", "zh"]));
+    assert!(zh.contains("示例:"), "{zh}");
+    assert!(zh.contains("发往 53 端口的 UDP 数据报"), "{zh}");
+    assert!(zh.contains("用法: layers encode [选项]"), "{zh}");
+    assert!(zh.contains("--payload <文本>"), "{zh}");
+    // The language comes from the locale too, before clap has parsed anything.
+    let o = layers()
+        .args(["encode", "--protoo", "udp"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("错误:没有参数「--protoo」"), "{err}");
+    assert!(err.contains("是不是想用「--proto」"), "{err}");
 }
 
 #[test]

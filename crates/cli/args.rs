@@ -50,47 +50,36 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build one frame top-down and show every layer's part of it
-    #[command(after_help = ENCODE_EXAMPLES, display_name = "layers")]
+    #[command(display_name = "layers")]
     Encode(EncodeArgs),
     /// Dissect frames bottom-up from a pcap, pcapng, hex text or raw frame
-    #[command(after_help = DECODE_EXAMPLES, display_name = "layers")]
+    #[command(display_name = "layers")]
     Decode(DecodeArgs),
     /// Print the memorisation table: each layer's protocols and devices
-    #[command(after_help = TABLE_EXAMPLES, display_name = "layers")]
+    #[command(display_name = "layers")]
     Table(TableArgs),
     /// Drill the table, layers, devices, PDUs, ports, subnets and TCP states
-    #[command(after_help = QUIZ_EXAMPLES, display_name = "layers")]
+    #[command(display_name = "layers")]
     Quiz(QuizArgs),
     /// The AND of address and mask in binary, the network's numbers, where packets go
-    #[command(after_help = SUBNET_EXAMPLES, display_name = "layers")]
+    #[command(display_name = "layers")]
     Subnet(SubnetArgs),
     /// A port's IANA class and the services on it, or a service's port
-    #[command(after_help = PORT_EXAMPLES, display_name = "layers")]
+    #[command(display_name = "layers")]
     Port(PortArgs),
     /// Follow one frame across hosts, switches and routers, step by step
-    #[command(after_help = JOURNEY_EXAMPLES, display_name = "layers")]
+    #[command(display_name = "layers")]
     Journey(JourneyArgs),
     /// The three-way handshake and the four-way close, with both ends' states
-    #[command(after_help = TCP_EXAMPLES, display_name = "layers")]
+    #[command(display_name = "layers")]
     Tcp(TcpArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
-    #[command(after_help = COMPLETIONS_EXAMPLES, display_name = "layers")]
+    #[command(display_name = "layers")]
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write one page per command into a directory
-    #[command(after_help = MAN_EXAMPLES, display_name = "layers")]
+    #[command(display_name = "layers")]
     Man(ManArgs),
 }
-
-const COMPLETIONS_EXAMPLES: &str = "\
-Examples / 示例:
-  layers completions bash > ~/.local/share/bash-completion/completions/layers
-  layers completions zsh > ~/.zfunc/_layers       (with fpath+=~/.zfunc in ~/.zshrc)
-  layers completions fish > ~/.config/fish/completions/layers.fish";
-
-const MAN_EXAMPLES: &str = "\
-Examples / 示例:
-  layers man | man -l -                  read it now / 直接阅读
-  layers man --dir ~/.local/share/man/man1   layers.1 and layers-decode.1, ... / 每个命令一页";
 
 /// `layers completions`.
 #[derive(Debug, Args)]
@@ -107,14 +96,6 @@ pub struct ManArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }
-
-const TCP_EXAMPLES: &str = "\
-Examples / 示例:
-  layers tcp                              handshake, data, four-way close / 三次握手与四次挥手
-  layers tcp --lang zh --explain          with the seed's telephone call / 配合课程中的打电话比喻
-  layers tcp --lose final-ack -o t.pcap   the last ACK lost: FIN sent again, TIME_WAIT restarts
-  layers tcp --half-close --closer server the server closes; data after the first FIN
-  layers tcp --from fixtures/loopback-tcp-hello.pcap   the states in a real capture";
 
 /// A segment to lose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -188,15 +169,6 @@ pub struct TcpArgs {
     pub json: bool,
 }
 
-const JOURNEY_EXAMPLES: &str = "\
-Examples / 示例:
-  layers journey                       A -> switch -> router -> switch -> B / 跨路由器的旅程
-  layers journey -o journey.pcapng     every frame, one pcapng interface per link
-  layers journey --ttl 1               the router answers ICMP time exceeded / TTL 耗尽
-  layers journey --mtu 576 --payload-size 1000        the router fragments / 路由器分片
-  layers journey --mtu 576 --payload-size 1000 --df   ICMP fragmentation needed
-  layers journey --topology net.toml --from A --to B  your own network (TOML)";
-
 /// `layers journey`.
 #[derive(Debug, Args)]
 pub struct JourneyArgs {
@@ -232,19 +204,6 @@ pub struct JourneyArgs {
     pub json: bool,
 }
 
-const SUBNET_EXAMPLES: &str = "\
-Examples / 示例:
-  layers subnet 192.168.11.53/255.255.255.0 192.168.11.34 8.8.8.8
-      the AND, and for each other address: deliver directly or via the gateway
-  layers subnet 10.0.0.0/24 --split 4          four equal subnets / 等分为 4 个子网
-  layers subnet 192.168.1.0/24 --hosts 50,20,10   VLSM, largest first / 可变长子网划分";
-
-const PORT_EXAMPLES: &str = "\
-Examples / 示例:
-  layers port 80          class and services of port 80 / 端口 80 的类别与服务
-  layers port dns         the port of a service / 服务对应的端口
-  layers port             the ranges and every service layers knows / 端口范围与服务表";
-
 /// `layers subnet`.
 #[derive(Debug, Args)]
 pub struct SubnetArgs {
@@ -275,22 +234,6 @@ pub struct PortArgs {
     #[arg(long)]
     pub json: bool,
 }
-
-const TABLE_EXAMPLES: &str = "\
-Examples / 示例:
-  layers table                      the course's TCP/IP five-layer table / 课程的五层表
-  layers table --model osi7 --pdu   OSI's seven layers with PDU names / OSI 七层及 PDU
-  layers table --lang zh --json     as JSON / JSON 输出";
-
-const QUIZ_EXAMPLES: &str = "\
-Examples / 示例:
-  layers quiz                                   the dictation (明日默写): 10 prompts, top-down
-  layers quiz --topic all --count 20 --seed 7   twenty mixed questions, the same ones each time
-  layers quiz --topic ports --mode choice       multiple choice / 选择题
-  layers quiz --review                          what you missed before comes first / 先复习错题
-  layers quiz --from capture.pcap               questions about a real frame / 基于真实帧出题
-  layers quiz --export-anki layers.apkg         the whole bank as an Anki deck / 导出 Anki 卡组
-  printf '无\\n无\\n...' | layers quiz            answers from a script, one per line / 脚本作答";
 
 /// A layer model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -381,21 +324,6 @@ pub struct QuizArgs {
     pub export_anki: Option<std::path::PathBuf>,
 }
 
-const DECODE_EXAMPLES: &str = "\
-Examples / 示例:
-  layers decode fixtures/loopback-tcp-hello.pcap
-      every frame, layer by layer, bottom-up / 逐帧、逐层解析
-  layers decode capture.pcapng --oneline
-      one line per frame, like tcpdump / 每帧一行
-  tcpdump -i any -w - | layers decode - --json
-      JSON Lines from a live capture / 实时抓包输出 JSON
-  xxd frame.bin | layers decode -
-      hex text in any common layout / 常见格式的十六进制文本
-  layers decode capture.pcap --stats
-      protocol hierarchy and problems / 协议分层统计与问题汇总
-  layers decode capture.pcap --frame 3 --diagram
-      frame 3's headers as RFC diagrams / 第 3 帧的首部结构图";
-
 /// How `decode` shows each frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum InputFormatArg {
@@ -449,25 +377,6 @@ pub struct DecodeArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 }
-
-const ENCODE_EXAMPLES: &str = "\
-Examples / 示例:
-  layers encode
-      the seed's TCP segment \"hello!\" 192.168.11.34:51000 -> 192.168.11.53:9999 / 课程示例
-  layers encode --lang zh --explain
-      the same, explained step by step in Chinese / 逐步讲解(中文)
-  layers encode --proto udp --to 192.168.11.53:dns --payload hi -o x.pcap
-      a UDP datagram to port 53, written to a pcap / 写入 pcap 文件
-  layers encode --from 192.168.11.34/24 --gateway 192.168.11.1 --to 8.8.8.8:80
-      off-subnet: the frame goes to the gateway's MAC / 跨网段:帧发往网关的 MAC
-  layers encode --proto arp --to 192.168.11.53
-      the ARP request that resolves the next hop / 解析下一跳的 ARP 请求
-  layers encode --flags SYN --seq 0 --mss 1460 --fields
-      a SYN with an MSS option, every field with its bytes / 带 MSS 的 SYN 及其字段
-  layers encode --vlan 10:5 --payload 你好 --json
-      a tagged frame carrying Chinese text, as JSON / 带 VLAN 标签的帧,JSON 输出
-  layers encode --fault bad-l4-checksum -o bad.pcapng
-      a deliberately broken frame / 故意损坏的帧";
 
 /// Protocol carried by the frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

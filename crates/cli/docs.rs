@@ -3,15 +3,16 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
+use layers_osi::Lang;
 
-use crate::args::{Cli, CompletionsArgs, ManArgs};
+use crate::args::{CompletionsArgs, ManArgs};
+use crate::help;
 use crate::i18n::Msg;
 use crate::{CliError, Ui};
 
 /// Prints the completion script for the chosen shell.
 pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut cmd = Cli::command();
+    let mut cmd = help::command(Lang::En);
     // Generated into memory: clap_complete panics on a write error (a closed pipe).
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "layers", &mut script);
@@ -21,7 +22,7 @@ pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result<(), Cl
 
 /// Prints the man page of `layers`, or writes it and one page per command into a directory.
 pub fn man(args: &ManArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = help::command(ui.lang).disable_help_subcommand(true);
     cmd.build();
     let Some(dir) = &args.dir else {
         clap_mangen::Man::new(cmd).render(out)?;

@@ -223,7 +223,12 @@ messages! {
     QuizHint => "hint: {}", "提示:{}";
     QuizHelp => "(:hint for a hint, :skip to skip, q to quit)", "(输入 :hint 看提示,:skip 跳过,q 退出)";
     QuizChoose => "answer with a letter or the text", "用字母或文字作答";
-    QuizYou => "(you: {})", "(你的答案:{})";
+    QuizYou => "(you: {})", "(你的答案:「{}」)";
+    AbbrSeq => "seq", "序号";
+    BytesCount => "{} byte{s}", "{} 字节";
+    AbbrAck => "ack", "确认号";
+    AbbrWin => "win", "窗口";
+    AbbrLen => "len", "长度";
     QuizMistakes => "Mistakes, with the right answers:", "错题及正确答案:";
     QuizAside => "note: the progress file {} could not be read as layers progress; it was moved to {} and a fresh one started", "注意:进度文件 {} 无法读取,已移到 {},并重新开始记录";
     QuizSaveFailed => "note: could not save progress to {}: {}", "注意:无法把进度保存到 {}:{}";

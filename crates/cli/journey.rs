@@ -49,7 +49,8 @@ pub fn diff(before: &[u8], after: &[u8], lang: Lang) -> Vec<String> {
             if let Some(o) = old.field(f.name) {
                 if o.value != f.value && f.name != "checksum_valid" {
                     let (from, to) = (value_text(&o.value), value_text(&f.value));
-                    let (p, name) = (rec.protocol.name(), f.name);
+                    let p = rec.protocol.name();
+                    let name = crate::render::field_name(rec.protocol, f.name, lang);
                     // A computed FCS follows the frame: it has no bytes in the capture.
                     out.push(if f.span.is_empty() {
                         Msg::DiffAfterFrame.fill(lang, &[&p, &name, &from, &to])

@@ -8,6 +8,7 @@ mod args;
 mod decode;
 mod docs;
 mod encode;
+mod help;
 mod i18n;
 mod journey;
 mod output;
@@ -21,7 +22,7 @@ mod tcp;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use layers_osi::Lang;
 
 use crate::args::{Cli, ColorChoice, Command, LangArg};
@@ -65,12 +66,7 @@ impl Ui {
         let lang = match cli.lang {
             Some(LangArg::En) => Lang::En,
             Some(LangArg::Zh) => Lang::Zh,
-            None => ["LC_ALL", "LC_MESSAGES", "LANG"]
-                .iter()
-                .filter_map(|v| std::env::var(v).ok())
-                .find(|v| !v.is_empty())
-                .map(|v| Lang::from_locale(&v))
-                .unwrap_or_default(),
+            None => locale_lang(),
         };
         let tty = io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -85,6 +81,41 @@ impl Ui {
             width: if tty { None } else { Some(120) },
         }
     }
+}
+
+/// The language of the locale: `LC_ALL`, `LC_MESSAGES` or `LANG`, the first one set.
+fn locale_lang() -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .map(|v| Lang::from_locale(&v))
+        .unwrap_or_default()
+}
+
+/// Parses the command line with its help and clap's messages in the user's language; help,
+/// version and command-line errors are printed here and end the program.
+fn parse() -> Result<Cli, ExitCode> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = help::early_lang(&args).unwrap_or_else(locale_lang);
+    let parsed = help::command(lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    parsed.map_err(|e| {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let (tty, code) = if e.use_stderr() {
+            (io::stderr().is_terminal(), e.exit_code())
+        } else {
+            (io::stdout().is_terminal(), 0)
+        };
+        let text = help::render(&e, lang, tty && !no_color);
+        let _ = if e.use_stderr() {
+            write!(io::stderr(), "{text}")
+        } else {
+            write!(io::stdout(), "{text}")
+        };
+        ExitCode::from(u8::try_from(code).unwrap_or(EXIT_USAGE))
+    })
 }
 
 fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
@@ -120,7 +151,10 @@ fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let ui = Ui::decide(&cli);
     match run(&cli, &ui) {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,6 +17,7 @@ use layers_transport::observe::{follow, Abnormal, Connection, Seen};
 use layers_transport::sim::{simulate, Closer, Entry, Lose, Options, Side, TimerEvent};
 use layers_transport::{TcpFlags, TcpState};
 use serde_json::{json, Value};
+use unicode_width::UnicodeWidthStr;
 
 use crate::args::{CloserArg, LoseArg, TcpArgs};
 use crate::i18n::Msg;
@@ -82,7 +83,7 @@ pub fn run(args: &TcpArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError>
                     &layers_transport::sim::MSS,
                 ],
             );
-            let shown = format!("{} bytes", data.len());
+            let shown = Msg::BytesCount.fill(lang, &[&data.len()]);
             return Err(CliError::Usage(
                 Msg::BadValue.fill(lang, &[&flag, &shown, &expected]),
             ));
@@ -136,11 +137,13 @@ pub fn run(args: &TcpArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError>
     Ok(())
 }
 
-fn label(flags: TcpFlags, seq: u32, ack: u32, len: usize) -> String {
+fn label(flags: TcpFlags, seq: u32, ack: u32, len: usize, lang: Lang) -> String {
+    let (s, l) = (Msg::AbbrSeq.get(lang), Msg::AbbrLen.get(lang));
     if flags.has(TcpFlags::ACK) {
-        format!("{flags} seq={seq} ack={ack} len={len}")
+        let a = Msg::AbbrAck.get(lang);
+        format!("{flags} {s}={seq} {a}={ack} {l}={len}")
     } else {
-        format!("{flags} seq={seq} len={len}")
+        format!("{flags} {s}={seq} {l}={len}")
     }
 }
 
@@ -180,26 +183,26 @@ fn render(
                     Side::Client => (sender, receiver),
                     Side::Server => (receiver, sender),
                 };
-                let text = label(s.flags, s.seq, s.ack, s.payload.len());
+                let text = label(s.flags, s.seq, s.ack, s.payload.len(), lang);
                 let body = format!(" {text} ");
                 let arrow = match (s.from, s.lost) {
                     (Side::Client, false) => format!(
                         "──{body}{}▶",
-                        "─".repeat(50usize.saturating_sub(body.len()))
+                        "─".repeat(50usize.saturating_sub(body.width()))
                     ),
                     (Side::Client, true) => format!(
                         "──{body}{}✗ {}",
-                        "─".repeat(46usize.saturating_sub(body.len())),
+                        "─".repeat(46usize.saturating_sub(body.width())),
                         Msg::TcpLost.get(lang)
                     ),
                     (Side::Server, false) => format!(
                         "◀{}{body}──",
-                        "─".repeat(50usize.saturating_sub(body.len()))
+                        "─".repeat(50usize.saturating_sub(body.width()))
                     ),
                     (Side::Server, true) => format!(
                         "{} ✗{}{body}──",
                         Msg::TcpLost.get(lang),
-                        "─".repeat(46usize.saturating_sub(body.len()))
+                        "─".repeat(46usize.saturating_sub(body.width()))
                     ),
                 };
                 writeln!(
@@ -475,16 +478,19 @@ fn from_capture(path: &str, json: bool, ui: &Ui, out: &mut dyn Write) -> Result<
         )?;
         for r in &c.rows {
             let s = &r.seen;
-            let body = format!(" {} ", label(s.flags, s.seq, s.ack, s.len as usize));
+            let body = format!(
+                " {} ",
+                label(s.flags, s.seq, s.ack, s.len as usize, ui.lang)
+            );
             let arrow = if r.from_first {
                 format!(
                     "──{body}{}▶",
-                    "─".repeat(54usize.saturating_sub(body.len()))
+                    "─".repeat(54usize.saturating_sub(body.width()))
                 )
             } else {
                 format!(
                     "◀{}{body}──",
-                    "─".repeat(54usize.saturating_sub(body.len()))
+                    "─".repeat(54usize.saturating_sub(body.width()))
                 )
             };
             let again = if r.retransmission {

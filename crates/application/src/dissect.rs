@@ -93,12 +93,13 @@ pub fn payload(
         let kind = truncated(what, declared, data.len(), Some("IP length"));
         c.stop(name, off, kind);
     } else if let Some((at, expected)) = problem {
+        // The stop is where the message went wrong; its line says the byte.
         let kind = StopKind::Invalid {
             field: "message",
-            value: format!("at byte {at}"),
-            expected: Text::new(expected, expected),
+            value: String::new(),
+            expected,
         };
-        c.stop(name, off, kind);
+        c.stop(name, at, kind);
     }
 }
 

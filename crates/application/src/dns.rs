@@ -3,6 +3,8 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use layers_osi::Text;
+
 /// A DNS message's header and records.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dns {
@@ -46,7 +48,7 @@ pub struct DnsError {
     /// Byte offset in the message where it went wrong.
     pub offset: usize,
     /// What was expected there.
-    pub expected: &'static str,
+    pub expected: Text,
 }
 
 impl Dns {
@@ -85,7 +87,7 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn u16(&self, at: usize, expected: &'static str) -> Result<u16, DnsError> {
+    fn u16(&self, at: usize, expected: Text) -> Result<u16, DnsError> {
         match self.msg.get(at..at + 2) {
             Some(b) => Ok(u16::from_be_bytes([b[0], b[1]])),
             None => Err(DnsError {
@@ -95,7 +97,7 @@ impl Reader<'_> {
         }
     }
 
-    fn u32(&self, at: usize, expected: &'static str) -> Result<u32, DnsError> {
+    fn u32(&self, at: usize, expected: Text) -> Result<u32, DnsError> {
         match self.msg.get(at..at + 4) {
             Some(b) => Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
             None => Err(DnsError {
@@ -116,7 +118,10 @@ impl Reader<'_> {
                 offset: at,
                 expected,
             };
-            let len = *self.msg.get(at).ok_or_else(|| err("a label length"))?;
+            let len = *self
+                .msg
+                .get(at)
+                .ok_or_else(|| err(Text::new("a label length", "标签长度")))?;
             match len {
                 0 => {
                     let next = after.unwrap_or(at + 1);
@@ -131,52 +136,69 @@ impl Reader<'_> {
                     let label = self
                         .msg
                         .get(at + 1..at + 1 + usize::from(len))
-                        .ok_or_else(|| err("a label"))?;
+                        .ok_or_else(|| err(Text::new("a label", "标签")))?;
                     labels.push(String::from_utf8_lossy(label).into_owned());
                     at += 1 + usize::from(len);
                 }
                 0xc0..=0xff => {
-                    let target = usize::from(self.u16(at, "a compression pointer")? & 0x3fff);
+                    let target = usize::from(
+                        self.u16(at, Text::new("a compression pointer", "压缩指针"))? & 0x3fff,
+                    );
                     if target >= at || jumps > 64 {
-                        return Err(err("a pointer to an earlier name"));
+                        return Err(err(Text::new(
+                            "a pointer to an earlier name",
+                            "指向前面某个名字的指针",
+                        )));
                     }
                     after.get_or_insert(at + 2);
                     jumps += 1;
                     at = target;
                 }
-                _ => return Err(err("a label length of 63 or less, or a pointer")),
+                _ => {
+                    return Err(err(Text::new(
+                        "a label length of 63 or less, or a pointer",
+                        "不超过 63 的标签长度,或指针",
+                    )))
+                }
             }
         }
     }
 }
 
+/// What the first 12 bytes must be.
+const HEADER: Text = Text::new("a 12-byte DNS header", "12 字节的 DNS 首部");
+
 /// Parses `msg` as a DNS message.
 pub fn parse(msg: &[u8]) -> Result<Dns, DnsError> {
     let r = Reader { msg };
-    let id = r.u16(0, "a 12-byte DNS header")?;
-    let flags = r.u16(2, "a 12-byte DNS header")?;
-    let qdcount = r.u16(4, "a 12-byte DNS header")?;
-    let ancount = r.u16(6, "a 12-byte DNS header")?;
-    r.u16(10, "a 12-byte DNS header")?;
+    let id = r.u16(0, HEADER)?;
+    let flags = r.u16(2, HEADER)?;
+    let qdcount = r.u16(4, HEADER)?;
+    let ancount = r.u16(6, HEADER)?;
+    r.u16(10, HEADER)?;
     let mut at = 12;
     let mut questions = Vec::new();
     for _ in 0..qdcount {
         let (name, next) = r.name(at)?;
-        let qtype = r.u16(next, "a question type")?;
-        let class = r.u16(next + 2, "a question class")?;
+        let qtype = r.u16(next, Text::new("a question type", "问题的类型"))?;
+        let class = r.u16(next + 2, Text::new("a question class", "问题的类别"))?;
         questions.push(Question { name, qtype, class });
         at = next + 4;
     }
     let mut answers = Vec::new();
     for _ in 0..ancount {
         let (name, next) = r.name(at)?;
-        let rtype = r.u16(next, "a record type")?;
-        let ttl = r.u32(next + 4, "a record TTL")?;
-        let rdlen = usize::from(r.u16(next + 8, "a record data length")?);
+        let rtype = r.u16(next, Text::new("a record type", "记录类型"))?;
+        let ttl = r.u32(next + 4, Text::new("a record TTL", "记录的 TTL"))?;
+        let rdlen =
+            usize::from(r.u16(next + 8, Text::new("a record data length", "记录数据长度"))?);
         let start = next + 10;
         let rdata = msg.get(start..start + rdlen).ok_or(DnsError {
             offset: start,
-            expected: "the record data its length promises",
+            expected: Text::new(
+                "the record data its length promises",
+                "长度字段所说的记录数据",
+            ),
         })?;
         let data = match (rtype, rdlen) {
             (1, 4) => Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]).to_string(),
@@ -247,7 +269,7 @@ mod tests {
         let mut looped = vec![0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
         looped.extend([0xc0, 12, 0, 1, 0, 1]);
         assert_eq!(
-            parse(&looped).unwrap_err().expected,
+            parse(&looped).unwrap_err().expected.en,
             "a pointer to an earlier name"
         );
         assert!(parse(b"hi").is_err());

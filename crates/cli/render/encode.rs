@@ -291,7 +291,7 @@ fn encapsulation(
         let lk = look(Some(rec));
         let protocol = match rec.protocol.info().note {
             Some(_) if rec.protocol == ProtocolId::Arp => format!("{} *", rec.protocol.name()),
-            _ => rec.protocol.name().to_string(),
+            _ => protocol_name(rec.protocol, lang).to_string(),
         };
         t.add_row(vec![
             Cell::new(layer.number()),
@@ -413,8 +413,8 @@ fn fields(out: &mut dyn Write, ui: &Ui, frame: &[u8], d: &Dissection) -> io::Res
                 format!("{}-{} ({})", f.span.start, f.span.end - 1, f.span.len())
             };
             t.add_row(vec![
-                Cell::new(rec.protocol.name()).fg(lk.table),
-                Cell::new(f.name),
+                Cell::new(protocol_name(rec.protocol, lang)).fg(lk.table),
+                Cell::new(field_name(rec.protocol, f.name, lang)),
                 Cell::new(value_text(&f.value)),
                 Cell::new(bytes),
                 Cell::new(bit_pattern(frame, f)),

@@ -36,16 +36,23 @@ pub(super) fn utc(t: f64) -> String {
 }
 
 pub(super) fn field_value(v: &FieldValue) -> String {
+    field_value_in(v, &|k| k)
+}
+
+/// A value as text, the keys of its objects named by `key` (Chinese names in Chinese).
+pub(super) fn field_value_in<'k>(v: &'k FieldValue, key: &dyn Fn(&'k str) -> &'k str) -> String {
     match v {
-        FieldValue::List(items) if items.iter().any(FieldValue::is_object) => {
-            items.iter().map(compact).collect::<Vec<_>>().join(", ")
-        }
-        FieldValue::Object(_) | FieldValue::Map(_) => compact(v),
+        FieldValue::List(items) if items.iter().any(FieldValue::is_object) => items
+            .iter()
+            .map(|i| compact(i, key))
+            .collect::<Vec<_>>()
+            .join(", "),
+        FieldValue::Object(_) | FieldValue::Map(_) => compact(v, key),
         other => value_text(other),
     }
 }
 
-pub(super) fn compact(v: &FieldValue) -> String {
+fn compact<'k>(v: &'k FieldValue, key: &dyn Fn(&'k str) -> &'k str) -> String {
     let members: Vec<(&str, &FieldValue)> = match v {
         FieldValue::Object(m) => m.iter().map(|(k, v)| (*k, v)).collect(),
         FieldValue::Map(m) => m.iter().map(|(k, v)| (k.as_str(), v)).collect(),
@@ -53,7 +60,7 @@ pub(super) fn compact(v: &FieldValue) -> String {
     };
     let parts: Vec<String> = members
         .iter()
-        .map(|(k, v)| format!("{k}={}", value_text(v)))
+        .map(|(k, v)| format!("{}={}", key(k), value_text(v)))
         .collect();
     format!("{{{}}}", parts.join(" "))
 }

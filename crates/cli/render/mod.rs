@@ -121,6 +121,19 @@ pub fn devices_text(layer: OsiLayer, lang: Lang) -> String {
 }
 
 /// A field's value as text.
+/// A protocol's name as a reader sees it: the JSON name, except bare data in Chinese.
+pub fn protocol_name(p: ProtocolId, lang: Lang) -> &'static str {
+    match (p, lang) {
+        (ProtocolId::Data, Lang::Zh) => "数据",
+        _ => p.name(),
+    }
+}
+
+/// A field's name as a reader sees it: the JSON name in English, a Chinese name in Chinese.
+pub fn field_name(p: ProtocolId, name: &'static str, lang: Lang) -> &'static str {
+    layers_osi::field_label(p, name).get(lang)
+}
+
 pub fn value_text(v: &FieldValue) -> String {
     v.text()
 }
@@ -170,7 +183,7 @@ pub fn hex_dump(
         let item = format!(
             "{} {} {}-{}",
             lk.letter,
-            rec.protocol.name(),
+            protocol_name(rec.protocol, lang),
             rec.header.start,
             rec.header.end - 1
         );

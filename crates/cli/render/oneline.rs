@@ -123,13 +123,16 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
                 }
                 // A header cut short shows what it holds.
                 for (label, name) in [
-                    (" seq=", "sequence"),
-                    (" ack=", "acknowledgment"),
-                    (" win=", "window"),
-                    (" len=", "payload_length"),
+                    (Msg::AbbrSeq, "sequence"),
+                    (Msg::AbbrAck, "acknowledgment"),
+                    (Msg::AbbrWin, "window"),
+                    (Msg::AbbrLen, "payload_length"),
                 ] {
                     if field(t, name).is_some() {
-                        line.str(label).field(t, name);
+                        line.str(" ")
+                            .str(label.get(ui.lang))
+                            .str("=")
+                            .field(t, name);
                     }
                 }
             } else {
@@ -137,7 +140,10 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
                     .and_then(FieldValue::as_u64)
                     .unwrap_or(8)
                     .saturating_sub(8);
-                line.str(" UDP len=").num(len);
+                line.str(" UDP ")
+                    .str(Msg::AbbrLen.get(ui.lang))
+                    .str("=")
+                    .num(len);
             }
         } else if let Some(icmp) = find(ProtocolId::Icmp).or_else(|| find(ProtocolId::Icmpv6)) {
             let kind = field(icmp, "type")
@@ -160,7 +166,9 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
         } else if let Some(frag) = find(ProtocolId::IpFragment) {
             line.str(Msg::OnelineFragment.get(ui.lang))
                 .field(frag, "fragment_offset")
-                .str(" len=")
+                .str(" ")
+                .str(Msg::AbbrLen.get(ui.lang))
+                .str("=")
                 .field(frag, "length");
         }
         if let Some(app) = own()

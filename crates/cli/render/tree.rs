@@ -6,8 +6,9 @@ use layers_capture::LinkType;
 use layers_osi::{Field, FieldValue, Lang, ProtocolId};
 use layers_stack::Frame;
 use owo_colors::Style;
+use unicode_width::UnicodeWidthStr;
 
-use super::frame_text::{errors, field_value, utc};
+use super::frame_text::{errors, field_value_in, utc};
 use super::{devices_text, paint};
 use crate::i18n::Msg;
 use crate::Ui;
@@ -89,9 +90,9 @@ pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::
             format!("{}-{}", rec.span.start, rec.span.end - 1)
         };
         // "IP fragment", not "IP fragment fragment": a name that ends with its PDU says it.
-        let name = rec.protocol.name();
-        let pdu = rec.protocol.pdu().en;
-        let pdu = if lang == Lang::En && name.ends_with(pdu) {
+        let name = super::protocol_name(rec.protocol, lang);
+        let pdu = rec.protocol.pdu().get(lang);
+        let pdu = if name.ends_with(pdu) {
             String::new()
         } else {
             format!(" {}", rec.protocol.pdu().get(lang))
@@ -109,15 +110,30 @@ pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::
             ],
         );
         writeln!(out, "  {}", paint(ui, &line, Style::new().cyan()))?;
-        let width = rec.fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+        let label = |f: &Field| match lang {
+            Lang::En => f.name,
+            Lang::Zh => super::field_name(rec.protocol, f.name, lang),
+        };
+        let width = rec
+            .fields
+            .iter()
+            .map(|f| label(f).width())
+            .max()
+            .unwrap_or(0);
         for f in &rec.fields {
-            let value = field_value(&f.value);
+            let value = match (&f.value, lang) {
+                (FieldValue::Bool(b), Lang::Zh) => if *b { "是" } else { "否" }.to_string(),
+                (v, Lang::En) => field_value_in(v, &|k| k),
+                (v, Lang::Zh) => field_value_in(v, &|k| {
+                    layers_osi::zh_field_name(rec.protocol, k).unwrap_or(k)
+                }),
+            };
+            let name = label(f);
+            let pad = " ".repeat(width - name.width());
             match meaning(rec.protocol, f, lang) {
-                Some(m) if lang == Lang::Zh => {
-                    writeln!(out, "      {:<width$}  {value}({m})", f.name)?
-                }
-                Some(m) => writeln!(out, "      {:<width$}  {value} ({m})", f.name)?,
-                None => writeln!(out, "      {:<width$}  {value}", f.name)?,
+                Some(m) if lang == Lang::Zh => writeln!(out, "      {name}{pad}  {value}({m})")?,
+                Some(m) => writeln!(out, "      {name}{pad}  {value} ({m})")?,
+                None => writeln!(out, "      {name}{pad}  {value}")?,
             }
         }
     }

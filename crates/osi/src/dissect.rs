@@ -461,10 +461,10 @@ impl Stop {
             ) => {
                 let mut s = format!("截断:{}需要 {needed} 字节,只有 {present} 字节", what.zh);
                 if let Some(from) = length_from {
-                    s.push_str(&format!("({from} 字段给出 {needed})"));
+                    s.push_str(&format!("({}字段给出 {needed})", self.label(from)));
                 }
                 if let Some((field, at)) = first_missing {
-                    s.push_str(&format!(";从第 {at} 字节的 {field} 起缺失"));
+                    s.push_str(&format!(";从第 {at} 字节的{}起缺失", self.label(field)));
                 }
                 s
             }
@@ -475,7 +475,18 @@ impl Stop {
                     expected,
                 },
                 Lang::En,
+            ) if value.is_empty() => format!("invalid {field}: expected {}", expected.en),
+            (
+                StopKind::Invalid {
+                    field,
+                    value,
+                    expected,
+                },
+                Lang::En,
             ) => format!("invalid {field} {value}: expected {}", expected.en),
+            (StopKind::Invalid { field, value, expected }, Lang::Zh) if value.is_empty() => {
+                format!("{}无效:应为{}", self.label(field), expected.zh)
+            }
             (
                 StopKind::Invalid {
                     field,
@@ -483,7 +494,7 @@ impl Stop {
                     expected,
                 },
                 Lang::Zh,
-            ) => format!("{field} 的值 {value} 无效:应为{}", expected.zh),
+            ) => format!("{}的值 {value} 无效:应为{}", self.label(field), expected.zh),
             (
                 StopKind::BadChecksum {
                     found,
@@ -530,7 +541,7 @@ impl Stop {
                 "total_length is 0: presumed to be captured on a host with TCP segmentation offload (the NIC splits the segment and fills in each length after the capture point); the packet's length is taken from the frame: {length} bytes"
             ),
             (StopKind::SegmentationOffload { length }, Lang::Zh) => format!(
-                "total_length 为 0:推测抓包主机启用了 TCP 分段卸载(由网卡在抓包点之后切分报文并填写长度);数据包长度按帧计算:{length} 字节"
+                "总长度为 0:推测抓包主机启用了 TCP 分段卸载(由网卡在抓包点之后切分报文并填写长度);数据包长度按帧计算:{length} 字节"
             ),
             (StopKind::Unsupported { what, value }, Lang::En) => {
                 format!("not dissected: {} {value}", what.en)
@@ -538,6 +549,14 @@ impl Stop {
             (StopKind::Unsupported { what, value }, Lang::Zh) => {
                 format!("未解析:{} {value}", what.zh)
             }
+        }
+    }
+
+    /// A field's Chinese name, for the sentences above.
+    fn label(&self, field: &'static str) -> &'static str {
+        match self.protocol {
+            Some(p) => crate::field_label(p, field).zh,
+            None => field,
         }
     }
 
@@ -651,7 +670,7 @@ mod tests {
         );
         assert_eq!(
             stop.message(Lang::Zh),
-            "截断:TCP 首部需要 20 字节,只有 6 字节;从第 38 字节的 sequence 起缺失"
+            "截断:TCP 首部需要 20 字节,只有 6 字节;从第 38 字节的序号起缺失"
         );
         let json = serde_json::to_value(&stop).unwrap();
         assert_eq!(json["offset"], 34);

@@ -37,6 +37,7 @@
 mod dissect;
 pub mod json;
 mod knowledge;
+mod labels;
 mod value;
 mod walk;
 
@@ -44,6 +45,7 @@ pub use dissect::{spec_named, Field, FieldSpec, LayerRecord, Span, Stop, StopKin
 pub use knowledge::{
     device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, ProtocolId, DEVICES, PROTOCOLS,
 };
+pub use labels::{field_label, has_zh_label, zh_field_name};
 pub use value::FieldValue;
 pub use walk::{dissect_with, owner_of, present_fields, truncated, Cursor, Dissection};
 
