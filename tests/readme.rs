@@ -78,6 +78,27 @@ fn sessions(readme: &str) -> Vec<Session> {
     out
 }
 
+/// Runs `layers ARGS` in `dir` (its own data directory), standard input from the file
+/// `stdin` there if given; returns what it printed, stdout then stderr.
+fn run_in(dir: &Path, args: &[String], stdin: Option<&str>) -> String {
+    let stdin = match stdin {
+        Some(f) => Stdio::from(std::fs::File::open(dir.join(f)).unwrap()),
+        None => Stdio::null(),
+    };
+    let o = layers()
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .stdin(stdin)
+        .output()
+        .unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
 #[test]
 fn the_readme_sessions_print_what_the_readme_says() {
     let readme =
@@ -95,26 +116,12 @@ fn the_readme_sessions_print_what_the_readme_says() {
         let mut argv = words(&s.command);
         assert_eq!(argv[0], "layers", "{}", s.command);
         // `< FILE` feeds the command's standard input, as a shell would.
-        let stdin = match argv.iter().position(|w| w == "<") {
-            Some(i) => {
-                let file = argv[i + 1].clone();
-                argv.truncate(i);
-                Stdio::from(std::fs::File::open(dir.join(file)).unwrap())
-            }
-            None => Stdio::null(),
-        };
-        let o = layers()
-            .args(&argv[1..])
-            .current_dir(&dir)
-            .env("XDG_DATA_HOME", dir.join("data"))
-            .stdin(stdin)
-            .output()
-            .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
+        let stdin = argv.iter().position(|w| w == "<").map(|i| {
+            let file = argv[i + 1].clone();
+            argv.truncate(i);
+            file
+        });
+        let text = run_in(&dir, &argv[1..], stdin.as_deref());
         let actual: Vec<&str> = text.lines().collect();
         let expected: Vec<&str> = s.expected.iter().map(String::as_str).collect();
         assert!(
@@ -451,22 +458,7 @@ fn chinese_runs_of_the_readme_have_no_english() {
     }
     let mut problems = Vec::new();
     for (argv, stdin) in runs {
-        let stdin = match stdin {
-            Some(f) => Stdio::from(std::fs::File::open(dir.join(f)).unwrap()),
-            None => Stdio::null(),
-        };
-        let o = layers()
-            .args(&argv)
-            .current_dir(&dir)
-            .env("XDG_DATA_HOME", dir.join("data"))
-            .stdin(stdin)
-            .output()
-            .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
+        let text = run_in(&dir, &argv, stdin.as_deref());
         assert!(
             !text.trim().is_empty(),
             "layers {} printed nothing",
