@@ -353,7 +353,7 @@ fn views_tree_oneline_hex_diagram_and_stats() {
     for row in [
         "IPv4 (RFC 791), bytes 14-33",
         "|Version|  IHL  |   DSCP    |ECN|         Total Length          |",
-        "|   4   |  20   |     0     | 0 |              46               |",
+        "|   4   |5×4=20 |     0     | 0 |              46               |",
         "|  source_port  |        destination_port       |",
     ] {
         assert!(
@@ -565,12 +565,62 @@ fn every_fixed_header_has_its_rfc_diagram() {
         "Time to Live",
         "Header Checksum",
         "Acknowledgment Number",
+        "| Data  |",
         "|Offset |",
         "Urgent Pointer",
     ] {
         assert!(tcp.contains(name), "{name} in\n{tcp}");
     }
     assert!(!tcp.contains("header_"), "{tcp}");
+    // Every flag bit, named down its column as RFC 9293 does, with its value; the reserved
+    // bits and IPv4's reserved flag shown too.
+    for row in [
+        "| Data  |     |A|C|E|U|A|P|R|S|F|                               |",
+        "|Offset |Rsrvd|E|W|C|R|C|S|S|Y|I|            Window             |",
+        "|       |     | |R|E|G|K|H|T|N|N|                               |",
+        "|10×4=40|  0  |0|0|0|0|0|0|0|1|0|             65495             |",
+        "|        Identification         |R|D|M|     Fragment Offset     |",
+    ] {
+        assert!(tcp.contains(row), "{row} in\n{tcp}");
+    }
+    // The options, each drawn where its bytes are, with the values the bytes hold.
+    let mut reader = pcap_file::pcap::PcapReader::new(
+        std::fs::File::open(fixture("loopback-tcp-hello.pcap")).unwrap(),
+    )
+    .unwrap();
+    let syn = reader.next_packet().unwrap().unwrap().data.into_owned();
+    let options = &syn[54..74];
+    assert_eq!(options[0], 2, "the SYN starts with its MSS");
+    let mss = u16::from_be_bytes([options[2], options[3]]);
+    let tsval = u32::from_be_bytes(options[8..12].try_into().unwrap());
+    let shift = options[19];
+    let rows: Vec<&str> = tcp.lines().collect();
+    let after = |label: &str| {
+        let i = rows
+            .iter()
+            .position(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("{label} in\n{tcp}"));
+        rows[i + 1]
+    };
+    assert!(
+        after("Maximum Segment Size").contains(&format!(" {mss} ")),
+        "{tcp}"
+    );
+    assert!(after("TSval").contains(&format!(" {tsval} ")), "{tcp}");
+    assert!(
+        tcp.contains("4 SACKPermitted") && tcp.contains("1 NOP"),
+        "{tcp}"
+    );
+    assert!(
+        tcp.contains(&format!(
+            "|     1 NOP     | 3 WindowScale |       3       |      {shift}       |"
+        )),
+        "{tcp}"
+    );
+    assert!(
+        !tcp.contains("options and the rest"),
+        "every option byte is drawn: {tcp}"
+    );
     for (file, frame, want) in [
         (
             "crafted.pcap",

@@ -146,7 +146,7 @@ impl Worker {
             }
             View::Oneline => view::oneline(out, ui, &frame),
             View::Hex => view::hex(out, ui, &frame, data),
-            View::Diagram => view::diagrams(out, ui, &frame),
+            View::Diagram => view::diagrams(out, ui, &frame, data),
             View::Tree => view::tree(out, ui, &frame, info.link),
             View::Stats => Ok(()),
         };

@@ -74,7 +74,7 @@ fn rfc_label(protocol: ProtocolId, name: &'static str) -> &'static str {
         (P::Tcp | P::Udp, "destination_port") => "Destination Port",
         (P::Tcp, "sequence") => "Sequence Number",
         (P::Tcp, "acknowledgment") => "Acknowledgment Number",
-        (P::Tcp, "header_length") => "Offset",
+        (P::Tcp, "header_length") => "Data Offset",
         (P::Tcp, "flags") => "Flags",
         (P::Tcp, "window") => "Window",
         (P::Tcp, "urgent_pointer") => "Urgent Pointer",
@@ -87,29 +87,170 @@ fn fit(text: &str, width: usize) -> String {
     format!("{t:^width$}")
 }
 
+/// One box of a diagram: bits `[start, end)` of the header, its label and its value.
+struct Cell {
+    start: usize,
+    end: usize,
+    label: String,
+    value: String,
+}
+
+impl Cell {
+    fn new(start: usize, end: usize, label: impl Into<String>, value: impl Into<String>) -> Cell {
+        Cell {
+            start,
+            end,
+            label: label.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// Bits `[start, end)` of `bytes` as a number (at most 64 of them).
+fn bits(bytes: &[u8], start: usize, end: usize) -> Option<u64> {
+    if end > bytes.len() * 8 || end - start > 64 {
+        return None;
+    }
+    Some((start..end).fold(0u64, |acc, i| {
+        (acc << 1) | u64::from(bytes[i / 8] >> (7 - i % 8) & 1)
+    }))
+}
+
+/// The flags field drawn bit by bit: a one-bit box for each flag with its 0 or 1, the
+/// highest bit first (AE, CWR, ..., FIN as RFC 9293 and RFC 9768 name them).
+fn tcp_flag_cells(header: &[u8], start: usize, end: usize) -> Vec<Cell> {
+    let names = layers_transport::TCP_FLAG_BIT_NAMES;
+    (start..end)
+        .zip(names.iter().take(end - start).rev())
+        .map(|(bit, name)| {
+            let value = bits(header, bit, bit + 1).map_or(String::new(), |b| b.to_string());
+            Cell::new(bit, bit + 1, *name, value)
+        })
+        .collect()
+}
+
+/// TCP options after the fixed 20 bytes, each as RFC 9293 draws it: Kind, Length, value.
+fn tcp_option_cells(header: &[u8]) -> Vec<Cell> {
+    let options = header
+        .get(layers_transport::TCP_MIN_LEN..)
+        .unwrap_or_default();
+    let base = layers_transport::TCP_MIN_LEN * 8;
+    layers_transport::option_layout(options)
+        .into_iter()
+        .map(|p| Cell::new(base + p.start * 8, base + p.end * 8, p.label, p.value))
+        .collect()
+}
+
+/// The boxes of one header: its table's fields, TCP's flags bit by bit, reserved bits
+/// named and shown, and TCP's options.
+fn cells(rec: &layers_osi::LayerRecord, header: &[u8]) -> Vec<Cell> {
+    let hlen = rec.header.len();
+    let mut cells: Vec<Cell> = Vec::new();
+    for f in field_table(rec.protocol)
+        .iter()
+        .filter(|f| f.offset + f.len <= hlen)
+    {
+        let Some(x) = rec.field(f.name) else {
+            continue;
+        };
+        let (s, e) = bit_range(f.offset, f.len, f.mask);
+        if rec.protocol == ProtocolId::Tcp && f.name == "flags" {
+            cells.extend(tcp_flag_cells(header, s, e));
+            continue;
+        }
+        let value = match x.value {
+            // One bit reads best as the bit.
+            FieldValue::Bool(b) => u8::from(b).to_string(),
+            // The header holds lengths in 32-bit words: show the word count and the bytes.
+            FieldValue::Uint(n) if f.name == "header_length" => format!("{}×4={n}", n / 4),
+            ref v => field_value(v),
+        };
+        cells.push(Cell::new(s, e, rfc_label(rec.protocol, f.name), value));
+    }
+    cells.sort_by_key(|c| c.start);
+    // Bits between fields are reserved: drawn with their value, as the RFCs draw them.
+    let mut gaps = Vec::new();
+    let mut bit = 0;
+    for c in &cells {
+        if c.start > bit {
+            let value = bits(header, bit, c.start).map_or(String::new(), |v| v.to_string());
+            let label = if c.start - bit == 1 { "R" } else { "Rsrvd" };
+            gaps.push(Cell::new(bit, c.start, label, value));
+        }
+        bit = bit.max(c.end);
+    }
+    cells.extend(gaps);
+    if rec.protocol == ProtocolId::Tcp {
+        cells.extend(tcp_option_cells(header));
+    }
+    cells.sort_by_key(|c| c.start);
+    cells
+}
+
+/// One 32-bit row: its label lines (one-bit boxes spell long names downwards, as RFC
+/// 9293 draws C/W/R) and its value line.
+fn row(cells: &[Cell], lo: usize, hi: usize) -> (Vec<String>, String, usize) {
+    let in_row: Vec<&Cell> = cells
+        .iter()
+        .filter(|c| c.start.max(lo) < c.end.min(hi))
+        .collect();
+    let tall = in_row
+        .iter()
+        .filter(|c| c.end - c.start == 1)
+        .map(|c| c.label.chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let middle = (tall - 1) / 2;
+    let mut names = vec![String::from("|"); tall];
+    let mut values = String::from("|");
+    let mut bit = lo;
+    for c in in_row {
+        let (a, b) = (c.start.max(lo), c.end.min(hi));
+        if a > bit {
+            let w = (a - bit) * 2 - 1;
+            for n in &mut names {
+                *n += &format!("{}|", " ".repeat(w));
+            }
+            values += &format!("{}|", " ".repeat(w));
+        }
+        let w = (b - a) * 2 - 1;
+        let first = a == c.start;
+        let label = if first { c.label.as_str() } else { "..." };
+        let chars: Vec<char> = label.chars().collect();
+        // A name too long for its box takes a line a word, as RFC 9293's "Data Offset".
+        let words: Vec<&str> = label.split(' ').collect();
+        let stacked = chars.len() > w && words.len() > 1 && words.len() <= tall;
+        for (i, n) in names.iter_mut().enumerate() {
+            let text = if w == 1 && chars.len() > 1 {
+                chars.get(i).map(char::to_string).unwrap_or_default()
+            } else if stacked {
+                words.get(i).map(|w| w.to_string()).unwrap_or_default()
+            } else if i == middle {
+                label.to_string()
+            } else {
+                String::new()
+            };
+            *n += &format!("{}|", fit(&text, w));
+        }
+        values += &format!("{}|", fit(if first { &c.value } else { "" }, w));
+        bit = b;
+    }
+    (names, values, bit)
+}
+
 /// Each header as its RFC diagram (32 bits a row), names above, this frame's values below.
-pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
+pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame, bytes: &[u8]) -> io::Result<()> {
     let head = Msg::FrameShort.fill(ui.lang, &[&frame.frame, &frame.captured_length]);
     writeln!(out, "{}", paint(ui, &head, Style::new().bold()))?;
     for rec in &frame.layers {
-        let table = field_table(rec.protocol);
         let hlen = rec.header.len();
-        let mut cells: Vec<(usize, usize, &str, String)> = table
-            .iter()
-            .filter(|f| f.offset + f.len <= hlen)
-            .filter_map(|f| {
-                let value = rec.field(f.name).map(|x| match x.value {
-                    // One bit reads best as the bit.
-                    FieldValue::Bool(b) => u8::from(b).to_string(),
-                    ref v => field_value(v),
-                })?;
-                let (s, e) = bit_range(f.offset, f.len, f.mask);
-                Some((s, e, rfc_label(rec.protocol, f.name), value))
-            })
-            .collect();
-        cells.sort_by_key(|c| c.0);
-        let fixed_bits = cells.iter().map(|c| c.1).max().unwrap_or(0);
-        if fixed_bits == 0 {
+        let header = bytes
+            .get(rec.header.start..rec.header.end)
+            .unwrap_or_default();
+        let cells = cells(rec, header);
+        let drawn_bits = cells.iter().map(|c| c.end).max().unwrap_or(0);
+        if drawn_bits == 0 {
             continue;
         }
         let quoted = if rec.quoted {
@@ -137,41 +278,22 @@ pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
         )?;
         let rule = format!("+{}", "-+".repeat(32));
         writeln!(out, "{rule}")?;
-        let rows = fixed_bits.div_ceil(32);
-        for row in 0..rows {
-            let (lo, hi) = (row * 32, row * 32 + 32);
-            let mut names = String::from("|");
-            let mut values = String::from("|");
-            let mut bit = lo;
-            for (s, e, name, value) in &cells {
-                let (a, b) = ((*s).max(lo), (*e).min(hi));
-                if a >= b {
-                    continue;
-                }
-                if a > bit {
-                    let w = (a - bit) * 2 - 1;
-                    names += &format!("{}|", " ".repeat(w));
-                    values += &format!("{}|", " ".repeat(w));
-                }
-                let w = (b - a) * 2 - 1;
-                let first = a == *s;
-                names += &format!("{}|", fit(if first { name } else { "..." }, w));
-                values += &format!("{}|", fit(if first { value } else { "" }, w));
-                bit = b;
+        for r in 0..drawn_bits.div_ceil(32) {
+            let (lo, hi) = (r * 32, r * 32 + 32);
+            let (names, values, bit) = row(&cells, lo, hi);
+            for n in names {
+                writeln!(out, "{n}")?;
             }
+            writeln!(out, "{values}")?;
             if bit < hi && bit > lo {
                 // The header ends inside this row (Ethernet's 14 bytes).
-                writeln!(out, "{names}")?;
-                writeln!(out, "{values}")?;
                 writeln!(out, "+{}", "-+".repeat(bit - lo))?;
-                continue;
+            } else {
+                writeln!(out, "{rule}")?;
             }
-            writeln!(out, "{names}")?;
-            writeln!(out, "{values}")?;
-            writeln!(out, "{rule}")?;
         }
-        if hlen * 8 > fixed_bits {
-            let extra = hlen - fixed_bits / 8;
+        if hlen * 8 > drawn_bits {
+            let extra = hlen - drawn_bits / 8;
             let label = Msg::DiagramRest.fill(ui.lang, &[&extra]);
             writeln!(out, "|{}|", fit(&label, 63))?;
             writeln!(out, "{rule}")?;

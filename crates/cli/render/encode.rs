@@ -83,7 +83,7 @@ pub fn encode_report(
             finished.frame.len(),
             d.clone(),
         );
-        super::diagrams(out, ui, &frame)?;
+        super::diagrams(out, ui, &frame, &finished.frame)?;
     }
     if args.explain {
         writeln!(out)?;

@@ -390,3 +390,141 @@ mod tests {
         }
     }
 }
+
+/// One part of a TCP option as RFC 9293 draws it: bytes `[start, end)` of the options
+/// area, what the RFC calls it, and its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptionPart {
+    /// First byte, counted from the first option byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// The RFC's name: Kind, Length, MSS, TSval, ...
+    pub label: &'static str,
+    /// The value as text (the kind with its name: "2 MSS").
+    pub value: String,
+}
+
+/// Where each option and each part of it lies in a TCP header's options area: the
+/// spans the diagram draws. The walk is (kind, length, value) as RFC 9293 3.1 defines
+/// it, so an option of a kind nobody knows still shows its kind and length; it stops at
+/// a length that does not fit, and a kind 0 ends the list (the rest is padding).
+pub fn option_layout(options: &[u8]) -> Vec<OptionPart> {
+    let part = |start, end, label, value: String| OptionPart {
+        start,
+        end,
+        label,
+        value,
+    };
+    let num = |b: &[u8]| b.iter().fold(0u64, |acc, x| (acc << 8) | u64::from(*x));
+    let mut parts = Vec::new();
+    let mut at = 0;
+    while at < options.len() {
+        let kind = options[at];
+        let named = format!("{kind} {}", tcp_option_name(kind));
+        if kind <= 1 {
+            parts.push(part(at, at + 1, "Kind", named));
+            at += 1;
+            if kind == 0 {
+                break;
+            }
+            continue;
+        }
+        let len = options.get(at + 1).map_or(0, |l| usize::from(*l));
+        if len < 2 || at + len > options.len() {
+            parts.push(part(at, options.len(), "Kind", named));
+            return parts;
+        }
+        parts.push(part(at, at + 1, "Kind", named));
+        parts.push(part(at + 1, at + 2, "Length", len.to_string()));
+        let value = &options[at + 2..at + len];
+        let v = at + 2;
+        match (kind, value.len()) {
+            (2, 2) => parts.push(part(
+                v,
+                v + 2,
+                "Maximum Segment Size",
+                num(value).to_string(),
+            )),
+            (3, 1) => parts.push(part(v, v + 1, "Shift", num(value).to_string())),
+            (8, 8) => {
+                parts.push(part(v, v + 4, "TSval", num(&value[..4]).to_string()));
+                parts.push(part(v + 4, v + 8, "TSecr", num(&value[4..]).to_string()));
+            }
+            (5, n) if n % 8 == 0 => {
+                for (i, block) in value.chunks(8).enumerate() {
+                    let s = v + 8 * i;
+                    parts.push(part(s, s + 4, "Left Edge", num(&block[..4]).to_string()));
+                    parts.push(part(
+                        s + 4,
+                        s + 8,
+                        "Right Edge",
+                        num(&block[4..]).to_string(),
+                    ));
+                }
+            }
+            (_, 0) => {}
+            _ => {
+                let hex: String = value.iter().map(|b| format!("{b:02x}")).collect();
+                parts.push(part(v, at + len, "Data", hex));
+            }
+        }
+        at += len;
+    }
+    if at < options.len() {
+        parts.push(part(at, options.len(), "Padding", String::new()));
+    }
+    parts
+}
+
+#[cfg(test)]
+mod option_layout_tests {
+    use super::*;
+
+    #[test]
+    fn options_lie_where_rfc_9293_puts_them() {
+        // MSS 1460, NOP, WS 7, SACK permitted, timestamps 1 and 2 (a Linux SYN, reordered).
+        let o = [
+            2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2,
+        ];
+        let parts = option_layout(&o);
+        let brief: Vec<(usize, usize, &str, &str)> = parts
+            .iter()
+            .map(|p| (p.start, p.end, p.label, p.value.as_str()))
+            .collect();
+        assert_eq!(
+            brief,
+            [
+                (0, 1, "Kind", "2 MSS"),
+                (1, 2, "Length", "4"),
+                (2, 4, "Maximum Segment Size", "1460"),
+                (4, 5, "Kind", "1 NOP"),
+                (5, 6, "Kind", "3 WindowScale"),
+                (6, 7, "Length", "3"),
+                (7, 8, "Shift", "7"),
+                (8, 9, "Kind", "4 SACKPermitted"),
+                (9, 10, "Length", "2"),
+                (10, 11, "Kind", "8 Timestamps"),
+                (11, 12, "Length", "10"),
+                (12, 16, "TSval", "1"),
+                (16, 20, "TSecr", "2"),
+            ]
+        );
+        // End of list, then padding; an unknown kind keeps its kind and length; a length
+        // past the end stops the walk with the kind alone.
+        let parts = option_layout(&[0, 0, 0, 0]);
+        assert_eq!(
+            (parts[1].start, parts[1].end, parts[1].label),
+            (1, 4, "Padding")
+        );
+        let parts = option_layout(&[99, 4, 0xab, 0xcd]);
+        assert_eq!(parts[2].value, "abcd");
+        let parts = option_layout(&[2, 40, 5]);
+        assert_eq!(parts.len(), 1);
+        assert_eq!((parts[0].end, parts[0].label), (3, "Kind"));
+        assert!(
+            option_layout(&[2, 0, 1, 1]).len() == 1,
+            "a zero length cannot loop"
+        );
+    }
+}
