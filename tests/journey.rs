@@ -125,6 +125,114 @@ fn the_pcapng_has_one_interface_per_link_and_tshark_agrees() {
             "{link}"
         );
     }
+    // Wireshark's TCP analysis does not tell interfaces apart, so it calls the copies on the
+    // later links retransmissions: each of those frames says which frame's packet it is.
+    let t = Command::new(tshark)
+        .args(["-r", file.to_str().unwrap(), "-T", "fields"])
+        .args([
+            "-e",
+            "frame.number",
+            "-e",
+            "tcp.analysis.retransmission",
+            "-e",
+            "frame.comment",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&t.stdout);
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    let flagged: Vec<&Vec<&str>> = rows.iter().filter(|r| !r[1].is_empty()).collect();
+    assert_eq!(flagged.len(), 3, "{text}");
+    let first = rows
+        .iter()
+        .find(|r| r.get(2).is_some_and(|c| c.is_empty()) && r[0] == "6");
+    assert!(first.is_some(), "the first copy has no comment: {text}");
+    for r in flagged {
+        assert!(
+            r[2].starts_with("the packet of frame 6 again")
+                && r[2].contains("not a retransmission"),
+            "{r:?}"
+        );
+    }
+}
+
+/// A routing loop ends as on a real network: the TTL runs out and the router that drops
+/// the packet sends ICMP time exceeded back to the sender; the rounds are told once.
+#[test]
+fn a_routing_loop_ends_by_ttl() {
+    let dir = temp_dir("journey-loop");
+    let file = dir.join("loop.pcapng");
+    let o = run(&[
+        "journey",
+        "--topology",
+        &topology("loop"),
+        "--from",
+        "A",
+        "--to",
+        "B",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} in\n{text}"))
+    };
+    let looped = at("has forwarded this packet before (TTL 64 then, 62 now): a routing loop");
+    let folded = at("steps of the loop's rounds not shown");
+    let expired = at("the TTL would reach 0");
+    let back = at("passes it up, layer by layer, to ICMP");
+    assert!(
+        looped < folded && folded < expired && expired < back,
+        "{text}"
+    );
+    assert!(
+        !text.contains("stopped after"),
+        "the TTL ends it, not the step limit: {text}"
+    );
+    assert!(
+        lines.len() < 100,
+        "the rounds are folded: {} lines",
+        lines.len()
+    );
+    let Some(tshark) = tshark() else { return };
+    // Between the routers the packet's TTL falls by one a hop, down to 1, and A gets the
+    // ICMP time exceeded that quotes it.
+    let t = Command::new(tshark)
+        .args(["-r", file.to_str().unwrap(), "-T", "fields"])
+        .args([
+            "-e",
+            "frame.interface_name",
+            "-e",
+            "ip.ttl",
+            "-e",
+            "icmp.type",
+            "-e",
+            "tcp.srcport",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&t.stdout);
+    let ttls: Vec<u32> = out
+        .lines()
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|r| r[0] == "R1.eth1-SW2" && !r[3].is_empty() && r[2].is_empty())
+        .filter_map(|r| r[1].parse().ok())
+        .collect();
+    assert!(ttls.len() > 50, "{out}");
+    assert_eq!(ttls.first(), Some(&63), "{out}");
+    assert!(ttls.windows(2).all(|w| w[1] < w[0]), "{ttls:?}");
+    assert!(ttls.last().unwrap() <= &2, "{ttls:?}");
+    assert!(
+        out.lines()
+            .map(|l| l.split('\t').collect::<Vec<_>>())
+            .any(|r| r[0] == "A-SW1" && r[2] == "11"),
+        "A receives ICMP time exceeded: {out}"
+    );
 }
 
 #[test]

@@ -225,6 +225,7 @@ messages! {
     QuizChoose => "answer with a letter or the text", "用字母或文字作答";
     QuizYou => "(you: {})", "(你的答案:「{}」)";
     AbbrSeq => "seq", "序号";
+    JourneySamePacket => "the packet of frame {} again, now on link {}: one capture interface per link, so this is the same packet forwarded, not a retransmission", "第 {} 帧的同一个数据包,现在在链路 {} 上:每条链路一个抓包接口,这是转发的同一个包,不是重传";
     BytesCount => "{} byte{s}", "{} 字节";
     AbbrAck => "ack", "确认号";
     AbbrWin => "win", "窗口";

@@ -1,5 +1,6 @@
 //! `layers journey`: one frame across a small network, step by step.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
 
@@ -136,21 +137,27 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
     }
     if let Some(path) = &args.output {
         let time = Duration::from_secs(1_732_500_000);
-        let frames: Vec<(u32, OutFrame<'_>)> = journey
+        // The same packet on the next link is not a retransmission: each copy says so, as
+        // Wireshark's TCP analysis (which does not tell interfaces apart) would call it one.
+        let mut first_seen: BTreeMap<[u8; 13], usize> = BTreeMap::new();
+        let frames: Vec<(u32, OutFrame<'_>, Option<String>)> = journey
             .frames
             .iter()
             .enumerate()
             .map(|(i, f)| {
                 let iface = journey.links.iter().position(|l| *l == f.link).unwrap_or(0) as u32;
                 let at = time + Duration::from_micros(i as u64 * 10);
-                (
-                    iface,
-                    OutFrame {
-                        data: &f.bytes,
-                        original_length: f.bytes.len(),
-                        time: at,
-                    },
-                )
+                let comment = packet_identity(&f.bytes).and_then(|id| {
+                    let first = *first_seen.entry(id).or_insert(i);
+                    (first != i)
+                        .then(|| Msg::JourneySamePacket.fill(lang, &[&(first + 1), &f.link]))
+                });
+                let frame = OutFrame {
+                    data: &f.bytes,
+                    original_length: f.bytes.len(),
+                    time: at,
+                };
+                (iface, frame, comment)
             })
             .collect();
         let file = crate::output::create(path, lang)?;
@@ -203,4 +210,19 @@ fn render(out: &mut dyn Write, ui: &Ui, journey: &Journey) -> std::io::Result<()
         }
     }
     Ok(())
+}
+
+/// What makes an IPv4 packet the same packet on every link it crosses: identification,
+/// fragment offset with MF, protocol, source and destination (RFC 791's reassembly key and
+/// the fragment's place); a router changes only the TTL and the checksum.
+fn packet_identity(frame: &[u8]) -> Option<[u8; 13]> {
+    if frame.get(12..14) != Some(&[0x08, 0x00][..]) {
+        return None;
+    }
+    let ip = frame.get(14..34)?;
+    let mut id = [0u8; 13];
+    id[..4].copy_from_slice(&[ip[4], ip[5], ip[6] & 0x3f, ip[7]]);
+    id[4] = ip[9];
+    id[5..13].copy_from_slice(&ip[12..20]);
+    Some(id)
 }

@@ -30,7 +30,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
-use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
+use pcap_file::pcapng::blocks::enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption};
 use pcap_file::pcapng::blocks::interface_description::{
     InterfaceDescriptionBlock, InterfaceDescriptionOption,
 };
@@ -182,11 +182,11 @@ pub fn write_frames<W: Write>(
 }
 
 /// Writes pcapng with one Ethernet interface per link (named by `links`); each frame
-/// names its interface by index.
+/// names its interface by index, and may carry a comment (Wireshark's `frame.comment`).
 pub fn write_pcapng_links<W: Write>(
     out: W,
     links: &[String],
-    frames: &[(u32, OutFrame<'_>)],
+    frames: &[(u32, OutFrame<'_>, Option<String>)],
 ) -> Result<(), WriteError> {
     let mut w = PcapNgWriter::with_endianness(out, Endianness::Little)?;
     for name in links {
@@ -199,13 +199,17 @@ pub fn write_pcapng_links<W: Write>(
             ],
         })?;
     }
-    for (iface, f) in frames {
+    for (iface, f, comment) in frames {
+        let options = comment
+            .iter()
+            .map(|c| EnhancedPacketOption::Comment(Cow::Borrowed(c.as_str())))
+            .collect();
         w.write_pcapng_block(EnhancedPacketBlock {
             interface_id: *iface,
             timestamp: f.time,
             original_len: len32(f.original_length)?,
             data: Cow::Borrowed(f.data),
-            options: Vec::new(),
+            options,
         })?;
     }
     let mut out = w.into_inner();

@@ -560,6 +560,11 @@ pub enum Event {
     },
     /// The TTL ran out: the packet is dropped and ICMP time exceeded goes back.
     TtlExpired,
+    /// A router sees a packet it has forwarded before: a routing loop. It had TTL
+    /// `before` then and `now` now; it goes round until its TTL runs out.
+    Loop { before: u8, now: u8 },
+    /// The `steps` of a loop's rounds, not shown one by one.
+    LoopFolded { steps: usize },
     /// The packet is too big for the next link and may not be fragmented.
     FragNeeded { mtu: usize, size: usize },
     /// Nobody answered the ARP request for `target`: what waited for it is dropped.
@@ -645,6 +650,11 @@ struct Sim<'t> {
     fragments: BTreeMap<(End, u32, u32), Vec<Vec<u8>>>,
     work: VecDeque<Work>,
     out: Journey,
+    /// The TTL each router saw each packet with: (router, source, destination,
+    /// identification, fragment offset) -> TTL. A packet a router sees twice is in a loop.
+    seen: BTreeMap<(usize, u32, u32, u32, u32), u8>,
+    /// While a loop goes round until the TTL runs out: the steps not shown.
+    folded: Option<usize>,
 }
 
 fn ethernet(src: Mac, dst: Mac, ethertype: EtherType, payload: &[u8]) -> Vec<u8> {
@@ -658,6 +668,14 @@ fn ethernet(src: Mac, dst: Mac, ethertype: EtherType, payload: &[u8]) -> Vec<u8>
     .expect("a Vec takes any write");
     f.extend_from_slice(payload);
     layers_physical::pad(&f)
+}
+
+/// Whether `packet` carries an ICMP error (destination unreachable, redirect, time
+/// exceeded, parameter problem), which no router answers with another.
+fn is_icmp_error(packet: &[u8]) -> bool {
+    let protocol = packet.get(9).copied();
+    let kind = packet.get(ihl(packet)).copied();
+    protocol == Some(1) && matches!(kind, Some(3 | 5 | 11 | 12))
 }
 
 /// The IPv4 packet inside a frame (padding cut off by the total length).
@@ -744,6 +762,21 @@ impl Sim<'_> {
         event: Event,
         frame: Option<usize>,
     ) {
+        // A loop's rounds are told once; what ends it (the TTL running out) is shown.
+        if let Some(n) = self.folded {
+            if event != Event::TtlExpired {
+                self.folded = Some(n + 1);
+                return;
+            }
+            self.folded = None;
+            self.out.steps.push(Step {
+                device: device.clone(),
+                kind,
+                reads,
+                event: Event::LoopFolded { steps: n },
+                frame: None,
+            });
+        }
         if self.out.steps.len() < STEP_LIMIT {
             self.out.steps.push(Step {
                 device,
@@ -1153,6 +1186,26 @@ impl Sim<'_> {
         let name = router.name.clone();
         let dst = addr(&packet, ip::DESTINATION);
         let src = addr(&packet, ip::SOURCE);
+        let ttl = get(&packet, ip::TTL) as u8;
+        let key = (
+            r,
+            u32::from(src),
+            u32::from(dst),
+            get(&packet, ip::IDENTIFICATION),
+            get(&packet, ip::FRAGMENT_OFFSET),
+        );
+        if let Some(before) = self.seen.insert(key, ttl) {
+            if self.folded.is_none() {
+                self.step(
+                    name.clone(),
+                    DeviceKind::Router,
+                    OsiLayer::Network,
+                    Event::Loop { before, now: ttl },
+                    None,
+                );
+                self.folded = Some(0);
+            }
+        }
         let Some(route) = router.table.lookup(dst).cloned() else {
             self.step(
                 name,
@@ -1175,7 +1228,6 @@ impl Sim<'_> {
             },
             None,
         );
-        let ttl = get(&packet, ip::TTL) as u8;
         if ttl <= 1 {
             self.step(
                 name,
@@ -1184,8 +1236,11 @@ impl Sim<'_> {
                 Event::TtlExpired,
                 None,
             );
-            let icmp = Icmpv4Type::TimeExceeded(TimeExceededCode::TtlExceededInTransit);
-            self.reply_icmp(r, at, src, icmp, &packet);
+            // No ICMP error about an ICMP error (RFC 1122 3.2.2), or errors could loop too.
+            if !is_icmp_error(&packet) {
+                let icmp = Icmpv4Type::TimeExceeded(TimeExceededCode::TtlExceededInTransit);
+                self.reply_icmp(r, at, src, icmp, &packet);
+            }
             return;
         }
         ip::TTL.write(&mut packet, u32::from(ttl - 1));
@@ -1399,6 +1454,8 @@ pub fn walk(topo: &Topology, from: &str, packet: Vec<u8>) -> Result<Journey, Top
             links: topo.links(),
             ..Journey::default()
         },
+        seen: BTreeMap::new(),
+        folded: None,
     };
     sim.step(
         host.name.clone(),
@@ -1526,6 +1583,10 @@ impl Event {
             Event::NoRoute { dst } => format!("has no route to {dst}: drops the packet"),
             Event::Ttl { from, to, checksum_from, checksum_to } if zh => format!("TTL {from} -> {to},首部校验和 0x{checksum_from:04x} -> 0x{checksum_to:04x}(TTL 变了,必须重算)"),
             Event::Ttl { from, to, checksum_from, checksum_to } => format!("TTL {from} -> {to}, header checksum 0x{checksum_from:04x} -> 0x{checksum_to:04x} (the TTL changed, so it must be recomputed)"),
+            Event::Loop { before, now } if zh => format!("这个数据包以前经过这里(当时 TTL {before},现在 {now}):路由环路;它会一直绕圈,每圈 TTL 减 {},直到 TTL 耗尽", before - now),
+            Event::Loop { before, now } => format!("has forwarded this packet before (TTL {before} then, {now} now): a routing loop; it goes round, {} TTL less each round, until its TTL runs out", before - now),
+            Event::LoopFolded { steps } if zh => format!("(环路中的 {steps} 步从略)"),
+            Event::LoopFolded { steps } => format!("({steps} steps of the loop's rounds not shown)"),
             Event::TtlExpired if zh => "TTL 减到 0:丢弃数据包,向源主机回送 ICMP 超时".to_string(),
             Event::TtlExpired => "the TTL would reach 0: drops the packet and sends ICMP time exceeded back to the source".to_string(),
             Event::FragNeeded { mtu, size } if zh => format!("{size} 字节的数据包超过下一条链路的 MTU {mtu},且设置了 DF:丢弃并回送 ICMP 需要分片"),
