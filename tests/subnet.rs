@@ -223,8 +223,26 @@ fn ports_by_number_and_name() {
     let out = stdout(&run(&["port", "80"]));
     assert_eq!(
         out,
-        "port 80: well-known (0-1023)\n  course: the course calls 0-1023 \"fixed ports\" (固定端口): assigned centrally, as HTTP's 80\n  http TCP (HTTP: the web)\n"
+        "port 80: well-known (0-1023)\n  course: the course calls 0-1023 \"fixed ports\" (固定端口): assigned centrally, as HTTP's 80\n  http TCP (HTTP: the web)\n  IANA: www-http TCP+UDP (World Wide Web HTTP)\n"
     );
+    // IANA's registry beyond the services described here, by number and by name.
+    let out = stdout(&run(&["port", "imaps"]));
+    assert!(out.starts_with("port 993: well-known"), "{out}");
+    let out = stdout(&run(&["port", "5222"]));
+    assert!(out.contains("IANA: xmpp-client TCP"), "{out}");
+    let out = stdout(&run(&["port", "4"]));
+    assert!(out.contains("no service is registered on it"), "{out}");
+    let j: Value = serde_json::from_str(&stdout(&run(&["port", "5060", "--json"]))).unwrap();
+    assert_eq!(j["iana"][0]["name"], "sip", "{j}");
+    let o = run(&["encode", "--to", "192.168.11.53:xmpp-client", "--json"]);
+    let frame: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let tcp = frame["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["protocol"] == "TCP")
+        .unwrap();
+    assert_eq!(tcp["fields"]["destination_port"], 5222);
     let out = stdout(&run(&["port", "dns"]));
     assert!(out.starts_with("port 53: well-known (0-1023)\n"), "{out}");
     assert!(out.contains("\n  domain TCP+UDP"), "{out}");

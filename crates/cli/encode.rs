@@ -17,7 +17,7 @@ use layers_physical::LinkSpeed;
 use layers_stack::{
     dissect, finish, Fault, Frame, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec,
 };
-use layers_transport::{port_by_name, TcpFlags};
+use layers_transport::{service_port, TcpFlags};
 
 use crate::args::{EncodeArgs, FormatArg, Proto};
 use crate::i18n::Msg;
@@ -96,8 +96,7 @@ fn port(lang: Lang, flag: &str, whole: &str, part: &str) -> Result<u16, CliError
             .parse::<u16>()
             .map_err(|_| usage(lang, flag, whole, Msg::ExpPort.get(lang).to_string()));
     }
-    port_by_name(part)
-        .map(|s| s.port)
+    service_port(part)
         .ok_or_else(|| usage(lang, flag, whole, Msg::ExpService.get(lang).to_string()))
 }
 

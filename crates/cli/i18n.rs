@@ -283,7 +283,11 @@ messages! {
     OnelineDnsQuery => "query", "查询";
     OnelineDnsResponse => "response", "应答";
     PortCourse => "  course: {}", "  课程:{}";
-    PortNone => "  no service layers knows of is registered on it", "  layers 知道的服务中没有使用这个端口的";
+    PortNone => "  no service is registered on it (IANA's registry: unassigned or reserved)", "  没有服务登记在这个端口上(IANA 注册表:未分配或保留)";
+    PortIana => "  IANA: {} {} ({})", "  IANA 注册:「{}」{},说明「{}」";
+    PortIanaCount => "IANA's registry names {} services on {} ports; layers port N or NAME shows them", "IANA 注册表在 {1} 个端口上登记了 {0} 个服务;用 layers port 端口号或服务名 查看";
+    ColPort => "port", "端口";
+    ColService => "service", "服务";
     PortService => "  {} {} ({})", "  {} {}({})";
     ExpPort0 => "expected a port 0-65535 or a service name such as http, dns", "应为 0-65535 的端口或服务名,如 http、dns";
     PortRanges => "IANA port ranges (RFC 6335):", "IANA 端口范围(RFC 6335):";

@@ -5,7 +5,7 @@ use std::net::Ipv4Addr;
 
 use layers_ipv4::{class_of, parse_prefix_or_mask, range_kind, Ipv4Net, SplitError};
 use layers_osi::Lang;
-use layers_transport::{port_by_name, port_services, PortClass, SERVICES};
+use layers_transport::{port_services, registered_on, registry, service_port, PortClass, SERVICES};
 use owo_colors::{OwoColorize, Style};
 use serde_json::{json, Value};
 
@@ -390,12 +390,16 @@ pub fn port(args: &PortArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErro
         t.parse()
             .map_err(|_| usage(lang, "PORT", text, Msg::ExpPort0.get(lang).to_string()))?
     } else {
-        port_by_name(t)
-            .map(|s| s.port)
+        service_port(t)
             .ok_or_else(|| usage(lang, "PORT", text, Msg::ExpService.get(lang).to_string()))?
     };
     let class = PortClass::of(number);
     let services = port_services(number);
+    // IANA's entries beyond the services described here.
+    let iana: Vec<_> = registered_on(number)
+        .iter()
+        .filter(|r| !services.iter().any(|s| s.name == r.name))
+        .collect();
     if args.json {
         let doc = json!({
             "port": number,
@@ -403,6 +407,7 @@ pub fn port(args: &PortArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErro
             "course_note": class.course_note().map(|n| n.en),
             "reserved": PortClass::reserved_note(number).map(|n| n.en),
             "services": services.iter().map(|s| json!({"name": s.name, "tcp": s.tcp, "udp": s.udp, "about": s.about.en})).collect::<Vec<_>>(),
+            "iana": iana.iter().map(|r| json!({"name": r.name, "tcp": r.tcp, "udp": r.udp, "description": r.description})).collect::<Vec<_>>(),
         });
         serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
@@ -419,7 +424,7 @@ pub fn port(args: &PortArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErro
     if let Some(note) = PortClass::reserved_note(number) {
         writeln!(out, "  {}", note.get(lang))?;
     }
-    if services.is_empty() {
+    if services.is_empty() && iana.is_empty() {
         writeln!(out, "{}", Msg::PortNone.get(lang))?;
     }
     for s in services {
@@ -432,7 +437,17 @@ pub fn port(args: &PortArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErro
             )
         )?;
     }
-    let _ = ui;
+    for r in iana {
+        let on = match (r.tcp, r.udp) {
+            (false, false) => "SCTP/DCCP",
+            (t, u) => transports(t, u),
+        };
+        writeln!(
+            out,
+            "{}",
+            Msg::PortIana.fill(lang, &[&r.name, &on, &r.description])
+        )?;
+    }
     Ok(())
 }
 
@@ -469,8 +484,8 @@ fn port_list(json_out: bool, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErro
     writeln!(out)?;
     let mut t = new_table(ui);
     t.set_header(vec![
-        "port",
-        "service",
+        Msg::ColPort.get(lang),
+        Msg::ColService.get(lang),
         "TCP/UDP",
         Msg::ColMeaning.get(lang),
     ]);
@@ -483,5 +498,15 @@ fn port_list(json_out: bool, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErro
         ]);
     }
     writeln!(out, "{t}")?;
+    let ports = registry()
+        .windows(2)
+        .filter(|w| w[0].port != w[1].port)
+        .count()
+        + 1;
+    writeln!(
+        out,
+        "{}",
+        Msg::PortIanaCount.fill(lang, &[&registry().len(), &ports])
+    )?;
     Ok(())
 }

@@ -44,11 +44,7 @@ fn meaning(protocol: ProtocolId, f: &Field, lang: Lang) -> Option<String> {
             Some(layers_ipv4::icmpv6_type_name(v as u8).get(lang).to_string())
         }
         (P::Tcp | P::Udp, "source_port" | "destination_port", Some(v)) => {
-            let tcp = protocol == P::Tcp;
-            layers_transport::port_services(v as u16)
-                .into_iter()
-                .find(|s| if tcp { s.tcp } else { s.udp })
-                .map(|s| s.name.to_string())
+            layers_transport::service_name(v as u16, protocol == P::Tcp).map(str::to_string)
         }
         (P::Ethernet2, "source" | "destination", _) => match &f.value {
             FieldValue::Mac(m) => Some(layers_ethernet::Mac(*m).kind().get(lang).to_string()),

@@ -51,7 +51,10 @@ use std::str::FromStr;
 pub use dissect::{tcp, udp, AppPayload};
 pub use etherparse::{TcpHeader, TcpOptionElement, UdpHeader};
 use layers_osi::{FieldSpec, Text};
-pub use ports::{port_by_name, port_services, PortClass, Service, SERVICES};
+pub use ports::{
+    port_by_name, port_services, registered_on, registry, service_name, service_port, PortClass,
+    Registered, Service, SERVICES,
+};
 pub use state::{receive_event, transition, NoTransition, Reply, Tcb, TcpEvent, TcpState};
 
 /// Length of a TCP header without options.

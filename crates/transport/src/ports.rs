@@ -308,6 +308,87 @@ pub static SERVICES: &[Service] = &[
     ),
 ];
 
+/// A service in IANA's registry (the Service Name and Transport Protocol Port Number
+/// Registry, RFC 6335), as `data/iana-services.tsv` holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Registered {
+    /// The port.
+    pub port: u16,
+    /// IANA's service name.
+    pub name: &'static str,
+    /// Assigned for TCP.
+    pub tcp: bool,
+    /// Assigned for UDP.
+    pub udp: bool,
+    /// IANA's description (English only).
+    pub description: &'static str,
+}
+
+/// IANA's registry, embedded: about 6,200 named services (see `data/README.md`).
+static REGISTRY_TSV: &str = include_str!("../data/iana-services.tsv");
+
+/// Every named service of IANA's registry, sorted by port.
+pub fn registry() -> &'static [Registered] {
+    static PARSED: std::sync::OnceLock<Vec<Registered>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        REGISTRY_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut cols = l.splitn(4, '\t');
+                let port = cols.next()?.parse().ok()?;
+                let transports = cols.next()?;
+                let name = cols.next()?;
+                let description = cols.next().unwrap_or_default();
+                let has = |t: &str| transports.split(',').any(|x| x == t);
+                Some(Registered {
+                    port,
+                    name,
+                    tcp: has("tcp"),
+                    udp: has("udp"),
+                    description,
+                })
+            })
+            .collect()
+    })
+}
+
+/// IANA's services on `port`.
+pub fn registered_on(port: u16) -> &'static [Registered] {
+    let all = registry();
+    let start = all.partition_point(|r| r.port < port);
+    let end = all.partition_point(|r| r.port <= port);
+    &all[start..end]
+}
+
+/// The port of the service named `name`: the services `layers` describes first (with their
+/// aliases, such as dns), then IANA's registry (case-insensitive).
+pub fn service_port(name: &str) -> Option<u16> {
+    let wanted = name.trim();
+    port_by_name(wanted).map(|s| s.port).or_else(|| {
+        registry()
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(wanted))
+            .map(|r| r.port)
+    })
+}
+
+/// A name for `port` over TCP (`tcp`) or UDP, as tcpdump takes it from /etc/services: the
+/// services `layers` describes first, then IANA's registry.
+pub fn service_name(port: u16, tcp: bool) -> Option<&'static str> {
+    let on = |t: bool, u: bool| if tcp { t } else { u };
+    port_services(port)
+        .into_iter()
+        .find(|s| on(s.tcp, s.udp))
+        .map(|s| s.name)
+        .or_else(|| {
+            registered_on(port)
+                .iter()
+                .find(|r| on(r.tcp, r.udp))
+                .map(|r| r.name)
+        })
+}
+
 /// The services on `port`.
 pub fn port_services(port: u16) -> Vec<&'static Service> {
     SERVICES.iter().filter(|s| s.port == port).collect()
@@ -353,6 +434,60 @@ mod tests {
             assert_eq!((s.port, s.tcp, s.udp), (port, tcp, udp), "{name}");
         }
         assert!(port_by_name("gopher-over-carrier-pigeon").is_none());
+    }
+
+    #[test]
+    fn the_iana_registry_is_embedded_whole_and_sorted() {
+        let all = registry();
+        assert!(all.len() > 6000, "{}", all.len());
+        assert!(all.windows(2).all(|w| w[0].port <= w[1].port));
+        let https = registered_on(443);
+        assert!(
+            https.iter().any(|r| r.name == "https" && r.tcp && r.udp),
+            "{https:?}"
+        );
+        assert_eq!(service_port("imaps"), Some(993));
+        assert_eq!(service_port("DNS"), Some(53), "the course's alias first");
+        assert_eq!(service_port("xmpp-client"), Some(5222));
+        assert_eq!(service_name(5432, true), Some("postgresql"));
+        assert_eq!(service_name(993, true), Some("imaps"));
+        assert_eq!(service_name(9, false), Some("discard"));
+        assert!(registered_on(4).is_empty(), "unassigned");
+        assert!(registered_on(65535).is_empty());
+    }
+
+    /// Checked against the system's /etc/services (netbase, kept from IANA's registry by
+    /// another project): its names lead to the same ports here.
+    #[test]
+    fn the_registry_agrees_with_etc_services() {
+        let Ok(text) = std::fs::read_to_string("/etc/services") else {
+            eprintln!("skipped: no /etc/services on this machine to compare with");
+            return;
+        };
+        let (mut same, mut known) = (0, 0);
+        for line in text.lines() {
+            let mut cols = line.split('#').next().unwrap_or("").split_whitespace();
+            let (Some(name), Some(port)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            let Some((port, proto)) = port.split_once('/') else {
+                continue;
+            };
+            let (Ok(port), true) = (port.parse::<u16>(), proto == "tcp" || proto == "udp") else {
+                continue;
+            };
+            if registry().iter().any(|r| r.name == name) {
+                known += 1;
+                if registered_on(port).iter().any(|r| r.name == name) {
+                    same += 1;
+                }
+            }
+        }
+        assert!(
+            known > 150,
+            "{known} of /etc/services' names are in the registry"
+        );
+        assert_eq!(same, known, "every name both know is on the same port");
     }
 
     #[test]
