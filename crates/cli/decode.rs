@@ -265,7 +265,6 @@ fn progress_bar(size: Option<u64>, lang: layers_osi::Lang) -> Option<indicatif::
 /// Runs `layers decode`.
 pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = ui.lang;
-    let zh = lang == layers_osi::Lang::Zh;
     let stdin = args.input == "-";
     let name = if stdin {
         "<stdin>".to_string()
@@ -311,8 +310,9 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
             } else {
                 BATCH_BYTES
             };
-            Split::open(f, chunk)
-                .map_err(|e| CliError::Input(format!("{name}: {}", e.message(zh))))?
+            Split::open(f, chunk).map_err(|e| {
+                CliError::Input(format!("{name}: {}", crate::said::read_error(&e, lang)))
+            })?
         }
         _ => None,
     };
@@ -339,7 +339,12 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     }
     let frames = match open(input, args.format.map(format_of)) {
         Ok(f) => f,
-        Err(e) => return Err(CliError::Input(format!("{name}: {}", e.message(zh)))),
+        Err(e) => {
+            return Err(CliError::Input(format!(
+                "{name}: {}",
+                crate::said::read_error(&e, lang)
+            )))
+        }
     };
     let mut reader = Reader {
         frames,
@@ -384,8 +389,10 @@ fn finish(
     }
     if let Some(e) = read_error {
         out.flush()?;
-        let zh = lang == layers_osi::Lang::Zh;
-        return Err(CliError::Input(format!("{name}: {}", e.message(zh))));
+        return Err(CliError::Input(format!(
+            "{name}: {}",
+            crate::said::read_error(&e, lang)
+        )));
     }
     if shown == 0 && read > 0 {
         let past = match select.frame {

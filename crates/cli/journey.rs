@@ -5,7 +5,8 @@ use std::io::Write;
 use std::time::Duration;
 
 use layers_capture::{write_pcapng_links, OutFrame};
-use layers_journey::{seed_packet, walk, DeviceKind, Journey, Topology};
+use layers_ipv4::NextHop;
+use layers_journey::{seed_packet, walk, DeviceKind, Event, Journey, Topology, STEP_LIMIT};
 use layers_osi::{Lang, OsiLayer};
 use layers_stack::dissect_ethernet;
 use owo_colors::{OwoColorize, Style};
@@ -86,8 +87,13 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::Input(Msg::ReadInput.fill(lang, &[&path.display(), &e])))?;
-            Topology::from_toml(&text)
-                .map_err(|e| CliError::Input(format!("{}: {}", path.display(), e.message(lang))))?
+            Topology::from_toml(&text).map_err(|e| {
+                CliError::Input(format!(
+                    "{}: {}",
+                    path.display(),
+                    crate::said::topology_error(&e, lang)
+                ))
+            })?
         }
         None => Topology::default_network(),
     };
@@ -100,7 +106,8 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
         }
         topo.set_last_mtu(mtu);
     }
-    let bad = |e: layers_journey::TopologyError| CliError::Usage(e.message(lang));
+    let bad =
+        |e: layers_journey::TopologyError| CliError::Usage(crate::said::topology_error(&e, lang));
     let src = topo.host_ip(&args.from).map_err(bad)?;
     let dst = topo.host_ip(&args.to).map_err(bad)?;
     let payload = match (args.payload_size, &args.payload) {
@@ -126,7 +133,7 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
         let doc = json!({
             "steps": journey.steps.iter().enumerate().map(|(i, s)| json!({
                 "step": i + 1, "device": s.device, "kind": kind_text(s.kind, Lang::En),
-                "reads": s.reads.number(), "text": s.event.describe(lang), "frame": s.frame,
+                "reads": s.reads.number(), "text": describe(&s.event, lang), "frame": s.frame,
             })).collect::<Vec<_>>(),
             "frames": journey.frames.iter().map(|f| json!({"link": f.link, "bytes": hex::encode(&f.bytes)})).collect::<Vec<_>>(),
         });
@@ -196,7 +203,7 @@ fn render(out: &mut dyn Write, ui: &Ui, journey: &Journey) -> std::io::Result<()
         } else {
             who
         };
-        writeln!(out, "{:>2}. {who}: {}", i + 1, s.event.describe(lang))?;
+        writeln!(out, "{:>2}. {who}: {}", i + 1, describe(&s.event, lang))?;
         if let Some(f) = s.frame.map(|f| &journey.frames[f]) {
             if let Some(before) = f.from.map(|b| &journey.frames[b]) {
                 let changes = diff(&before.bytes, &f.bytes, lang);
@@ -225,4 +232,85 @@ fn packet_identity(frame: &[u8]) -> Option<[u8; 13]> {
     id[4] = ip[9];
     id[5..13].copy_from_slice(&ip[12..20]);
     Some(id)
+}
+
+/// What happened at a step, in one sentence.
+fn describe(event: &Event, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match event {
+        Event::Decide { dst, mask, own, theirs, hop } => match (hop, zh) {
+            (NextHop::Direct, false) => format!("ANDs {dst} with {mask}: {theirs}, its own network {own}: deliver directly"),
+            (NextHop::Direct, true) => format!("把 {dst} 与 {mask} 按位与得 {theirs},与自己的网络 {own} 相同:直接交付"),
+            (NextHop::Gateway(g), false) => format!("ANDs {dst} with {mask}: {theirs}, not its own network {own}: send via the gateway {g}"),
+            (NextHop::Gateway(g), true) => format!("把 {dst} 与 {mask} 按位与得 {theirs},不是自己的网络 {own}:经网关 {g} 发送"),
+        },
+        Event::ArpRequest { target } if zh => format!("不知道 {target} 的 MAC:广播 ARP 请求「谁是 {target}?」"),
+        Event::ArpRequest { target } => format!("does not know {target}'s MAC: broadcasts an ARP request \"who has {target}?\""),
+        Event::ArpReply { ip, mac } if zh => format!("是在问自己:单播 ARP 应答「{ip} 在 {mac}」"),
+        Event::ArpReply { ip, mac } => format!("is the one asked: unicasts the ARP reply \"{ip} is at {mac}\""),
+        Event::ArpCached { ip, mac } if zh => format!("把 {ip} -> {mac} 存入 ARP 缓存,发出等待中的数据包"),
+        Event::ArpCached { ip, mac } => format!("caches {ip} -> {mac} and sends what was waiting"),
+        Event::ArpNotMine { target } if zh => format!("读了广播的 ARP 请求:问的是 {target},不是自己,忽略"),
+        Event::ArpNotMine { target } => format!("reads the broadcast ARP request: it asks for {target}, not for it; ignores it"),
+        Event::Learn { mac, port, new: true } if zh => format!("学习:{mac} 在端口 {port}"),
+        Event::Learn { mac, port, new: true } => format!("learns: {mac} is on port {port}"),
+        Event::Learn { mac, port, .. } if zh => format!("已知 {mac} 在端口 {port}"),
+        Event::Learn { mac, port, .. } => format!("already knows {mac} is on port {port}"),
+        Event::Flood { ports, broadcast } => {
+            let list: Vec<String> = ports.iter().map(u16::to_string).collect();
+            match (broadcast, zh) {
+                (true, false) => format!("broadcast: floods out of ports {}", list.join(", ")),
+                (true, true) => format!("广播帧:从端口 {} 泛洪", list.join("、")),
+                (false, false) => format!("unknown destination: floods out of ports {}", list.join(", ")),
+                (false, true) => format!("目的 MAC 未知:从端口 {} 泛洪", list.join("、")),
+            }
+        }
+        Event::Forward { port, mac } if zh => format!("查 MAC 表:{mac} 在端口 {port},只从该端口转发"),
+        Event::Forward { port, mac } => format!("looks up {mac}: port {port}; forwards out of that port only"),
+        Event::Filter if zh => "目的 MAC 就在进入的端口:过滤(丢弃)".to_string(),
+        Event::Filter => "the destination is on the port it came in on: filters (drops) it".to_string(),
+        Event::Repeat { ports } if zh => format!("集线器不看地址:把比特从端口 {:?} 转发出去", ports),
+        Event::Repeat { ports } => format!("repeats the bits out of ports {ports:?}: a hub reads no address"),
+        Event::NotForMe { dst } if zh => format!("网卡看目的 MAC {dst}:不是发给自己的,丢弃"),
+        Event::NotForMe { dst } => format!("its NIC reads destination {dst}: not for it, drops the frame"),
+        Event::Send { src, dst } if zh => format!("发出帧:源 MAC {src},目的 MAC {dst}"),
+        Event::Send { src, dst } => format!("sends the frame: source MAC {src}, destination MAC {dst}"),
+        Event::Lookup { dst, network, via, interface } => match (via, zh) {
+            (None, false) => format!("reads the IP header only: {dst} matches {network}, connected on {interface}"),
+            (None, true) => format!("只读到 IP 首部:{dst} 匹配 {network},直连在 {interface}"),
+            (Some(v), false) => format!("reads the IP header only: {dst} matches {network} (longest prefix), via {v} on {interface}"),
+            (Some(v), true) => format!("只读到 IP 首部:{dst} 最长前缀匹配 {network},经 {v} 从 {interface} 发出"),
+        },
+        Event::NoRoute { dst } if zh => format!("路由表中没有到 {dst} 的路由:丢弃"),
+        Event::NoRoute { dst } => format!("has no route to {dst}: drops the packet"),
+        Event::Ttl { from, to, checksum_from, checksum_to } if zh => format!("TTL {from} -> {to},首部校验和 0x{checksum_from:04x} -> 0x{checksum_to:04x}(TTL 变了,必须重算)"),
+        Event::Ttl { from, to, checksum_from, checksum_to } => format!("TTL {from} -> {to}, header checksum 0x{checksum_from:04x} -> 0x{checksum_to:04x} (the TTL changed, so it must be recomputed)"),
+        Event::Loop { before, now } if zh => format!("这个数据包以前经过这里(当时 TTL {before},现在 {now}):路由环路;它会一直绕圈,每圈 TTL 减 {},直到 TTL 耗尽", before - now),
+        Event::Loop { before, now } => format!("has forwarded this packet before (TTL {before} then, {now} now): a routing loop; it goes round, {} TTL less each round, until its TTL runs out", before - now),
+        Event::LoopFolded { steps } if zh => format!("(环路中的 {steps} 步从略)"),
+        Event::LoopFolded { steps } => format!("({steps} steps of the loop's rounds not shown)"),
+        Event::TtlExpired if zh => "TTL 减到 0:丢弃数据包,向源主机回送 ICMP 超时".to_string(),
+        Event::TtlExpired => "the TTL would reach 0: drops the packet and sends ICMP time exceeded back to the source".to_string(),
+        Event::FragNeeded { mtu, size } if zh => format!("{size} 字节的数据包超过下一条链路的 MTU {mtu},且设置了 DF:丢弃并回送 ICMP 需要分片"),
+        Event::FragNeeded { mtu, size } => format!("the {size}-byte packet exceeds the next link's MTU {mtu} and DF is set: drops it and sends ICMP fragmentation needed back"),
+        Event::ArpUnanswered { target, waiting } if zh => format!("没有谁回答「谁是 {target}?」:链路上没有这个地址(在 Linux 上,3 次请求之后报告「主机不可达」),等待它的 {waiting} 个数据包被丢弃"),
+        Event::ArpUnanswered { target, waiting } => {
+            let what = if *waiting == 1 { "packet waiting for it is".to_string() } else { format!("{waiting} packets waiting for it are") };
+            format!("nobody answers \"who has {target}?\": no host on the link has that address (Linux asks 3 times, then reports \"host unreachable\"); the {what} dropped")
+        }
+        Event::TooBigToSend { mtu, size } if zh => format!("{size} 字节的数据包超过自己链路的 MTU {mtu},且设置了 DF:无法发送(套接字的发送调用以 EMSGSIZE 失败)"),
+        Event::TooBigToSend { mtu, size } => format!("the {size}-byte packet exceeds its own link's MTU {mtu} and DF is set: it cannot be sent (the socket's send fails with EMSGSIZE)"),
+        Event::Fragmented { mtu, pieces } if zh => format!("数据包超过下一条链路的 MTU {mtu}:分成 {pieces} 个分片"),
+        Event::Fragmented { mtu, pieces } => format!("the packet exceeds the next link's MTU {mtu}: cuts it into {pieces} fragments"),
+        Event::Nat { from, to } if zh => format!("NAT:把源地址 {}:{} 改写为 {}:{}(私有地址出不了内网),并重算 IP 和 TCP/UDP 校验和", from.0, from.1, to.0, to.1),
+        Event::Nat { from, to } => format!("NAT: rewrites the source {}:{} to {}:{} (a private address cannot leave the LAN) and recomputes the IP and TCP/UDP checksums", from.0, from.1, to.0, to.1),
+        Event::FragmentHeld { offset, bytes } if zh => format!("收到一个分片(偏移 {offset},{bytes} 字节):等待其余分片"),
+        Event::FragmentHeld { offset, bytes } => format!("holds a fragment (offset {offset}, {bytes} bytes): waits for the rest of the packet"),
+        Event::Reassembled { pieces, bytes } if zh => format!("分片已到齐:把 {pieces} 个分片重组为 {bytes} 字节的数据包"),
+        Event::Reassembled { pieces, bytes } => format!("has every fragment: reassembles {pieces} fragments into the {bytes}-byte packet"),
+        Event::Delivered { protocol, bytes } if zh => format!("收到发给自己的 {bytes} 字节 IP 数据包,逐层向上交给 {protocol}"),
+        Event::Delivered { protocol, bytes } => format!("receives the {bytes}-byte IP packet for it and passes it up, layer by layer, to {protocol}"),
+        Event::Limit if zh => format!("超过 {STEP_LIMIT} 步,停止模拟"),
+        Event::Limit => format!("stopped after {STEP_LIMIT} steps"),
+    }
 }

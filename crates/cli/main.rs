@@ -15,6 +15,7 @@ mod output;
 mod plan;
 mod quiz;
 mod render;
+mod said;
 mod subnet;
 mod table;
 mod tcp;

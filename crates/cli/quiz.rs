@@ -48,10 +48,11 @@ fn frame_questions(
     let file =
         File::open(path).map_err(|e| CliError::Input(Msg::ReadInput.fill(lang, &[&path, &e])))?;
     let frames = open(Box::new(file) as Box<dyn Read + Send>, None)
-        .map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
+        .map_err(|e| CliError::Input(format!("{path}: {}", crate::said::read_error(&e, lang))))?;
     for item in frames {
-        let raw =
-            item.map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
+        let raw = item.map_err(|e| {
+            CliError::Input(format!("{path}: {}", crate::said::read_error(&e, lang)))
+        })?;
         if raw.number == n {
             let d = dissect_with_fcs(raw.link, &raw.data, raw.original_length, raw.fcs_len);
             return Ok(bank::frame(&d.layers, model_of(args.model)));

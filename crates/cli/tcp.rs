@@ -387,12 +387,13 @@ fn from_capture(path: &str, json: bool, ui: &Ui, out: &mut dyn Write) -> Result<
     let file =
         File::open(path).map_err(|e| CliError::Input(Msg::ReadInput.fill(lang, &[&path, &e])))?;
     let frames = open(Box::new(file) as Box<dyn Read + Send>, None)
-        .map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
+        .map_err(|e| CliError::Input(format!("{path}: {}", crate::said::read_error(&e, lang))))?;
     let mut conns: BTreeMap<(String, String), Vec<Seen>> = BTreeMap::new();
     let mut order: Vec<(String, String)> = Vec::new();
     for item in frames {
-        let raw =
-            item.map_err(|e| CliError::Input(format!("{path}: {}", e.message(lang == Lang::Zh))))?;
+        let raw = item.map_err(|e| {
+            CliError::Input(format!("{path}: {}", crate::said::read_error(&e, lang)))
+        })?;
         let d = dissect_with_fcs(raw.link, &raw.data, raw.original_length, raw.fcs_len);
         let ip = d
             .layers

@@ -21,7 +21,9 @@ mod read;
 mod split;
 
 pub use layers_osi::LinkType;
-pub use read::{open, FrameInfo, Frames, InputFormat, RawFrame, ReadError, ReadErrorKind};
+pub use read::{
+    open, FrameInfo, Frames, InputFormat, RawFrame, ReadError, ReadErrorKind, MAX_BLOCK,
+};
 pub use split::{ChunkFrames, Scan, Split};
 
 use std::borrow::Cow;

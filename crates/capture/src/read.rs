@@ -17,7 +17,7 @@ use layers_osi::LinkType;
 /// larger buffer measured no faster: it shifts more of what is left at each refill.)
 const BUFFER: usize = 1 << 16;
 /// The largest block `layers` accepts (a 256 KiB snap length with headers to spare).
-pub(crate) const MAX_BLOCK: usize = 1 << 20;
+pub const MAX_BLOCK: usize = 1 << 20;
 
 /// A file format `layers` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,36 +162,27 @@ pub struct ReadError {
 }
 
 impl ReadError {
-    /// The problem in one sentence, in English or Chinese (`zh`).
-    pub fn message(&self, zh: bool) -> String {
+    /// The problem in one sentence, in English (the CLI says it in Chinese too).
+    pub fn message(&self) -> String {
         let format = self.format.map(InputFormat::name).unwrap_or("input");
         let at = self.offset;
-        match (&self.kind, zh) {
-            (ReadErrorKind::Io(e), false) => format!("cannot read: {e}"),
-            (ReadErrorKind::Io(e), true) => format!("无法读取:{e}"),
-            (ReadErrorKind::Empty, false) => "empty input: expected a pcap or pcapng file, hex text or a raw frame".into(),
-            (ReadErrorKind::Empty, true) => "输入为空:应为 pcap 或 pcapng 文件、十六进制文本或原始帧".into(),
-            (ReadErrorKind::CutShort, false) => format!("{format} record at byte {at} is cut short: the file ends inside it"),
-            (ReadErrorKind::CutShort, true) => format!("第 {at} 字节处的 {format} 记录不完整:文件在其中结束"),
-            (ReadErrorKind::Malformed(e), false) => format!("{format} block at byte {at} is malformed ({e})"),
-            (ReadErrorKind::Malformed(e), true) => format!("第 {at} 字节处的 {format} 块格式错误({e})"),
-            (ReadErrorKind::TooLarge, false) => format!("{format} record at byte {at} is larger than {MAX_BLOCK} bytes"),
-            (ReadErrorKind::TooLarge, true) => format!("第 {at} 字节处的 {format} 记录超过 {MAX_BLOCK} 字节"),
-            (ReadErrorKind::NoInterface(id), false) => format!("{format} packet at byte {at} names interface {id}, which its section does not describe"),
-            (ReadErrorKind::NoInterface(id), true) => format!("第 {at} 字节处的 {format} 数据包引用了接口 {id},但所在段没有描述该接口"),
-            (ReadErrorKind::FormatMismatch { given, found }, false) => format!("--format {} was given, but the file is {}: leave --format out to read it as what it is", given.name(), found.name()),
-            (ReadErrorKind::FormatMismatch { given, found }, true) => format!("指定了 --format {},但文件是 {}:去掉 --format 即可按实际格式读取", given.name(), found.name()),
-            (ReadErrorKind::NotHex { line, token }, false) => format!("hex text line {line} (byte {at}): {token:?} is not hex: expected pairs of hex digits"),
-            (ReadErrorKind::NotHex { line, token }, true) => format!("十六进制文本第 {line} 行(第 {at} 字节):{token:?} 不是十六进制:应为成对的十六进制数字"),
-            (ReadErrorKind::BadOffset { line, found, expected }, false) => format!("hex dump line {line} (byte {at}): offset {found:#x} where {expected:#x} was expected"),
-            (ReadErrorKind::BadOffset { line, found, expected }, true) => format!("十六进制转储第 {line} 行(第 {at} 字节):偏移为 {found:#x},应为 {expected:#x}"),
+        match &self.kind {
+            ReadErrorKind::Io(e) => format!("cannot read: {e}"),
+            ReadErrorKind::Empty => "empty input: expected a pcap or pcapng file, hex text or a raw frame".into(),
+            ReadErrorKind::CutShort => format!("{format} record at byte {at} is cut short: the file ends inside it"),
+            ReadErrorKind::Malformed(e) => format!("{format} block at byte {at} is malformed ({e})"),
+            ReadErrorKind::TooLarge => format!("{format} record at byte {at} is larger than {MAX_BLOCK} bytes"),
+            ReadErrorKind::NoInterface(id) => format!("{format} packet at byte {at} names interface {id}, which its section does not describe"),
+            ReadErrorKind::FormatMismatch { given, found } => format!("--format {} was given, but the file is {}: leave --format out to read it as what it is", given.name(), found.name()),
+            ReadErrorKind::NotHex { line, token } => format!("hex text line {line} (byte {at}): {token:?} is not hex: expected pairs of hex digits"),
+            ReadErrorKind::BadOffset { line, found, expected } => format!("hex dump line {line} (byte {at}): offset {found:#x} where {expected:#x} was expected"),
         }
     }
 }
 
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(false))
+        f.write_str(&self.message())
     }
 }
 

@@ -57,7 +57,7 @@ pub fn encode_report(
             writeln!(
                 out,
                 "  - {}",
-                paint(ui, &e.describe(lang), Style::new().red())
+                paint(ui, &crate::said::fault_effect(e, lang), Style::new().red())
             )?;
         }
         for stop in &d.errors {
@@ -68,7 +68,7 @@ pub fn encode_report(
                     &stop.protocol_name(),
                     &layer.number(),
                     &stop.offset,
-                    &stop.message(lang),
+                    &crate::said::stop(stop, lang),
                 ],
             );
             writeln!(out, "  - {}", paint(ui, &line, Style::new().red()))?;

@@ -73,7 +73,7 @@ pub(super) fn errors(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<
                 &e.protocol_name(),
                 &e.layer.number(),
                 &e.offset,
-                &e.message(ui.lang),
+                &crate::said::stop(e, ui.lang),
             ],
         );
         writeln!(out, "  ! {}", paint(ui, &line, Style::new().red()))?;

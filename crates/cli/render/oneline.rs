@@ -188,7 +188,11 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
         .iter()
         .find(|e| !matches!(e.kind, StopKind::BadChecksum { offload: true, .. }));
     if let Some(e) = shown {
-        let note = format!(" [{}: {}]", e.protocol_name(), e.message(ui.lang));
+        let note = format!(
+            " [{}: {}]",
+            e.protocol_name(),
+            crate::said::stop(e, ui.lang)
+        );
         line.str(&paint(ui, &note, Style::new().red()));
     }
     line.str("\n");

@@ -20,7 +20,7 @@ use etherparse::{
 };
 use layers_ethernet::{Mac, MacTable, SwitchDecision};
 use layers_ipv4::{next_hop, Ipv4Net, NextHop, RoutingTable, TableRoute};
-use layers_osi::{Lang, OsiLayer};
+use layers_osi::OsiLayer;
 use serde::Deserialize;
 
 use layers_stack::dissect_ethernet;
@@ -145,33 +145,22 @@ pub enum TopologyError {
 }
 
 impl TopologyError {
-    /// The problem in one sentence.
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (TopologyError::Toml(e), Lang::En) => format!("not a topology: {e}"),
-            (TopologyError::Toml(e), Lang::Zh) => format!("不是有效的拓扑文件:{e}"),
-            (TopologyError::Duplicate(n), Lang::En) => format!("the name {n:?} is used twice"),
-            (TopologyError::Duplicate(n), Lang::Zh) => format!("名字 {n:?} 用了两次"),
-            (TopologyError::UnknownLink { from, link }, Lang::En) => {
+    /// The problem in one sentence, in English (the CLI says it in Chinese too).
+    pub fn message(&self) -> String {
+        match self {
+            TopologyError::Toml(e) => format!("not a topology: {e}"),
+            TopologyError::Duplicate(n) => format!("the name {n:?} is used twice"),
+            TopologyError::UnknownLink { from, link } => {
                 format!("{from} is linked to {link:?}, which is no switch or hub of the topology")
             }
-            (TopologyError::UnknownLink { from, link }, Lang::Zh) => {
-                format!("{from} 连接到 {link:?},但拓扑中没有这个交换机或集线器")
-            }
-            (TopologyError::UnknownHost(n, known), Lang::En) => {
+            TopologyError::UnknownHost(n, known) => {
                 format!(
                     "no host named {n:?} in the topology; its hosts are {}",
                     known.join(", ")
                 )
             }
-            (TopologyError::UnknownHost(n, known), Lang::Zh) => {
-                format!("拓扑中没有名为 {n:?} 的主机;现有主机:{}", known.join("、"))
-            }
-            (TopologyError::Value { owner, value }, Lang::En) => {
+            TopologyError::Value { owner, value } => {
                 format!("{owner}: {value:?} is not a valid address, prefix or MAC")
-            }
-            (TopologyError::Value { owner, value }, Lang::Zh) => {
-                format!("{owner}:{value:?} 不是有效的地址、前缀或 MAC")
             }
         }
     }
@@ -1531,89 +1520,6 @@ pub fn seed_packet(src: Ipv4Addr, dst: Ipv4Addr, ttl: u8, df: bool, payload: &[u
     out
 }
 
-impl Event {
-    /// What happened, in one sentence.
-    pub fn describe(&self, lang: Lang) -> String {
-        let zh = lang == Lang::Zh;
-        match self {
-            Event::Decide { dst, mask, own, theirs, hop } => match (hop, zh) {
-                (NextHop::Direct, false) => format!("ANDs {dst} with {mask}: {theirs}, its own network {own}: deliver directly"),
-                (NextHop::Direct, true) => format!("把 {dst} 与 {mask} 按位与得 {theirs},与自己的网络 {own} 相同:直接交付"),
-                (NextHop::Gateway(g), false) => format!("ANDs {dst} with {mask}: {theirs}, not its own network {own}: send via the gateway {g}"),
-                (NextHop::Gateway(g), true) => format!("把 {dst} 与 {mask} 按位与得 {theirs},不是自己的网络 {own}:经网关 {g} 发送"),
-            },
-            Event::ArpRequest { target } if zh => format!("不知道 {target} 的 MAC:广播 ARP 请求「谁是 {target}?」"),
-            Event::ArpRequest { target } => format!("does not know {target}'s MAC: broadcasts an ARP request \"who has {target}?\""),
-            Event::ArpReply { ip, mac } if zh => format!("是在问自己:单播 ARP 应答「{ip} 在 {mac}」"),
-            Event::ArpReply { ip, mac } => format!("is the one asked: unicasts the ARP reply \"{ip} is at {mac}\""),
-            Event::ArpCached { ip, mac } if zh => format!("把 {ip} -> {mac} 存入 ARP 缓存,发出等待中的数据包"),
-            Event::ArpCached { ip, mac } => format!("caches {ip} -> {mac} and sends what was waiting"),
-            Event::ArpNotMine { target } if zh => format!("读了广播的 ARP 请求:问的是 {target},不是自己,忽略"),
-            Event::ArpNotMine { target } => format!("reads the broadcast ARP request: it asks for {target}, not for it; ignores it"),
-            Event::Learn { mac, port, new: true } if zh => format!("学习:{mac} 在端口 {port}"),
-            Event::Learn { mac, port, new: true } => format!("learns: {mac} is on port {port}"),
-            Event::Learn { mac, port, .. } if zh => format!("已知 {mac} 在端口 {port}"),
-            Event::Learn { mac, port, .. } => format!("already knows {mac} is on port {port}"),
-            Event::Flood { ports, broadcast } => {
-                let list: Vec<String> = ports.iter().map(u16::to_string).collect();
-                match (broadcast, zh) {
-                    (true, false) => format!("broadcast: floods out of ports {}", list.join(", ")),
-                    (true, true) => format!("广播帧:从端口 {} 泛洪", list.join("、")),
-                    (false, false) => format!("unknown destination: floods out of ports {}", list.join(", ")),
-                    (false, true) => format!("目的 MAC 未知:从端口 {} 泛洪", list.join("、")),
-                }
-            }
-            Event::Forward { port, mac } if zh => format!("查 MAC 表:{mac} 在端口 {port},只从该端口转发"),
-            Event::Forward { port, mac } => format!("looks up {mac}: port {port}; forwards out of that port only"),
-            Event::Filter if zh => "目的 MAC 就在进入的端口:过滤(丢弃)".to_string(),
-            Event::Filter => "the destination is on the port it came in on: filters (drops) it".to_string(),
-            Event::Repeat { ports } if zh => format!("集线器不看地址:把比特从端口 {:?} 转发出去", ports),
-            Event::Repeat { ports } => format!("repeats the bits out of ports {ports:?}: a hub reads no address"),
-            Event::NotForMe { dst } if zh => format!("网卡看目的 MAC {dst}:不是发给自己的,丢弃"),
-            Event::NotForMe { dst } => format!("its NIC reads destination {dst}: not for it, drops the frame"),
-            Event::Send { src, dst } if zh => format!("发出帧:源 MAC {src},目的 MAC {dst}"),
-            Event::Send { src, dst } => format!("sends the frame: source MAC {src}, destination MAC {dst}"),
-            Event::Lookup { dst, network, via, interface } => match (via, zh) {
-                (None, false) => format!("reads the IP header only: {dst} matches {network}, connected on {interface}"),
-                (None, true) => format!("只读到 IP 首部:{dst} 匹配 {network},直连在 {interface}"),
-                (Some(v), false) => format!("reads the IP header only: {dst} matches {network} (longest prefix), via {v} on {interface}"),
-                (Some(v), true) => format!("只读到 IP 首部:{dst} 最长前缀匹配 {network},经 {v} 从 {interface} 发出"),
-            },
-            Event::NoRoute { dst } if zh => format!("路由表中没有到 {dst} 的路由:丢弃"),
-            Event::NoRoute { dst } => format!("has no route to {dst}: drops the packet"),
-            Event::Ttl { from, to, checksum_from, checksum_to } if zh => format!("TTL {from} -> {to},首部校验和 0x{checksum_from:04x} -> 0x{checksum_to:04x}(TTL 变了,必须重算)"),
-            Event::Ttl { from, to, checksum_from, checksum_to } => format!("TTL {from} -> {to}, header checksum 0x{checksum_from:04x} -> 0x{checksum_to:04x} (the TTL changed, so it must be recomputed)"),
-            Event::Loop { before, now } if zh => format!("这个数据包以前经过这里(当时 TTL {before},现在 {now}):路由环路;它会一直绕圈,每圈 TTL 减 {},直到 TTL 耗尽", before - now),
-            Event::Loop { before, now } => format!("has forwarded this packet before (TTL {before} then, {now} now): a routing loop; it goes round, {} TTL less each round, until its TTL runs out", before - now),
-            Event::LoopFolded { steps } if zh => format!("(环路中的 {steps} 步从略)"),
-            Event::LoopFolded { steps } => format!("({steps} steps of the loop's rounds not shown)"),
-            Event::TtlExpired if zh => "TTL 减到 0:丢弃数据包,向源主机回送 ICMP 超时".to_string(),
-            Event::TtlExpired => "the TTL would reach 0: drops the packet and sends ICMP time exceeded back to the source".to_string(),
-            Event::FragNeeded { mtu, size } if zh => format!("{size} 字节的数据包超过下一条链路的 MTU {mtu},且设置了 DF:丢弃并回送 ICMP 需要分片"),
-            Event::FragNeeded { mtu, size } => format!("the {size}-byte packet exceeds the next link's MTU {mtu} and DF is set: drops it and sends ICMP fragmentation needed back"),
-            Event::ArpUnanswered { target, waiting } if zh => format!("没有谁回答「谁是 {target}?」:链路上没有这个地址(在 Linux 上,3 次请求之后报告「主机不可达」),等待它的 {waiting} 个数据包被丢弃"),
-            Event::ArpUnanswered { target, waiting } => {
-                let what = if *waiting == 1 { "packet waiting for it is".to_string() } else { format!("{waiting} packets waiting for it are") };
-                format!("nobody answers \"who has {target}?\": no host on the link has that address (Linux asks 3 times, then reports \"host unreachable\"); the {what} dropped")
-            }
-            Event::TooBigToSend { mtu, size } if zh => format!("{size} 字节的数据包超过自己链路的 MTU {mtu},且设置了 DF:无法发送(套接字的发送调用以 EMSGSIZE 失败)"),
-            Event::TooBigToSend { mtu, size } => format!("the {size}-byte packet exceeds its own link's MTU {mtu} and DF is set: it cannot be sent (the socket's send fails with EMSGSIZE)"),
-            Event::Fragmented { mtu, pieces } if zh => format!("数据包超过下一条链路的 MTU {mtu}:分成 {pieces} 个分片"),
-            Event::Fragmented { mtu, pieces } => format!("the packet exceeds the next link's MTU {mtu}: cuts it into {pieces} fragments"),
-            Event::Nat { from, to } if zh => format!("NAT:把源地址 {}:{} 改写为 {}:{}(私有地址出不了内网),并重算 IP 和 TCP/UDP 校验和", from.0, from.1, to.0, to.1),
-            Event::Nat { from, to } => format!("NAT: rewrites the source {}:{} to {}:{} (a private address cannot leave the LAN) and recomputes the IP and TCP/UDP checksums", from.0, from.1, to.0, to.1),
-            Event::FragmentHeld { offset, bytes } if zh => format!("收到一个分片(偏移 {offset},{bytes} 字节):等待其余分片"),
-            Event::FragmentHeld { offset, bytes } => format!("holds a fragment (offset {offset}, {bytes} bytes): waits for the rest of the packet"),
-            Event::Reassembled { pieces, bytes } if zh => format!("分片已到齐:把 {pieces} 个分片重组为 {bytes} 字节的数据包"),
-            Event::Reassembled { pieces, bytes } => format!("has every fragment: reassembles {pieces} fragments into the {bytes}-byte packet"),
-            Event::Delivered { protocol, bytes } if zh => format!("收到发给自己的 {bytes} 字节 IP 数据包,逐层向上交给 {protocol}"),
-            Event::Delivered { protocol, bytes } => format!("receives the {bytes}-byte IP packet for it and passes it up, layer by layer, to {protocol}"),
-            Event::Limit if zh => format!("超过 {STEP_LIMIT} 步,停止模拟"),
-            Event::Limit => format!("stopped after {STEP_LIMIT} steps"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1806,7 +1712,7 @@ mod tests {
 
     #[test]
     fn topology_errors_are_clear() {
-        let m = |t: &str| Topology::from_toml(t).unwrap_err().message(Lang::En);
+        let m = |t: &str| Topology::from_toml(t).unwrap_err().message();
         assert!(
             m("[[host]\nname=").starts_with("not a topology: line 1: "),
             "{}",

@@ -4,7 +4,7 @@
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use crate::{FieldValue, Lang, OsiLayer, ProtocolId, Text};
+use crate::{FieldValue, OsiLayer, ProtocolId, Text};
 
 /// A byte range `[start, end)` in a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -424,19 +424,17 @@ pub struct Stop {
 }
 
 impl Stop {
-    /// The problem in one sentence (without layer and offset, which are fields of their own).
-    pub fn message(&self, lang: Lang) -> String {
-        match (&self.kind, lang) {
-            (
-                StopKind::Truncated {
+    /// The problem in one sentence, in English (the JSON's `message`; the CLI says it in
+    /// Chinese too, from its own words).
+    pub fn message(&self) -> String {
+        match &self.kind {
+            StopKind::Truncated {
                     what,
                     needed,
                     present,
                     length_from,
                     first_missing,
-                },
-                Lang::En,
-            ) => {
+                } => {
                 let mut s = format!(
                     "truncated: {} needs {needed} bytes, {present} present",
                     what.en
@@ -449,60 +447,21 @@ impl Stop {
                 }
                 s
             }
-            (
-                StopKind::Truncated {
-                    what,
-                    needed,
-                    present,
-                    length_from,
-                    first_missing,
-                },
-                Lang::Zh,
-            ) => {
-                let mut s = format!("截断:{}需要 {needed} 字节,只有 {present} 字节", what.zh);
-                if let Some(from) = length_from {
-                    s.push_str(&format!("({}字段给出 {needed})", self.label(from)));
-                }
-                if let Some((field, at)) = first_missing {
-                    s.push_str(&format!(";从第 {at} 字节的{}起缺失", self.label(field)));
-                }
-                s
-            }
-            (
-                StopKind::Invalid {
+            StopKind::Invalid {
                     field,
                     value,
                     expected,
-                },
-                Lang::En,
-            ) if value.is_empty() => format!("invalid {field}: expected {}", expected.en),
-            (
-                StopKind::Invalid {
+                } if value.is_empty() => format!("invalid {field}: expected {}", expected.en),
+            StopKind::Invalid {
                     field,
                     value,
                     expected,
-                },
-                Lang::En,
-            ) => format!("invalid {field} {value}: expected {}", expected.en),
-            (StopKind::Invalid { field, value, expected }, Lang::Zh) if value.is_empty() => {
-                format!("{}无效:应为{}", self.label(field), expected.zh)
-            }
-            (
-                StopKind::Invalid {
-                    field,
-                    value,
-                    expected,
-                },
-                Lang::Zh,
-            ) => format!("{}的值 {value} 无效:应为{}", self.label(field), expected.zh),
-            (
-                StopKind::BadChecksum {
+                } => format!("invalid {field} {value}: expected {}", expected.en),
+            StopKind::BadChecksum {
                     found,
                     expected,
                     offload,
-                },
-                Lang::En,
-            ) => {
+                } => {
                 let mut s = format!("bad checksum 0x{found:04x}: should be 0x{expected:04x}");
                 if *offload {
                     s.push_str(
@@ -511,52 +470,18 @@ impl Stop {
                 }
                 s
             }
-            (
-                StopKind::BadChecksum {
-                    found,
-                    expected,
-                    offload,
-                },
-                Lang::Zh,
-            ) => {
-                let mut s = format!("校验和 0x{found:04x} 错误:应为 0x{expected:04x}");
-                if *offload {
-                    s.push_str("(该字段只含伪首部之和:校验和卸载;发送方把校验和留给网卡在抓包点之后计算,而环回接口没有网卡,没有谁去计算:数据根本不经过线路)");
-                }
-                s
-            }
-            (StopKind::BadFcs { found, expected }, Lang::En) => format!(
+            StopKind::BadFcs { found, expected } => format!(
                 "bad FCS 0x{found:08x}: the frame's bytes give 0x{expected:08x} (damaged on the wire, or by the capture)"
             ),
-            (StopKind::BadFcs { found, expected }, Lang::Zh) => format!(
-                "FCS 0x{found:08x} 错误:按帧的字节计算应为 0x{expected:08x}(在线路上或抓包时损坏)"
-            ),
-            (StopKind::SnapLength { captured, original }, Lang::En) => format!(
+            StopKind::SnapLength { captured, original } => format!(
                 "the capture kept {captured} of the frame's {original} bytes (snap length): the rest was never recorded"
             ),
-            (StopKind::SnapLength { captured, original }, Lang::Zh) => {
-                format!("抓包只保留了帧的 {original} 字节中的 {captured} 字节(快照长度):其余部分没有记录")
-            }
-            (StopKind::SegmentationOffload { length }, Lang::En) => format!(
+            StopKind::SegmentationOffload { length } => format!(
                 "total_length is 0: presumed to be captured on a host with TCP segmentation offload (the NIC splits the segment and fills in each length after the capture point); the packet's length is taken from the frame: {length} bytes"
             ),
-            (StopKind::SegmentationOffload { length }, Lang::Zh) => format!(
-                "总长度为 0:推测抓包主机启用了 TCP 分段卸载(由网卡在抓包点之后切分报文并填写长度);数据包长度按帧计算:{length} 字节"
-            ),
-            (StopKind::Unsupported { what, value }, Lang::En) => {
+            StopKind::Unsupported { what, value } => {
                 format!("not dissected: {} {value}", what.en)
             }
-            (StopKind::Unsupported { what, value }, Lang::Zh) => {
-                format!("未解析:{} {value}", what.zh)
-            }
-        }
-    }
-
-    /// A field's Chinese name, for the sentences above.
-    fn label(&self, field: &'static str) -> &'static str {
-        match self.protocol {
-            Some(p) => crate::field_label(p, field).zh,
-            None => field,
         }
     }
 
@@ -582,7 +507,7 @@ impl Serialize for Stop {
         st.serialize_field("osi", &self.layer.number())?;
         st.serialize_field("protocol", self.protocol_name())?;
         st.serialize_field("offset", &self.offset)?;
-        st.serialize_field("message", &self.message(Lang::En))?;
+        st.serialize_field("message", &self.message())?;
         st.end()
     }
 }
@@ -665,12 +590,8 @@ mod tests {
             },
         };
         assert_eq!(
-            stop.message(Lang::En),
+            stop.message(),
             "truncated: TCP header needs 20 bytes, 6 present; sequence at byte 38 and what follows are missing"
-        );
-        assert_eq!(
-            stop.message(Lang::Zh),
-            "截断:TCP 首部需要 20 字节,只有 6 字节;从第 38 字节的序号起缺失"
         );
         let json = serde_json::to_value(&stop).unwrap();
         assert_eq!(json["offset"], 34);

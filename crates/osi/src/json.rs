@@ -3,7 +3,7 @@
 //! value), without serde's escaping of every key and its formatter for every address. This is
 //! what `decode --json` writes for each of millions of frames.
 
-use crate::{Field, FieldValue, Lang, LayerRecord, Span, Stop};
+use crate::{Field, FieldValue, LayerRecord, Span, Stop};
 
 /// Writes `s` as a JSON string, escaped as serde_json escapes it.
 pub fn push_str(out: &mut Vec<u8>, s: &str) {
@@ -197,7 +197,7 @@ impl Stop {
         out.extend_from_slice(b",\"offset\":");
         push_u64(out, self.offset as u64);
         out.extend_from_slice(b",\"message\":");
-        push_str(out, &self.message(Lang::En));
+        push_str(out, &self.message());
         out.push(b'}');
     }
 }

@@ -92,29 +92,18 @@ pub enum FaultEffect {
 }
 
 impl FaultEffect {
-    /// What is broken, in one sentence.
-    pub fn describe(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (FaultEffect::Checksum { protocol, offset, written, correct }, Lang::En) => format!(
+    /// What is broken, in one sentence, in English (the CLI says it in Chinese too).
+    pub fn describe(&self) -> String {
+        match self {
+            FaultEffect::Checksum { protocol, offset, written, correct } => format!(
                 "{protocol} checksum at byte {offset} set to 0x{written:04x}; the correct value is 0x{correct:04x}: a receiver drops the packet"
             ),
-            (FaultEffect::Checksum { protocol, offset, written, correct }, Lang::Zh) => format!(
-                "第 {offset} 字节处的 {protocol} 校验和被改为 0x{written:04x},正确值为 0x{correct:04x}:接收方会丢弃它"
-            ),
-            (FaultEffect::TtlZero { was, offset }, Lang::En) => format!(
+            FaultEffect::TtlZero { was, offset } => format!(
                 "IPv4 TTL at byte {offset} set to 0 (was {was}), header checksum recomputed: the first router drops it and answers ICMP time exceeded"
             ),
-            (FaultEffect::TtlZero { was, offset }, Lang::Zh) => format!(
-                "第 {offset} 字节处的 IPv4 TTL 被改为 0(原为 {was}),首部校验和已重算:第一个路由器会丢弃它并回送 ICMP 超时"
-            ),
-            (FaultEffect::Truncated { from, to, inside, layer }, Lang::En) => format!(
+            FaultEffect::Truncated { from, to, inside, layer } => format!(
                 "frame cut from {from} to {to} bytes, inside the {inside} bytes ({}, OSI {}): the capture holds less than was sent",
                 layer.name().en,
-                layer.number()
-            ),
-            (FaultEffect::Truncated { from, to, inside, layer }, Lang::Zh) => format!(
-                "帧从 {from} 字节截断为 {to} 字节,切在 {inside} 的字节中({},OSI 第 {} 层):抓到的比发出的少",
-                layer.name().zh,
                 layer.number()
             ),
         }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use layers_ethernet::{Mac, VlanTag};
-use layers_osi::{Lang, LinkType, ProtocolId, StopKind};
+use layers_osi::{LinkType, ProtocolId, StopKind};
 use layers_stack::{
     dissect, dissect_ethernet, finish, Dissection, Fault, FaultEffect, FrameSpec, Ipv4Spec,
     NetworkSpec, TcpSpec, TransportSpec,
@@ -101,7 +101,7 @@ fn loopback_segments_show_the_checksum_offload_pattern() {
                 matches!(e.kind, StopKind::BadChecksum { offload: true, .. }),
                 "{e:?}"
             );
-            assert!(e.message(Lang::En).contains("checksum offload"));
+            assert!(e.message().contains("checksum offload"));
         }
     }
     let texts: Vec<Value> = frames
@@ -351,7 +351,7 @@ fn each_fault_breaks_what_it_names_and_dissection_sees_it() {
     );
     let d = dissect(LinkType::Ethernet, &f.frame, f.original_length - 4);
     assert_eq!(
-        d.errors[0].message(Lang::En),
+        d.errors[0].message(),
         "truncated: TCP header needs 20 bytes, 6 present; sequence at byte 38 and what follows are missing"
     );
 
