@@ -10,10 +10,12 @@
 //! - `subnet`: `layers subnet` and `layers port`, against ipnet.
 //! - `tcp`: `layers tcp`: the ladder, losses as tshark sees them, real captures followed.
 //! - `readme`: the README's console sessions, run and compared line by line.
+//! - `hostile`: inputs that once asked for unbounded memory or time, under a ceiling.
 
 mod decode;
 mod differential;
 mod encode;
+mod hostile;
 mod interop;
 mod journey;
 mod quiz;

@@ -166,14 +166,31 @@ impl Plan {
             let failed = |e: std::io::Error| {
                 CliError::Input(Msg::ReadFile.fill(lang, &[&"--payload-file", &path.display(), &e]))
             };
-            if path == Path::new("-") {
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
-                    .map_err(failed)?;
-                bytes
+            // No IPv4 packet holds more than 65535 bytes: read one byte past that at most,
+            // so /dev/zero or a huge file is refused in constant memory.
+            let mut bytes = Vec::new();
+            let limit = u64::from(u16::MAX) + 1;
+            let read = if path == Path::new("-") {
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(std::io::stdin().lock(), limit),
+                    &mut bytes,
+                )
             } else {
-                fs::read(path).map_err(failed)?
+                fs::File::open(path).and_then(|f| {
+                    std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes)
+                })
+            };
+            read.map_err(failed)?;
+            if bytes.len() > usize::from(u16::MAX) {
+                let shown = path.display().to_string();
+                return Err(usage(
+                    lang,
+                    "--payload-file",
+                    &shown,
+                    Msg::PayloadFileTooBig.get(lang).to_string(),
+                ));
             }
+            bytes
         } else {
             DEFAULT_PAYLOAD.as_bytes().to_vec()
         };

@@ -225,6 +225,7 @@ messages! {
     QuizChoose => "answer with a letter or the text", "用字母或文字作答";
     QuizYou => "(you: {})", "(你的答案:「{}」)";
     AbbrSeq => "seq", "序号";
+    PayloadFileTooBig => "more than 65535 bytes: no IPv4 packet can carry that much (65535 bytes in all, headers included)", "超过 65535 字节:没有哪个 IPv4 数据包能装下(连首部在内最多 65535 字节)";
     JourneySamePacket => "the packet of frame {} again, now on link {}: one capture interface per link, so this is the same packet forwarded, not a retransmission", "第 {} 帧的同一个数据包,现在在链路 {} 上:每条链路一个抓包接口,这是转发的同一个包,不是重传";
     BytesCount => "{} byte{s}", "{} 字节";
     AbbrAck => "ack", "确认号";

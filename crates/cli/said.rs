@@ -3,7 +3,7 @@
 //! the English (it is also what `--json` carries); the Chinese is written here, so every
 //! word a user reads comes from the CLI's localisation layer.
 
-use layers_capture::{InputFormat, ReadError, ReadErrorKind, MAX_BLOCK};
+use layers_capture::{InputFormat, ReadError, ReadErrorKind, MAX_BLOCK, MAX_FRAME, MAX_HEX_TEXT};
 use layers_journey::TopologyError;
 use layers_osi::{Lang, Stop, StopKind};
 use layers_stack::FaultEffect;
@@ -102,6 +102,9 @@ pub fn read_error(e: &ReadError, lang: Lang) -> String {
             found,
             expected,
         } => format!("十六进制转储第 {line} 行(第 {at} 字节):偏移为 {found:#x},应为 {expected:#x}"),
+        ReadErrorKind::FrameTooLarge { line: None } => format!("原始帧最多 {MAX_FRAME} 字节(比任何链路能承载的都大),而这个输入更长:请给出抓包文件,或只截取那一帧"),
+        ReadErrorKind::FrameTooLarge { line: Some(line) } => format!("十六进制文本第 {line} 行(第 {at} 字节):帧会超过 {MAX_FRAME} 字节,比任何链路能承载的都大"),
+        ReadErrorKind::TextTooLarge => format!("十六进制文本超过 {} MiB:这么大的抓包请放进 pcap 文件(text2pcap 可以生成)", MAX_HEX_TEXT >> 20),
     }
 }
 

@@ -7,7 +7,7 @@
 //! a blank line; without offsets, frames are separated by blank lines, or, when there is no
 //! blank line, each line is a frame (a C array's lines run on until its `}`).
 
-use crate::read::ReadErrorKind;
+use crate::read::{ReadErrorKind, MAX_FRAME};
 
 struct Line<'a> {
     number: usize,
@@ -106,7 +106,7 @@ fn bytes_of(line: &Line<'_>) -> Result<Vec<u8>, (u64, ReadErrorKind)> {
                 line.start,
                 ReadErrorKind::NotHex {
                     line: line.number,
-                    token: token.to_string(),
+                    token: quote(token),
                 },
             )
         };
@@ -116,6 +116,28 @@ fn bytes_of(line: &Line<'_>) -> Result<Vec<u8>, (u64, ReadErrorKind)> {
         out.extend(hex::decode(&digits).map_err(|_| not_hex())?);
     }
     Ok(out)
+}
+
+/// Refuses a frame grown past [`MAX_FRAME`] at `line`.
+fn too_large(frame: &[u8], line: &Line<'_>) -> Result<(), (u64, ReadErrorKind)> {
+    if frame.len() > MAX_FRAME {
+        let kind = ReadErrorKind::FrameTooLarge {
+            line: Some(line.number),
+        };
+        return Err((line.start, kind));
+    }
+    Ok(())
+}
+
+/// At most this much of a bad token is quoted in an error.
+const QUOTE: usize = 40;
+
+/// `token`, cut to [`QUOTE`] characters with "..." if longer.
+fn quote(token: &str) -> String {
+    match token.char_indices().nth(QUOTE) {
+        Some((end, _)) => format!("{}...", &token[..end]),
+        None => token.to_string(),
+    }
 }
 
 /// The frames in `text`, or the byte offset and reason of the first line that is not hex.
@@ -158,11 +180,19 @@ pub fn parse(text: &str) -> Result<Vec<Vec<u8>>, (u64, ReadErrorKind)> {
                 (None, Some(o)) => (o, Vec::new()),
                 (None, None) => {
                     current.extend(bytes_of(line)?);
+                    too_large(&current, line)?;
                     continue;
                 }
             };
             if offset == 0 {
                 flush(&mut current, &mut frames);
+            }
+            // A `*` gap (or any offset) may not reach past the largest frame.
+            if offset > MAX_FRAME {
+                let kind = ReadErrorKind::FrameTooLarge {
+                    line: Some(line.number),
+                };
+                return Err((line.start, kind));
             }
             if repeat && !last.is_empty() {
                 while current.len() < offset {
@@ -182,6 +212,7 @@ pub fn parse(text: &str) -> Result<Vec<Vec<u8>>, (u64, ReadErrorKind)> {
                 last.clone_from(&bytes);
             }
             current.extend(bytes);
+            too_large(&current, line)?;
         }
         flush(&mut current, &mut frames);
         return Ok(frames);
@@ -204,6 +235,7 @@ pub fn parse(text: &str) -> Result<Vec<Vec<u8>>, (u64, ReadErrorKind)> {
             continue;
         }
         current.extend(bytes_of(line)?);
+        too_large(&current, line)?;
         if line.closes {
             flush(&mut current, &mut frames);
             in_array = false;

@@ -22,7 +22,8 @@ mod split;
 
 pub use layers_osi::LinkType;
 pub use read::{
-    open, FrameInfo, Frames, InputFormat, RawFrame, ReadError, ReadErrorKind, MAX_BLOCK,
+    open, FrameInfo, Frames, InputFormat, RawFrame, ReadError, ReadErrorKind, MAX_BLOCK, MAX_FRAME,
+    MAX_HEX_TEXT,
 };
 pub use split::{ChunkFrames, Scan, Split};
 

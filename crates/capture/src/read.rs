@@ -18,6 +18,12 @@ use layers_osi::LinkType;
 const BUFFER: usize = 1 << 16;
 /// The largest block `layers` accepts (a 256 KiB snap length with headers to spare).
 pub const MAX_BLOCK: usize = 1 << 20;
+/// The largest frame a raw input or a hex text may hold: 262,144 bytes, the largest snap
+/// length tcpdump and libpcap use (MAXIMUM_SNAPLEN), more than any link's frame.
+pub const MAX_FRAME: usize = 262_144;
+/// The longest hex text read: 64 MiB (about 16 MiB of frames); a bigger capture belongs
+/// in a pcap file (`text2pcap` makes one).
+pub const MAX_HEX_TEXT: usize = 64 << 20;
 
 /// A file format `layers` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +145,14 @@ pub enum ReadErrorKind {
         /// The text that is not hex.
         token: String,
     },
+    /// A frame larger than any link carries ([`MAX_FRAME`]): a raw input that long, or a
+    /// hex text whose bytes (or a hexdump `*` gap) reach past it.
+    FrameTooLarge {
+        /// The hex text line where it happened, from 1 (`None` for a raw input).
+        line: Option<usize>,
+    },
+    /// A hex text longer than [`MAX_HEX_TEXT`].
+    TextTooLarge,
     /// A hex dump line whose offset does not follow the previous lines.
     BadOffset {
         /// The line, from 1.
@@ -176,6 +190,9 @@ impl ReadError {
             ReadErrorKind::FormatMismatch { given, found } => format!("--format {} was given, but the file is {}: leave --format out to read it as what it is", given.name(), found.name()),
             ReadErrorKind::NotHex { line, token } => format!("hex text line {line} (byte {at}): {token:?} is not hex: expected pairs of hex digits"),
             ReadErrorKind::BadOffset { line, found, expected } => format!("hex dump line {line} (byte {at}): offset {found:#x} where {expected:#x} was expected"),
+            ReadErrorKind::FrameTooLarge { line: None } => format!("a raw frame is at most {MAX_FRAME} bytes (more than any link carries), and this input is longer: give a capture file, or cut the frame out"),
+            ReadErrorKind::FrameTooLarge { line: Some(line) } => format!("hex text line {line} (byte {at}): the frame would grow past {MAX_FRAME} bytes, more than any link carries"),
+            ReadErrorKind::TextTooLarge => format!("hex text longer than {} MiB: put a capture that big in a pcap file (text2pcap makes one)", MAX_HEX_TEXT >> 20),
         }
     }
 }
@@ -305,8 +322,17 @@ fn open_plain<R: Read + Send + 'static>(
         InputFormat::Hex => {
             let mut text = String::new();
             buffered
+                .by_ref()
+                .take(MAX_HEX_TEXT as u64 + 1)
                 .read_to_string(&mut text)
                 .map_err(|e| io_error(Some(format), &e))?;
+            if text.len() > MAX_HEX_TEXT {
+                return Err(ReadError {
+                    format: Some(format),
+                    offset: MAX_HEX_TEXT as u64,
+                    kind: ReadErrorKind::TextTooLarge,
+                });
+            }
             let frames = hex_text::parse(&text).map_err(|(offset, kind)| ReadError {
                 format: Some(format),
                 offset,
@@ -327,10 +353,20 @@ fn open_plain<R: Read + Send + 'static>(
             )
         }
         InputFormat::Raw => {
+            // One frame: never more than a link carries, however long the input runs.
             let mut data = Vec::new();
             buffered
+                .by_ref()
+                .take(MAX_FRAME as u64 + 1)
                 .read_to_end(&mut data)
                 .map_err(|e| io_error(Some(format), &e))?;
+            if data.len() > MAX_FRAME {
+                return Err(ReadError {
+                    format: Some(format),
+                    offset: MAX_FRAME as u64,
+                    kind: ReadErrorKind::FrameTooLarge { line: None },
+                });
+            }
             let frame = RawFrame {
                 number: 0,
                 time: None,
