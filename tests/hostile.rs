@@ -131,3 +131,137 @@ fn hex_text_cannot_ask_for_unbounded_memory() {
     );
     let _ = &b.stdout;
 }
+
+/// A classic pcap holding `frames`, each with its own time.
+fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend(0xa1b2_c3d4u32.to_le_bytes());
+    out.extend(2u16.to_le_bytes());
+    out.extend(4u16.to_le_bytes());
+    for v in [0u32, 0, 262_144, 1] {
+        out.extend(v.to_le_bytes());
+    }
+    for (i, f) in frames.iter().enumerate() {
+        let len = f.len() as u32;
+        for v in [1_700_000_000 + i as u32, 0, len, len] {
+            out.extend(v.to_le_bytes());
+        }
+        out.extend(f);
+    }
+    out
+}
+
+/// 60,000 stacked 802.1Q tags (once 60 s and 6-8 GB for --stats, and --hex past 2 minutes):
+/// dissection stops at 64 layers with a note, so every view is linear in the frame.
+#[test]
+fn deep_tag_stacks_stop_at_the_layer_limit() {
+    let mut frame = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2];
+    for _ in 0..60_000 {
+        frame.extend([0x81, 0x00, 0x00, 0x01]);
+    }
+    frame.extend([0x08, 0x00, 0x45]);
+    frame.resize(frame.len() + 19, 0);
+    let dir = temp_dir("hostile-vlan");
+    let file = dir.join("vlan.pcap");
+    std::fs::write(&file, pcap(&[frame])).unwrap();
+    let path = file.to_str().unwrap();
+    for view in [
+        "--stats",
+        "--hex",
+        "--oneline",
+        "--json",
+        "--diagram",
+        "--frame",
+    ] {
+        let args: Vec<&str> = match view {
+            "--frame" => vec!["decode", path, "--frame", "1"],
+            v => vec!["decode", path, v],
+        };
+        let b = bounded(&args);
+        assert_eq!(b.code, Some(0), "{view}: {}", b.stderr);
+        assert!(b.took < Duration::from_secs(5), "{view}: {:?}", b.took);
+        if view == "--oneline" {
+            assert!(
+                b.stdout.contains("802.1Q tags past the 64-layer limit"),
+                "{}",
+                b.stdout
+            );
+        }
+        if view == "--json" {
+            let j: serde_json::Value = serde_json::from_str(b.stdout.trim()).unwrap();
+            // The 64 dissected, and the physical layer's record before them.
+            let layers = j["layers"].as_array().unwrap();
+            assert_eq!(layers.len(), 1 + layers_osi::MAX_LAYERS, "{}", layers.len());
+            assert_eq!(layers[0]["protocol"], "Ethernet PHY");
+        }
+    }
+}
+
+/// Argument values cannot ask for unbounded work: a split into two billion subnets lists
+/// the first ones and the last and says how many it left out; a topology's MTU must be one
+/// IPv4 allows (24 once fragmented forever), and its size is bounded (65,537 hosts on one
+/// switch once panicked).
+#[test]
+fn argument_values_cannot_ask_for_unbounded_work() {
+    let b = bounded(&["subnet", "0.0.0.0/0", "--split", "2147483648"]);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    assert!(
+        b.stdout.contains("2147483391 more, not listed"),
+        "{}",
+        b.stdout
+    );
+    assert!(
+        b.stdout.contains("255.255.255.254/31"),
+        "the last one is shown"
+    );
+    assert!(b.took < Duration::from_secs(5), "{:?}", b.took);
+    let b = bounded(&["subnet", "0.0.0.0/0", "--split", "2147483648", "--json"]);
+    let j: serde_json::Value = serde_json::from_str(b.stdout.trim()).unwrap();
+    assert_eq!(j["split_count"], 2_147_483_648u64);
+    assert_eq!(
+        j["split"].as_array().unwrap().len() as u64 + j["split_left_out"].as_u64().unwrap(),
+        2_147_483_648
+    );
+    let dir = temp_dir("hostile-topology");
+    let two = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/topologies/two-routers.toml"),
+    )
+    .unwrap();
+    let mtu = dir.join("mtu.toml");
+    std::fs::write(
+        &mtu,
+        two.replacen("link = \"SW2\"\n", "link = \"SW2\"\nmtu = 24\n", 1),
+    )
+    .unwrap();
+    let b = bounded(&[
+        "journey",
+        "--topology",
+        mtu.to_str().unwrap(),
+        "--from",
+        "A",
+        "--to",
+        "B",
+    ]);
+    assert_refused(&b, 1, "mtu = 24 is outside 68-65535");
+    let mut many = String::from("[[switch]]\nname = \"S\"\n");
+    for i in 0..65_537u32 {
+        many.push_str(&format!(
+            "[[host]]\nname = \"H{i}\"\nip = \"10.{}.{}.{}/8\"\nlink = \"S\"\n",
+            i >> 16,
+            (i >> 8) & 0xff,
+            i & 0xff
+        ));
+    }
+    let file = dir.join("many.toml");
+    std::fs::write(&file, many).unwrap();
+    let b = bounded(&[
+        "journey",
+        "--topology",
+        file.to_str().unwrap(),
+        "--from",
+        "H1",
+        "--to",
+        "H2",
+    ]);
+    assert_refused(&b, 1, "more hosts and router interfaces than the 4096");
+}

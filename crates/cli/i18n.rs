@@ -254,6 +254,7 @@ messages! {
     OtherDirect => "{}: {} AND mask = {}, the same network -> deliver directly: ARP for {}", "{}:{} 与掩码按位与 = {},同一网络 -> 直接交付:用 ARP 查询 {}";
     OtherGateway => "{}: {} AND mask = {}, not {} -> via the gateway: ARP for the gateway", "{}:{} 与掩码按位与 = {},不是 {} -> 经网关转发:用 ARP 查询网关";
     SplitHeading => "{} split into {} equal subnets of /{}{}:", "{} 等分为 {} 个 /{} 子网{}:";
+    SplitLeftOut => "... {} more, not listed ...", "…… 另有 {} 个,未列出 ……";
     SplitRounded => " ({} asked, rounded up to a power of two)", "(要求 {} 个,向上取 2 的幂)";
     VlsmHeading => "VLSM of {}, largest first (each block holds its hosts plus network and broadcast):", "{} 的可变长子网划分,从大到小(每块除主机外还要留出网络地址和广播地址):";
     ColHostsWanted => "hosts wanted", "需要主机数";

@@ -125,6 +125,12 @@ pub fn topology_error(e: &TopologyError, lang: Lang) -> String {
         TopologyError::Value { owner, value } => {
             format!("{owner}:{value:?} 不是有效的地址、前缀或 MAC")
         }
+        TopologyError::Mtu { owner, mtu } => {
+            format!("{owner}:mtu = {mtu} 超出 IPv4 允许的 68-65535(RFC 791)")
+        }
+        TopologyError::TooMany { most } => {
+            format!("主机和路由器接口的总数超过了拓扑允许的 {most} 个")
+        }
     }
 }
 

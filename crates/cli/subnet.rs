@@ -213,7 +213,9 @@ pub fn run(args: &SubnetArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
             "class": class_of(net.addr()).to_string(),
             "range": kind.describe().en,
             "others": others_json,
-            "split": split.as_ref().map(|(_, s)| s.iter().map(subnet).collect::<Vec<_>>()),
+            "split": split.as_ref().map(|(_, s)| s.iter().take(JSON_LISTED).map(|n| subnet(&n)).collect::<Vec<_>>()),
+            "split_count": split.as_ref().map(|(_, s)| s.len()),
+            "split_left_out": split.as_ref().map(|(_, s)| s.len().saturating_sub(JSON_LISTED as u64)),
             "vlsm": vlsm.as_ref().map(|v| v.iter().map(|(h, n)| { let mut j = subnet(n); j["hosts_wanted"] = json!(h); j }).collect::<Vec<_>>()),
         });
         serde_json::to_writer(&mut *out, &doc).map_err(std::io::Error::from)?;
@@ -321,7 +323,7 @@ pub fn run(args: &SubnetArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         } else {
             Msg::SplitRounded.fill(lang, &[n])
         };
-        let prefix = subnets[0].prefix();
+        let prefix = subnets.prefix();
         writeln!(
             out,
             "{}",
@@ -329,14 +331,25 @@ pub fn run(args: &SubnetArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         )?;
         let mut t = new_table(ui);
         t.set_header(header[1..].iter().map(|m| m.get(lang)).collect::<Vec<_>>());
-        for s in subnets {
-            t.add_row(vec![
+        let row = |s: &Ipv4Net| {
+            vec![
                 s.to_string(),
                 s.first_host().to_string(),
                 s.last_host().to_string(),
                 broadcast_text(s, lang),
                 s.host_count().to_string(),
-            ]);
+            ]
+        };
+        for s in subnets.iter().take(LISTED) {
+            t.add_row(row(&s));
+        }
+        // A split into more than fit on a screen lists the first ones and the last.
+        let left_out = subnets.len().saturating_sub(LISTED as u64);
+        if left_out > 0 {
+            t.add_row(vec![Msg::SplitLeftOut.fill(lang, &[&(left_out - 1)])]);
+            if let Some(l) = subnets.last() {
+                t.add_row(row(&l));
+            }
         }
         writeln!(out, "{t}")?;
     }
@@ -359,6 +372,11 @@ pub fn run(args: &SubnetArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     }
     Ok(())
 }
+
+/// At most this many subnets of a split are listed in the table (then the last one).
+const LISTED: usize = 256;
+/// At most this many in `--json`, with the count of the rest.
+const JSON_LISTED: usize = 4096;
 
 fn split_error(lang: Lang, flag: &str, value: &str, e: &SplitError) -> CliError {
     let text = match (e, lang) {

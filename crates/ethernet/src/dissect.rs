@@ -136,6 +136,19 @@ pub fn vlan_tags(
     let frame = c.frame;
     let mut owner = owner;
     while matches!(ethertype, 0x8100 | 0x88a8 | 0x9100) {
+        if c.is_full() {
+            let what = Text::new(
+                "802.1Q tags past the 64-layer limit of a frame, at most",
+                "超过每帧 64 层上限的 802.1Q 标签,最多",
+            );
+            let count = (frame.len() - off) / VLAN_TAG_LEN;
+            let kind = StopKind::Unsupported {
+                what,
+                value: count.to_string(),
+            };
+            c.stop(ProtocolId::Vlan, off, kind);
+            return LinkNext::Done;
+        }
         if frame.len() < off + VLAN_TAG_LEN {
             let what = Text::new("802.1Q tag", "802.1Q 标签");
             let kind = truncated(what, VLAN_TAG_LEN, frame.len() - off, None);

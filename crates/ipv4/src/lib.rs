@@ -44,7 +44,7 @@ use layers_osi::{FieldSpec, Text};
 pub use subnet::{
     assumed_gateway, class_of, mask_from_prefix, multicast_mac, next_hop, parse_prefix_or_mask,
     prefix_from_mask, range_kind, Destination, Ipv4Net, NextHop, OctetAnd, RangeKind, Route,
-    RoutingTable, SplitError, SubnetError, TableRoute,
+    RoutingTable, SplitError, SubnetError, Subnets, TableRoute,
 };
 
 /// Length of an IPv4 header without options.

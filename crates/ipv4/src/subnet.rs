@@ -181,7 +181,7 @@ impl Ipv4Net {
     }
 
     /// Splits the network into `n` equal subnets, rounded up to a power of two.
-    pub fn split(&self, n: u32) -> Result<Vec<Ipv4Net>, SplitError> {
+    pub fn split(&self, n: u32) -> Result<Subnets, SplitError> {
         if n == 0 {
             return Err(SplitError::Zero);
         }
@@ -194,14 +194,11 @@ impl Ipv4Net {
                 most: 1u64 << (32 - u32::from(self.prefix)),
             });
         }
-        let size = 1u64 << (32 - prefix);
-        let base = u64::from(u32::from(self.network()));
-        Ok((0..(1u64 << bits))
-            .map(|i| Ipv4Net {
-                addr: Ipv4Addr::from((base + i * size) as u32),
-                prefix: prefix as u8,
-            })
-            .collect())
+        Ok(Subnets {
+            base: u64::from(u32::from(self.network())),
+            prefix: prefix as u8,
+            count: 1u64 << bits,
+        })
     }
 
     /// Variable-length subnets for the given host counts, largest first, each the
@@ -239,6 +236,51 @@ impl Ipv4Net {
             next += size;
         }
         Ok(out)
+    }
+}
+
+/// The equal subnets a network splits into, computed one at a time: a /0 split in two
+/// billion is two billion subnets, and nobody lists them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Subnets {
+    base: u64,
+    prefix: u8,
+    count: u64,
+}
+
+impl Subnets {
+    /// How many there are.
+    pub fn len(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether there are none (never, for a split that succeeded).
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Their prefix length.
+    pub fn prefix(&self) -> u8 {
+        self.prefix
+    }
+
+    /// The subnets in order.
+    pub fn iter(&self) -> impl Iterator<Item = Ipv4Net> + '_ {
+        let size = 1u64 << (32 - u32::from(self.prefix));
+        (0..self.count).map(move |i| Ipv4Net {
+            addr: Ipv4Addr::from((self.base + i * size) as u32),
+            prefix: self.prefix,
+        })
+    }
+
+    /// The last one.
+    pub fn last(&self) -> Option<Ipv4Net> {
+        let size = 1u64 << (32 - u32::from(self.prefix));
+        let last = self.base + self.count.checked_sub(1)? * size;
+        Some(Ipv4Net {
+            addr: Ipv4Addr::from(last as u32),
+            prefix: self.prefix,
+        })
     }
 }
 

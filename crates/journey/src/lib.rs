@@ -142,7 +142,23 @@ pub enum TopologyError {
         /// The text.
         value: String,
     },
+    /// An interface MTU outside IPv4's 68-65535 (RFC 791: every host takes 68).
+    Mtu {
+        /// Whose.
+        owner: String,
+        /// The MTU given.
+        mtu: usize,
+    },
+    /// More hosts and router interfaces than a topology may have.
+    TooMany {
+        /// The most allowed ([`MAX_ATTACHED`]).
+        most: usize,
+    },
 }
+
+/// The most hosts and router interfaces a topology may have in all, so no switch has more
+/// ports than its port numbers count.
+pub const MAX_ATTACHED: usize = 4096;
 
 impl TopologyError {
     /// The problem in one sentence, in English (the CLI says it in Chinese too).
@@ -161,6 +177,12 @@ impl TopologyError {
             }
             TopologyError::Value { owner, value } => {
                 format!("{owner}: {value:?} is not a valid address, prefix or MAC")
+            }
+            TopologyError::Mtu { owner, mtu } => {
+                format!("{owner}: mtu = {mtu} is outside 68-65535, the MTUs IPv4 allows (RFC 791)")
+            }
+            TopologyError::TooMany { most } => {
+                format!("more hosts and router interfaces than the {most} a topology may have")
             }
         }
     }
@@ -286,6 +308,15 @@ impl Topology {
 
     /// Builds a topology from its description.
     pub fn from_spec(spec: &TopologySpec) -> Result<Topology, TopologyError> {
+        let attached = spec.hosts.len()
+            + spec
+                .routers
+                .iter()
+                .map(|r| r.interfaces.len())
+                .sum::<usize>();
+        if attached > MAX_ATTACHED {
+            return Err(TopologyError::TooMany { most: MAX_ATTACHED });
+        }
         let mut names = std::collections::BTreeSet::new();
         let all = spec
             .hosts
@@ -361,7 +392,10 @@ impl Topology {
                     net,
                     mac: mac_of(&owner, f.mac.as_ref(), &net)?,
                     segment,
-                    mtu: f.mtu.unwrap_or(1500),
+                    mtu: match f.mtu.unwrap_or(1500) {
+                        m @ 68..=65535 => m,
+                        mtu => return Err(TopologyError::Mtu { owner, mtu }),
+                    },
                 });
             }
             for route in &r.routes {

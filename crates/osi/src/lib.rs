@@ -47,7 +47,7 @@ pub use knowledge::{
 };
 pub use labels::{field_label, has_zh_label, zh_field_name};
 pub use value::FieldValue;
-pub use walk::{dissect_with, owner_of, present_fields, truncated, Cursor, Dissection};
+pub use walk::{dissect_with, owner_of, present_fields, truncated, Cursor, Dissection, MAX_LAYERS};
 
 /// The language of everything a user reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -101,6 +101,11 @@ pub struct Cursor<'a, 'o> {
     pub wire_length: usize,
 }
 
+/// The most layer records a frame gets: a frame of 64,000 stacked 802.1Q tags would
+/// otherwise make every view superlinear. Real frames have a dozen at most (tshark limits
+/// nesting too); past this, dissection stops with a note and the rest stays undissected.
+pub const MAX_LAYERS: usize = 64;
+
 impl<'a, 'o> Cursor<'a, 'o> {
     /// A walk over `frame` into `out` (cleared), of a frame `wire_length` bytes long on the
     /// wire.
@@ -146,6 +151,12 @@ impl<'a, 'o> Cursor<'a, 'o> {
     pub fn push(&mut self, mut rec: LayerRecord) {
         rec.quoted = self.quoted;
         self.out.layers.push(rec);
+    }
+
+    /// Whether the frame has [`MAX_LAYERS`] records already: a dissector that repeats
+    /// (tag after tag) stops here.
+    pub fn is_full(&self) -> bool {
+        self.out.layers.len() >= MAX_LAYERS
     }
 
     /// Records a stop (a truncation inside a quote is none: quotes are short by design).
