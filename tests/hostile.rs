@@ -265,3 +265,60 @@ fn argument_values_cannot_ask_for_unbounded_work() {
     ]);
     assert_refused(&b, 1, "more hosts and router interfaces than the 4096");
 }
+
+/// Text from a packet cannot act on the terminal: an ESC sequence or a bidi override in an
+/// HTTP request line or header is shown escaped in every text view, as tcpdump and tshark
+/// do, while Chinese stays as it is and JSON keeps the exact string.
+#[test]
+fn packet_text_cannot_reach_the_terminal_raw() {
+    let dir = temp_dir("hostile-text");
+    let file = dir.join("esc.pcap");
+    let payload = "GET /\u{1b}[2J\u{202e}你好 HTTP/1.1\r\nHost: a\u{1b}]0;pwned\u{7}b\r\n\r\n";
+    let o = crate::util::run(&[
+        "encode",
+        "--to",
+        "192.168.11.53:80",
+        "--payload",
+        payload,
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", crate::util::stderr(&o));
+    let path = file.to_str().unwrap();
+    for view in [None, Some("--oneline"), Some("--hex"), Some("--diagram")] {
+        let mut args = vec!["decode", path];
+        args.extend(view);
+        let b = bounded(&args);
+        assert_eq!(b.code, Some(0), "{view:?}: {}", b.stderr);
+        let raw = b
+            .stdout
+            .chars()
+            .filter(|c| layers_osi::is_terminal_control(*c) && *c != '\n')
+            .count();
+        assert_eq!(
+            raw, 0,
+            "{view:?} printed control characters: {:?}",
+            b.stdout
+        );
+        if view.is_none() {
+            assert!(b.stdout.contains("/\\x1b[2J\\u{202e}你好"), "{}", b.stdout);
+            assert!(
+                b.stdout.contains("Host=a\\x1b]0;pwned\\x07b"),
+                "{}",
+                b.stdout
+            );
+        }
+    }
+    let b = bounded(&["decode", path, "--json"]);
+    let j: serde_json::Value = serde_json::from_str(b.stdout.trim()).unwrap();
+    let http = j["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["protocol"] == "HTTP")
+        .unwrap();
+    assert_eq!(
+        http["fields"]["uri"], "/\u{1b}[2J\u{202e}你好",
+        "JSON keeps the exact string"
+    );
+}

@@ -60,7 +60,12 @@ fn compact<'k>(v: &'k FieldValue, key: &dyn Fn(&'k str) -> &'k str) -> String {
     };
     let parts: Vec<String> = members
         .iter()
-        .map(|(k, v)| format!("{}={}", key(k), value_text(v)))
+        .map(|(k, v)| {
+            // Header names come from the frame too.
+            let mut name = String::new();
+            layers_osi::write_escaped(&mut name, key(k));
+            format!("{name}={}", value_text(v))
+        })
         .collect();
     format!("{{{}}}", parts.join(" "))
 }

@@ -46,7 +46,7 @@ pub use knowledge::{
     device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, ProtocolId, DEVICES, PROTOCOLS,
 };
 pub use labels::{field_label, has_zh_label, zh_field_name};
-pub use value::FieldValue;
+pub use value::{is_terminal_control, write_escaped, FieldValue};
 pub use walk::{dissect_with, owner_of, present_fields, truncated, Cursor, Dissection, MAX_LAYERS};
 
 /// The language of everything a user reads.

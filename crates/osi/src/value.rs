@@ -149,7 +149,7 @@ impl FieldValue {
                 }
             }
             FieldValue::Name(s) => out.push_str(s),
-            FieldValue::Text(s) => out.push_str(s),
+            FieldValue::Text(s) => write_escaped(out, s),
             other => {
                 let _ = write!(out, "{}", Scalar(other));
             }
@@ -161,6 +161,31 @@ impl FieldValue {
         let mut s = String::new();
         self.write_text(&mut s);
         s
+    }
+}
+
+/// Whether `c` would act on a terminal instead of showing: C0 controls, DEL, C1 controls,
+/// and the bidirectional controls that reorder what follows (the "Trojan Source" ones).
+pub fn is_terminal_control(c: char) -> bool {
+    matches!(c, '\0'..='\x1f' | '\x7f'..='\u{9f}')
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Writes text found in a frame so a terminal shows it and nothing else: each control
+/// character as `\xNN` (or `\u{NNNN}` above 0xff), as tcpdump and tshark escape them;
+/// printable Unicode, Chinese included, as it is. (JSON keeps the exact string.)
+pub fn write_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if !is_terminal_control(c) {
+            out.push(c);
+        } else if u32::from(c) <= 0xff {
+            let _ = write!(out, "\\x{:02x}", u32::from(c));
+        } else {
+            let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+        }
     }
 }
 
@@ -391,6 +416,9 @@ mod tests {
         let list = FieldValue::List(vec![mss, FieldValue::Object(vec![("kind", "NOP".into())])]);
         assert_eq!(list.text(), "MSS=1460,NOP");
         assert_eq!(FieldValue::Text("你好".into()).text(), "你好");
+        // What a packet says cannot recolour or reorder the terminal.
+        let hostile = FieldValue::Text("a\x1b[31mred\u{202e}txt\u{9b}\x7f\tb".into());
+        assert_eq!(hostile.text(), "a\\x1b[31mred\\u{202e}txt\\x9b\\x7f\\x09b");
         assert_eq!(FieldValue::Bool(true).text(), "true");
     }
 }
