@@ -95,7 +95,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
         }
         if have.len() > TCP_MIN_LEN {
             let bytes = &have[TCP_MIN_LEN..];
-            let (options, _) = tcp_options(TcpOptionsIterator::from_slice(bytes), !c.summary);
+            let (options, _) = tcp_options(bytes, !c.summary);
             rec.push_at(
                 "options",
                 Span::new(off + TCP_MIN_LEN, off + have.len()),
@@ -158,7 +158,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     );
     let mut option_problem = None;
     if hlen > TCP_MIN_LEN {
-        let (options, problem) = tcp_options(h.options_iterator(), !c.summary);
+        let (options, problem) = tcp_options(h.options(), !c.summary);
         rec.push_at("options", Span::new(off + TCP_MIN_LEN, off + hlen), options);
         option_problem = problem;
     } else {
@@ -312,34 +312,107 @@ fn option(kind: u8, value: Option<Value>) -> Value {
 
 /// A TCP header's options as the JSON contract has them, and the first problem, if any.
 /// With `keep` false only the problem is looked for (the summary path).
-fn tcp_options(items: TcpOptionsIterator<'_>, keep: bool) -> (Vec<Value>, Option<String>) {
+///
+/// The walk is RFC 9293 3.1's (kind, length, value), so an option of a kind etherparse does
+/// not parse (MPTCP 30, TFO 34, MD5 19, experimental 253/254) is shown by its kind with its
+/// bytes, as tshark shows it, not called malformed; a length that does not fit is a problem.
+/// The kinds etherparse knows are parsed by it.
+fn tcp_options(bytes: &[u8], keep: bool) -> (Vec<Value>, Option<String>) {
     let mut out = Vec::new();
-    for item in items {
-        match item {
-            Ok(_) if !keep => {}
-            Ok(opt) => out.push(match opt {
-                TcpOptionElement::Noop => option(1, None),
-                TcpOptionElement::MaximumSegmentSize(v) => option(2, Some(v.into())),
-                TcpOptionElement::WindowScale(v) => option(3, Some(v.into())),
-                TcpOptionElement::SelectiveAcknowledgementPermitted => option(4, None),
-                TcpOptionElement::SelectiveAcknowledgement(first, rest) => {
-                    let blocks: Vec<Value> = std::iter::once(first)
-                        .chain(rest.into_iter().flatten())
-                        .map(|(l, r)| vec![l, r].into())
-                        .collect();
-                    option(5, Some(Value::List(blocks)))
+    let mut at = 0;
+    while at < bytes.len() {
+        let kind = bytes[at];
+        match kind {
+            0 => break,
+            1 => {
+                if keep {
+                    out.push(option(1, None));
                 }
-                TcpOptionElement::Timestamp(val, ecr) => option(8, Some(vec![val, ecr].into())),
-            }),
-            Err(e) => return (out, Some(e.to_string())),
+                at += 1;
+                continue;
+            }
+            _ => {}
         }
+        let left = bytes.len() - at;
+        let len = bytes.get(at + 1).map_or(0, |l| usize::from(*l));
+        if len < 2 || len > left {
+            let problem = format!("option kind {kind} has length {len} with {left} bytes left");
+            return (out, Some(problem));
+        }
+        let one = &bytes[at..at + len];
+        if matches!(kind, 2 | 3 | 4 | 5 | 8) {
+            match TcpOptionsIterator::from_slice(one).next() {
+                Some(Ok(opt)) if keep => out.push(known(opt)),
+                Some(Ok(_)) | None => {}
+                Some(Err(e)) => return (out, Some(e.to_string())),
+            }
+        } else if keep {
+            let name = match tcp_option_name(kind) {
+                "unknown" => Value::Uint(u64::from(kind)),
+                n => Value::Name(n),
+            };
+            out.push(Value::Object(vec![
+                ("kind", name),
+                ("value", Value::Bytes(one[2..].to_vec())),
+            ]));
+        }
+        at += len;
     }
     (out, None)
+}
+
+/// An option etherparse parsed, as the JSON contract has it.
+fn known(opt: TcpOptionElement) -> Value {
+    match opt {
+        TcpOptionElement::Noop => option(1, None),
+        TcpOptionElement::MaximumSegmentSize(v) => option(2, Some(v.into())),
+        TcpOptionElement::WindowScale(v) => option(3, Some(v.into())),
+        TcpOptionElement::SelectiveAcknowledgementPermitted => option(4, None),
+        TcpOptionElement::SelectiveAcknowledgement(first, rest) => {
+            let blocks: Vec<Value> = std::iter::once(first)
+                .chain(rest.into_iter().flatten())
+                .map(|(l, r)| vec![l, r].into())
+                .collect();
+            option(5, Some(Value::List(blocks)))
+        }
+        TcpOptionElement::Timestamp(val, ecr) => option(8, Some(vec![val, ecr].into())),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Options of kinds etherparse does not parse are shown by kind with their bytes, not
+    /// called malformed; a length that does not fit is a problem, and EOL ends the list.
+    #[test]
+    fn unknown_option_kinds_are_shown_not_called_malformed() {
+        // MSS 1460, MPTCP (30) of 4 bytes, TFO cookie (34) of 6, MD5 (19) of 18, kind 253
+        // of 4, NOP, EOL and padding.
+        let mut o = vec![2, 4, 5, 0xb4, 30, 4, 0x00, 0x81, 34, 6, 1, 2, 3, 4, 19, 18];
+        o.extend([0xaa; 16]);
+        o.extend([253, 4, 0xf9, 0x89, 1, 0, 0, 0]);
+        let (options, problem) = tcp_options(&o, true);
+        assert_eq!(problem, None);
+        let text: Vec<String> = options.iter().map(Value::text).collect();
+        assert_eq!(
+            text,
+            [
+                "MSS=1460",
+                "MPTCP=0081",
+                "TFO=01020304",
+                "19=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                "253=f989",
+                "NOP"
+            ]
+        );
+        let (_, problem) = tcp_options(&[30, 9, 0, 0], true);
+        assert!(problem.unwrap().contains("length 9 with 4 bytes left"));
+        let (_, problem) = tcp_options(&[99, 0], false);
+        assert!(problem.is_some(), "a zero length cannot loop");
+        let (_, problem) = tcp_options(&[2, 3, 5, 0], false);
+        assert!(problem.is_some(), "an MSS of the wrong length");
+    }
     use layers_osi::dissect_with;
 
     fn bytes(text: &str) -> Vec<u8> {
