@@ -110,6 +110,8 @@ impl Reader<'_> {
     /// A name at `at`; returns it and where the record goes on after it.
     fn name(&self, mut at: usize) -> Result<(String, usize), DnsError> {
         let mut labels: Vec<String> = Vec::new();
+        // The name's length on the wire so far: its labels and their length bytes.
+        let mut wire = 0;
         let mut after = None;
         // Each pointer must go backwards, so a message cannot loop; the bound is a second guard.
         let mut jumps = 0;
@@ -137,6 +139,15 @@ impl Reader<'_> {
                         .msg
                         .get(at + 1..at + 1 + usize::from(len))
                         .ok_or_else(|| err(Text::new("a label", "标签")))?;
+                    // RFC 1035 3.1: a name is at most 255 bytes, its length bytes counted;
+                    // pointers cannot make one longer (a 64 KB frame once printed 170 MB).
+                    wire += 1 + usize::from(len);
+                    if wire + 1 > MAX_NAME {
+                        return Err(err(Text::new(
+                            "a name of at most 255 bytes (RFC 1035)",
+                            "不超过 255 字节的名字(RFC 1035)",
+                        )));
+                    }
                     labels.push(String::from_utf8_lossy(label).into_owned());
                     at += 1 + usize::from(len);
                 }
@@ -164,6 +175,9 @@ impl Reader<'_> {
         }
     }
 }
+
+/// The longest name, in bytes on the wire (RFC 1035 3.1).
+const MAX_NAME: usize = 255;
 
 /// What the first 12 bytes must be.
 const HEADER: Text = Text::new("a 12-byte DNS header", "12 字节的 DNS 首部");
@@ -273,5 +287,26 @@ mod tests {
             "a pointer to an earlier name"
         );
         assert!(parse(b"hi").is_err());
+        // Pointers to ever earlier labels cannot make a name longer than 255 bytes.
+        let mut long = vec![0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+        long.extend([63; 1].iter().chain([b'a'; 63].iter()));
+        for _ in 0..4 {
+            long.push(63);
+            long.extend([b'b'; 63]);
+        }
+        long.extend([0, 0, 1, 0, 1]);
+        assert_eq!(
+            parse(&long).unwrap_err().expected.en,
+            "a name of at most 255 bytes (RFC 1035)"
+        );
+        let mut ok = vec![0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+        for _ in 0..3 {
+            ok.push(63);
+            ok.extend([b'c'; 63]);
+        }
+        ok.push(61);
+        ok.extend([b'd'; 61]);
+        ok.extend([0, 0, 1, 0, 1]);
+        assert_eq!(parse(&ok).unwrap().questions[0].name.len(), 253, "255 on the wire");
     }
 }
