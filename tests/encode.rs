@@ -874,3 +874,31 @@ fn padding_and_fcs_belong_to_the_data_link_layer() {
         "{eth}"
     );
 }
+
+/// A capture is written whole: readable by all (0644, as File::create made it), nothing
+/// left beside it, and an existing file replaced in one rename.
+#[test]
+fn captures_are_written_atomically() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("atomic-capture");
+    let file = dir.join("a.pcap");
+    std::fs::write(&file, "old").unwrap();
+    for _ in 0..2 {
+        let o = run(&["encode", "-o", file.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(&bytes[..4], &0xa1b2_c3d4u32.to_le_bytes(), "a pcap");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "{mode:o}");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["a.pcap"]);
+    // A directory that does not exist: an error naming the file, and no file.
+    let missing = dir.join("no/such/dir/b.pcap");
+    let o = run(&["encode", "-o", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
+}

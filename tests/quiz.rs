@@ -394,3 +394,47 @@ fn the_table_cites_its_sources_truly() {
         "{text}"
     );
 }
+
+/// The progress file is written whole through a unique temporary file: a symlink planted
+/// at the old fixed temporary name is not followed, and quizzes run at once leave a valid
+/// file and no temporary one.
+#[test]
+fn progress_is_written_atomically() {
+    let dir = temp_dir("quiz-atomic");
+    let layers_dir = dir.join("layers");
+    std::fs::create_dir_all(&layers_dir).unwrap();
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    std::os::unix::fs::symlink(&victim, layers_dir.join("progress.json.tmp")).unwrap();
+    let o = quiz(&dir, &[], "none\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    std::fs::remove_file(layers_dir.join("progress.json.tmp")).unwrap();
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            let mut c = layers()
+                .args(["quiz", "--topic", "all", "--count", "3", "--seed", "1"])
+                .env("XDG_DATA_HOME", &dir)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            c.stdin.take().unwrap().write_all(b"x\ny\nz\n").unwrap();
+            c
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(!String::from_utf8_lossy(&o.stderr).contains("could not be read"));
+    }
+    let text = std::fs::read_to_string(layers_dir.join("progress.json")).unwrap();
+    serde_json::from_str::<Value>(&text).expect("whole JSON");
+    let left: Vec<_> = std::fs::read_dir(&layers_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}

@@ -601,13 +601,12 @@ fn write_output(
     fcs: bool,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let file = output::create(path, lang)?;
     let frame = OutFrame {
         data,
         original_length,
         time: capture_time(),
     };
-    write_frames(file, format, &[frame], fcs).map_err(|e| output::write_failed(path, lang, &e))
+    output::write_atomically(path, lang, |w| write_frames(w, format, &[frame], fcs))
 }
 
 /// Runs `layers encode`.

@@ -167,9 +167,9 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
                 (iface, frame, comment)
             })
             .collect();
-        let file = crate::output::create(path, lang)?;
-        write_pcapng_links(file, &journey.links, &frames)
-            .map_err(|e| crate::output::write_failed(path, lang, &e))?;
+        crate::output::write_atomically(path, lang, |w| {
+            write_pcapng_links(w, &journey.links, &frames)
+        })?;
         let line = Msg::JourneyWrote.fill(
             lang,
             &[

@@ -2,7 +2,6 @@
 //! `tcpdump -w -`), so `layers encode -o - | tshark -r -` works. Then standard output holds
 //! the capture alone, and what the command says goes to standard error.
 
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -25,13 +24,44 @@ pub fn name(path: &Path, lang: Lang) -> String {
     }
 }
 
-/// Opens `path` for writing (standard output for `-`), buffered.
-pub fn create(path: &Path, lang: Lang) -> Result<Box<dyn Write>, CliError> {
+/// Writes `path` with `write` (standard output for `-`), whole or not at all: a file is
+/// written to a unique temporary file in the same directory and renamed over `path` only
+/// when every byte is written, so an error or a full disk leaves the old file (or none),
+/// never a cut capture.
+pub fn write_atomically<E: std::fmt::Display>(
+    path: &Path,
+    lang: Lang,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), CliError> {
     if is_stdout(path) {
-        return Ok(Box::new(io::BufWriter::new(io::stdout())));
+        let mut out = io::BufWriter::new(io::stdout());
+        write(&mut out).map_err(|e| write_failed(path, lang, &e))?;
+        return out.flush().map_err(|e| write_failed(path, lang, &e));
     }
-    let file = File::create(path).map_err(|e| write_failed(path, lang, &e))?;
-    Ok(Box::new(io::BufWriter::new(file)))
+    let failed = |e: &dyn std::fmt::Display| write_failed(path, lang, e);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".layers-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| failed(&e))?;
+    // A capture is for everyone to read, as File::create would make it (the temporary
+    // file is private); an existing file keeps its own permissions.
+    let mode = std::fs::metadata(path)
+        .map(|m| m.permissions())
+        .unwrap_or_else(|_| std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut out = io::BufWriter::new(tmp);
+    write(&mut out).map_err(|e| failed(&e))?;
+    let tmp = out.into_inner().map_err(|e| failed(&e.into_error()))?;
+    tmp.as_file()
+        .set_permissions(mode)
+        .map_err(|e| failed(&e))?;
+    tmp.as_file().sync_all().map_err(|e| failed(&e))?;
+    tmp.persist(path).map_err(|e| failed(&e.error))?;
+    Ok(())
 }
 
 /// The error of writing `path`.

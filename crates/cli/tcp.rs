@@ -363,9 +363,7 @@ fn write_capture(
             time: *t,
         })
         .collect();
-    let file = crate::output::create(path, lang)?;
-    write_frames(file, format, &outs, false)
-        .map_err(|e| crate::output::write_failed(path, lang, &e))?;
+    crate::output::write_atomically(path, lang, |w| write_frames(w, format, &outs, false))?;
     let line = Msg::TcpWrote.fill(
         lang,
         &[

@@ -307,6 +307,10 @@ mod tests {
         ok.push(61);
         ok.extend([b'd'; 61]);
         ok.extend([0, 0, 1, 0, 1]);
-        assert_eq!(parse(&ok).unwrap().questions[0].name.len(), 253, "255 on the wire");
+        assert_eq!(
+            parse(&ok).unwrap().questions[0].name.len(),
+            253,
+            "255 on the wire"
+        );
     }
 }
