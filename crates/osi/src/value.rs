@@ -178,6 +178,24 @@ pub fn is_terminal_control(c: char) -> bool {
 /// character as `\xNN` (or `\u{NNNN}` above 0xff), as tcpdump and tshark escape them;
 /// printable Unicode, Chinese included, as it is. (JSON keeps the exact string.)
 pub fn write_escaped(out: &mut String, s: &str) {
+    // The fast path (this runs for every preview of --oneline): no byte that starts a
+    // control. C1 controls are encoded C2 80-9F, U+061C D8 9C, the others E2 80/81 xx.
+    let b = s.as_bytes();
+    let suspect = |i: usize| match b[i] {
+        0..=0x1f | 0x7f => true,
+        0xc2 => matches!(b.get(i + 1), Some(0x80..=0x9f)),
+        0xd8 => b.get(i + 1) == Some(&0x9c),
+        // U+200E-200F and U+202A-202E (E2 80 8E-8F, AA-AE), U+2066-2069 (E2 81 A6-A9).
+        0xe2 => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0x8e | 0x8f | 0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
+        _ => false,
+    };
+    if !(0..b.len()).any(suspect) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         if !is_terminal_control(c) {
             out.push(c);
@@ -419,6 +437,22 @@ mod tests {
         // What a packet says cannot recolour or reorder the terminal.
         let hostile = FieldValue::Text("a\x1b[31mred\u{202e}txt\u{9b}\x7f\tb".into());
         assert_eq!(hostile.text(), "a\\x1b[31mred\\u{202e}txt\\x9b\\x7f\\x09b");
+        // Each control alone takes the slow path; its neighbours in UTF-8 do not.
+        for c in [
+            '\u{200e}', '\u{200f}', '\u{202a}', '\u{2066}', '\u{2069}', '\u{61c}', '\u{80}',
+        ] {
+            assert!(
+                FieldValue::Text(c.to_string()).text().starts_with('\\'),
+                "{c:?}"
+            );
+        }
+        for c in ['…', '·', '\u{2010}', '\u{2065}', '\u{a0}', '中'] {
+            assert_eq!(
+                FieldValue::Text(c.to_string()).text(),
+                c.to_string(),
+                "{c:?}"
+            );
+        }
         assert_eq!(FieldValue::Bool(true).text(), "true");
     }
 }
