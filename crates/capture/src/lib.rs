@@ -290,6 +290,54 @@ mod tests {
         assert_ne!(linktype & 0x0400_0000, 0);
     }
 
+    /// A pcapng block: type, length, body padded to 32 bits, length again.
+    fn block(kind: u32, body: &[u8]) -> Vec<u8> {
+        let mut body = body.to_vec();
+        body.resize(body.len().div_ceil(4) * 4, 0);
+        let len = (12 + body.len()) as u32;
+        let mut out = [kind.to_le_bytes(), len.to_le_bytes()].concat();
+        out.extend(body);
+        out.extend(len.to_le_bytes());
+        out
+    }
+
+    /// A one-frame pcapng whose interface has `if_tsresol` = `tsresol` and the frame
+    /// `ticks` of it.
+    fn with_tsresol(tsresol: u8, ticks: u64) -> Vec<u8> {
+        let mut shb = 0x1a2b_3c4du32.to_le_bytes().to_vec();
+        shb.extend([1, 0, 0, 0]);
+        shb.extend((-1i64).to_le_bytes());
+        let mut idb = vec![1, 0, 0, 0, 0, 0, 0, 0];
+        idb.extend([9, 0, 1, 0, tsresol, 0, 0, 0, 0, 0, 0, 0]);
+        let mut epb = vec![0, 0, 0, 0];
+        epb.extend(((ticks >> 32) as u32).to_le_bytes());
+        epb.extend((ticks as u32).to_le_bytes());
+        epb.extend(60u32.to_le_bytes());
+        epb.extend(60u32.to_le_bytes());
+        epb.extend(frame());
+        [block(0x0a0d_0d0a, &shb), block(1, &idb), block(6, &epb)].concat()
+    }
+
+    /// if_tsresol in base 2 (top bit set) is honoured, not taken for microseconds; tshark
+    /// reads the 2^-30 file below as 1732500000.5 too.
+    #[test]
+    fn pcapng_base_2_time_resolutions() {
+        let time_of = |bytes: Vec<u8>| {
+            let mut frames = open(std::io::Cursor::new(bytes), None).unwrap();
+            frames.next().unwrap().unwrap().time.unwrap()
+        };
+        let half = 1_732_500_000u64 * 2 + 1;
+        assert_eq!(time_of(with_tsresol(0x9e, half << 29)), 1_732_500_000.5);
+        assert_eq!(time_of(with_tsresol(0x81, half)), 1_732_500_000.5);
+        assert_eq!(
+            time_of(with_tsresol(9, 1_732_500_000_500_000_000)),
+            1_732_500_000.5
+        );
+        let mut bad = open(std::io::Cursor::new(with_tsresol(20, 1)), None).unwrap();
+        let e = bad.next().unwrap().unwrap_err();
+        assert!(e.message().contains("if_tsresol 0x14"), "{}", e.message());
+    }
+
     #[test]
     fn pcapng_round_trips_and_marks_the_fcs() {
         let data = frame();

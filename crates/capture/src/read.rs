@@ -601,10 +601,26 @@ impl Context {
                     .find(|o| o.code.0 == 13)
                     .and_then(|o| o.value().first())
                     .map_or(0, |n| usize::from(*n));
+                // if_tsresol (option 9): 10^-n seconds, or 2^-n with the top bit set.
+                // pcap-parser 0.17 refuses every base-2 value, so it is read here.
+                let tsresol = idb
+                    .options
+                    .iter()
+                    .find(|o| o.code.0 == 9)
+                    .and_then(|o| o.value().first().copied());
+                let resolution = match tsresol {
+                    None => 1_000_000,
+                    Some(v) if v & 0x80 != 0 && v & 0x7f <= 63 => 1u64 << (v & 0x7f),
+                    Some(v) if v <= 19 => 10u64.pow(u32::from(v)),
+                    Some(v) => {
+                        let why = format!("if_tsresol {v:#04x} is no time resolution");
+                        return Taken::Error(ReadErrorKind::Malformed(why));
+                    }
+                };
                 self.interfaces.push(Interface {
                     link: LinkType::from_number(idb.linktype.0 as u32),
                     fcs_len,
-                    resolution: idb.ts_resolution().unwrap_or(1_000_000),
+                    resolution,
                     offset: idb.ts_offset(),
                 });
                 Taken::Nothing
