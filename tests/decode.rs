@@ -1154,3 +1154,32 @@ fn every_field_has_a_chinese_name() {
     assert!(seen > 500, "the fixtures have fields: {seen}");
     assert!(missing.is_empty(), "no Chinese name: {missing:?}");
 }
+
+/// A hex text with one stray byte (a control from a bad paste) is still read as hex text
+/// and refused at the stray byte's line, not silently read as one raw frame; `--format
+/// raw` still reads its bytes.
+#[test]
+fn a_stray_byte_in_hex_text_is_named_not_read_as_raw() {
+    let dir = temp_dir("stray-hex");
+    let file = dir.join("stray.hex");
+    let mut text = b"00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff\n".repeat(20);
+    text[100] = 0x01;
+    std::fs::write(&file, &text).unwrap();
+    let o = run(&["decode", file.to_str().unwrap(), "--oneline"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("hex text line 3 (byte 96)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "decode",
+        file.to_str().unwrap(),
+        "--format",
+        "raw",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let frame: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(frame["captured_length"], text.len());
+}

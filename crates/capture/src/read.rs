@@ -75,7 +75,13 @@ impl InputFormat {
             && valid
                 .chars()
                 .all(|c| !c.is_control() || c.is_ascii_whitespace());
-        if text && !head.is_empty() && head.iter().any(u8::is_ascii_hexdigit) {
+        // A hex text with a stray byte or two (a NUL, a control from a bad paste) is still
+        // hex text, refused by the hex reader at the line of the stray byte, not read
+        // silently as a raw frame: nearly all its bytes are hex digits and separators.
+        let hexish = |b: &u8| b.is_ascii_hexdigit() || b" \t\r\n:,x|-.".contains(b);
+        let near_hex =
+            head.len() >= 16 && head.iter().filter(|b| hexish(b)).count() * 50 >= head.len() * 49;
+        if (text || near_hex) && !head.is_empty() && head.iter().any(u8::is_ascii_hexdigit) {
             InputFormat::Hex
         } else {
             InputFormat::Raw
