@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use layers_capture::{write_pcapng_links, OutFrame};
 use layers_ipv4::NextHop;
-use layers_journey::{seed_packet, walk, DeviceKind, Event, Journey, Topology, STEP_LIMIT};
+use layers_journey::{
+    packet_identity, seed_packet, walk, DeviceKind, Event, Journey, Topology, STEP_LIMIT,
+};
 use layers_osi::{Lang, OsiLayer};
 use layers_stack::dissect_ethernet;
 use owo_colors::{OwoColorize, Style};
@@ -154,7 +156,12 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
             .map(|(i, f)| {
                 let iface = journey.links.iter().position(|l| *l == f.link).unwrap_or(0) as u32;
                 let at = time + Duration::from_micros(i as u64 * 10);
-                let comment = packet_identity(&f.bytes).and_then(|id| {
+                // The IPv4 packet inside the Ethernet frame, if it holds one.
+                let ip = f
+                    .bytes
+                    .get(14..)
+                    .filter(|_| f.bytes.get(12..14) == Some(&[8, 0][..]));
+                let comment = ip.and_then(packet_identity).and_then(|id| {
                     let first = *first_seen.entry(id).or_insert(i);
                     (first != i)
                         .then(|| Msg::JourneySamePacket.fill(lang, &[&(first + 1), &f.link]))
@@ -217,21 +224,6 @@ fn render(out: &mut dyn Write, ui: &Ui, journey: &Journey) -> std::io::Result<()
         }
     }
     Ok(())
-}
-
-/// What makes an IPv4 packet the same packet on every link it crosses: identification,
-/// fragment offset with MF, protocol, source and destination (RFC 791's reassembly key and
-/// the fragment's place); a router changes only the TTL and the checksum.
-fn packet_identity(frame: &[u8]) -> Option<[u8; 13]> {
-    if frame.get(12..14) != Some(&[0x08, 0x00][..]) {
-        return None;
-    }
-    let ip = frame.get(14..34)?;
-    let mut id = [0u8; 13];
-    id[..4].copy_from_slice(&[ip[4], ip[5], ip[6] & 0x3f, ip[7]]);
-    id[4] = ip[9];
-    id[5..13].copy_from_slice(&ip[12..20]);
-    Some(id)
 }
 
 /// What happened at a step, in one sentence.

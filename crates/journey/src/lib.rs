@@ -673,9 +673,9 @@ struct Sim<'t> {
     fragments: BTreeMap<(End, u32, u32), Vec<Vec<u8>>>,
     work: VecDeque<Work>,
     out: Journey,
-    /// The TTL each router saw each packet with: (router, source, destination,
-    /// identification, fragment offset) -> TTL. A packet a router sees twice is in a loop.
-    seen: BTreeMap<(usize, u32, u32, u32, u32), u8>,
+    /// The TTL each router saw each packet with, by router and [`packet_identity`]. A
+    /// packet a router sees twice is in a loop.
+    seen: BTreeMap<(usize, [u8; 13]), u8>,
     /// While a loop goes round until the TTL runs out: the steps not shown.
     folded: Option<usize>,
 }
@@ -691,6 +691,18 @@ fn ethernet(src: Mac, dst: Mac, ethertype: EtherType, payload: &[u8]) -> Vec<u8>
     .expect("a Vec takes any write");
     f.extend_from_slice(payload);
     layers_physical::pad(&f)
+}
+
+/// What makes an IPv4 packet the same packet on every link it crosses: identification,
+/// fragment offset with MF, protocol, source and destination (RFC 791's reassembly key and
+/// the fragment's place); a router changes only the TTL and the checksum.
+pub fn packet_identity(packet: &[u8]) -> Option<[u8; 13]> {
+    let ip = packet.get(..20)?;
+    let mut id = [0u8; 13];
+    id[..4].copy_from_slice(&[ip[4], ip[5], ip[6] & 0x3f, ip[7]]);
+    id[4] = ip[9];
+    id[5..13].copy_from_slice(&ip[12..20]);
+    Some(id)
 }
 
 /// Whether `packet` carries an ICMP error (destination unreachable, redirect, time
@@ -1210,13 +1222,7 @@ impl Sim<'_> {
         let dst = addr(&packet, ip::DESTINATION);
         let src = addr(&packet, ip::SOURCE);
         let ttl = get(&packet, ip::TTL) as u8;
-        let key = (
-            r,
-            u32::from(src),
-            u32::from(dst),
-            get(&packet, ip::IDENTIFICATION),
-            get(&packet, ip::FRAGMENT_OFFSET),
-        );
+        let key = (r, packet_identity(&packet).unwrap_or_default());
         if let Some(before) = self.seen.insert(key, ttl) {
             if self.folded.is_none() {
                 self.step(
