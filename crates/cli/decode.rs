@@ -52,7 +52,7 @@ impl Selection {
 
 /// The view chosen on the command line.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum View {
+pub(crate) enum View {
     Tree,
     Oneline,
     Json,
@@ -93,15 +93,15 @@ const BATCH_FRAMES: usize = 1024;
 const SPLIT_CHUNK_STATS: usize = 1 << 20;
 
 /// What one worker keeps between frames: its reused dissection and its share of the stats.
-struct Worker {
+pub(crate) struct Worker {
     ui: Ui,
     view: View,
     dissection: Dissection,
-    stats: Stats,
+    pub(crate) stats: Stats,
 }
 
 impl Worker {
-    fn new(ui: Ui, view: View) -> Worker {
+    pub(crate) fn new(ui: Ui, view: View) -> Worker {
         Worker {
             ui,
             view,
@@ -111,7 +111,12 @@ impl Worker {
     }
 
     /// Dissects one frame, and renders it into `out` or counts it.
-    fn frame(&mut self, info: &FrameInfo, data: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
+    pub(crate) fn frame(
+        &mut self,
+        info: &FrameInfo,
+        data: &[u8],
+        out: &mut Vec<u8>,
+    ) -> io::Result<()> {
         let stats = self.view == View::Stats;
         let detail = if stats { Detail::Summary } else { Detail::Full };
         let d = &mut self.dissection;

@@ -194,7 +194,7 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
     Ok(())
 }
 
-fn render(out: &mut dyn Write, ui: &Ui, journey: &Journey) -> std::io::Result<()> {
+pub(crate) fn render(out: &mut dyn Write, ui: &Ui, journey: &Journey) -> std::io::Result<()> {
     let lang = ui.lang;
     for (i, s) in journey.steps.iter().enumerate() {
         let reads = match s.kind {

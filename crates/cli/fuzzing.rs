@@ -1,0 +1,125 @@
+//! Entry points for the fuzz targets in `fuzz/`: each runs one path of the program on
+//! arbitrary bytes, in-process, exactly as the command line does, and returns how much it
+//! wrote so that nothing is optimised away. Not a stable API.
+
+use std::io::Cursor;
+
+use clap::Parser;
+use layers_capture::{open, InputFormat};
+use layers_osi::{Lang, LinkType, Model};
+
+use crate::args::{Cli, Command};
+use crate::decode::{View, Worker};
+use crate::Ui;
+
+const UI: Ui = Ui {
+    lang: Lang::En,
+    color: false,
+    width: Some(120),
+};
+
+/// Reads `input` as `decode` does (the format detected, or the one given), then shows every
+/// frame in every view (tree, oneline, JSON, hex, diagram; the tree in Chinese too) and
+/// counts it for `--stats`, whose table is rendered at the end.
+pub fn decode(input: &[u8], format: Option<InputFormat>) -> usize {
+    let Ok(mut frames) = open(Cursor::new(input.to_vec()), format) else {
+        return 0;
+    };
+    let zh = Ui {
+        lang: Lang::Zh,
+        ..UI
+    };
+    let mut workers: Vec<Worker> = [View::Tree, View::Oneline, View::Json, View::Hex]
+        .into_iter()
+        .chain([View::Diagram, View::Stats])
+        .map(|v| Worker::new(UI, v))
+        .chain([Worker::new(zh, View::Tree)])
+        .collect();
+    let mut data = Vec::new();
+    let mut out = Vec::new();
+    let mut written = 0;
+    while let Some(next) = frames.next_into(&mut data) {
+        let Ok(info) = next else { break };
+        for w in &mut workers {
+            out.clear();
+            let _ = w.frame(&info, &data, &mut out);
+            written += out.len();
+        }
+        data.clear();
+    }
+    for w in &workers {
+        out.clear();
+        let _ = crate::render::stats(&mut out, &UI, &w.stats);
+        written += out.len();
+    }
+    written
+}
+
+/// `layers encode` with these arguments (one per line of `input`), minus the ones that read
+/// or write files: the plan, the build, the faults and the report.
+pub fn encode(input: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(input);
+    let args = ["layers", "--lang", "en", "encode"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(text.lines().map(str::to_string));
+    let Ok(cli) = Cli::try_parse_from(args) else {
+        return 0;
+    };
+    let Command::Encode(mut args) = cli.command else {
+        return 0;
+    };
+    args.output = None;
+    args.payload_file = None;
+    let mut out = Vec::new();
+    let _ = crate::encode::run(&args, &UI, &mut out);
+    out.len()
+}
+
+/// The quiz: questions from the table and from `input` dissected as an Ethernet frame
+/// (`quiz --from`), one of them chosen by the first two bytes and graded against the rest
+/// as a typed answer, in both languages.
+pub fn quiz(input: &[u8]) -> usize {
+    let (pick, rest) = match input {
+        [a, b, rest @ ..] => (usize::from(u16::from_le_bytes([*a, *b])), rest),
+        _ => return 0,
+    };
+    let d = layers_stack::dissect(LinkType::Ethernet, rest, rest.len());
+    let mut questions = layers_quiz::bank::table(Model::TcpIp5);
+    questions.extend(layers_quiz::bank::frame(&d.layers, Model::Osi7));
+    let Some(q) = questions.get(pick % questions.len().max(1)) else {
+        return 0;
+    };
+    let given = String::from_utf8_lossy(rest);
+    let mut n = questions.len();
+    for lang in [Lang::En, Lang::Zh] {
+        let g = layers_quiz::grade(&q.answer, &given, lang);
+        n += g.right.len() + g.missing.len() + g.extra.len();
+    }
+    n
+}
+
+/// A topology file, then a journey between its first two hosts.
+pub fn topology(input: &[u8]) -> usize {
+    let Ok(text) = std::str::from_utf8(input) else {
+        return 0;
+    };
+    let Ok(topo) = layers_journey::Topology::from_toml(text) else {
+        return 0;
+    };
+    let hosts = topo.host_names();
+    let (Some(from), Some(to)) = (hosts.first(), hosts.get(1)) else {
+        return hosts.len();
+    };
+    let (Ok(src), Ok(dst)) = (topo.host_ip(from), topo.host_ip(to)) else {
+        return 0;
+    };
+    let packet = layers_journey::seed_packet(src, dst, 64, false, b"hello");
+    let journey = match layers_journey::walk(&topo, from, packet) {
+        Ok(j) => j,
+        Err(e) => return crate::said::topology_error(&e, Lang::Zh).len(),
+    };
+    let mut out = Vec::new();
+    let _ = crate::journey::render(&mut out, &UI, &journey);
+    out.len()
+}
