@@ -886,6 +886,14 @@ fn tcp_udp() -> Vec<Question> {
 /// own a range of its bytes.
 pub fn frame(records: &[LayerRecord], model: Model) -> Vec<Question> {
     let layers: Vec<Item> = model.layers().iter().map(layer_item).collect();
+    // The frame's protocols, each once, in the order met: a frame of 60 VLAN tags offers
+    // "802.1Q" once, and the work stays linear in the number of records.
+    let mut present = Vec::new();
+    for r in records {
+        if !present.contains(&r.protocol) {
+            present.push(r.protocol);
+        }
+    }
     let mut out = Vec::new();
     for r in records
         .iter()
@@ -906,9 +914,10 @@ pub fn frame(records: &[LayerRecord], model: Model) -> Vec<Question> {
                 format!("共 {} 字节", r.header.len()),
             ),
         );
-        by_protocol.distractors = records
+        by_protocol.distractors = present
             .iter()
-            .map(|x| protocol_item(x.protocol.name()))
+            .filter(|x| **x != r.protocol)
+            .map(|x| protocol_item(x.name()))
             .collect();
         out.push(by_protocol);
         let pdu = p.pdu();
@@ -1072,6 +1081,29 @@ mod tests {
             (8, "none"),
         ] {
             assert!(grade(&t[i].answer, given, Lang::Zh).is_right(), "{given}");
+        }
+    }
+
+    #[test]
+    fn a_frame_offers_each_other_protocol_once() {
+        use layers_osi::{LayerRecord, ProtocolId, Span};
+        let record = |p, start, end| LayerRecord::new(p, Span { start, end }, Span { start, end });
+        // Ethernet, 60 VLAN tags, IPv4, UDP: the tags are one option, never the right one.
+        let mut records = vec![record(ProtocolId::Ethernet2, 0, 14)];
+        records.extend((0..60).map(|i| record(ProtocolId::Vlan, 14 + 4 * i, 18 + 4 * i)));
+        records.push(record(ProtocolId::Ipv4, 254, 274));
+        records.push(record(ProtocolId::Udp, 274, 282));
+        let qs = frame(&records, Model::Osi7);
+        let protocol_qs: Vec<_> = qs.iter().filter(|q| q.id.ends_with(":protocol")).collect();
+        assert_eq!(protocol_qs.len(), 63);
+        for q in protocol_qs {
+            let names: Vec<&str> = q.distractors.iter().map(|d| d.en.as_str()).collect();
+            assert_eq!(names.len(), 3, "{}: {names:?}", q.id);
+            let right = match &q.answer {
+                Answer::AnyOf(items) => items[0].en.as_str(),
+                _ => unreachable!(),
+            };
+            assert!(!names.contains(&right), "{}: {names:?}", q.id);
         }
     }
 
