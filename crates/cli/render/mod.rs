@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 use layers_ethernet::Mac;
 use layers_ipv4::{range_kind, NextHop, Route};
-use layers_osi::owner_of;
+use layers_osi::owners;
 use layers_osi::{Field, FieldValue, Lang, LayerRecord, OsiLayer, ProtocolId, Text};
 use layers_physical::{self as phy, Wire};
 use layers_stack::{field_table, Dissection, Finished};
@@ -207,13 +207,15 @@ pub fn hex_dump(
         legend.push(paint(ui, &item, lk.style));
     }
     writeln!(out, "{}", legend.join("  "))?;
+    let owner = owners(layers, frame.len());
     for (row, chunk) in frame.chunks(16).enumerate() {
         let base = row * 16;
         let mut hex = String::new();
         let mut marks = String::new();
         let mut ascii = String::new();
         for (i, b) in chunk.iter().enumerate() {
-            let lk = look(owner_of(layers, base + i));
+            let rec = owner.get(base + i).copied().flatten();
+            let lk = look(rec.and_then(|n| layers.get(n)));
             if i == 8 {
                 hex.push(' ');
                 marks.push(' ');

@@ -47,7 +47,9 @@ pub use knowledge::{
 };
 pub use labels::{field_label, has_zh_label, zh_field_name};
 pub use value::{is_terminal_control, write_escaped, FieldValue};
-pub use walk::{dissect_with, owner_of, present_fields, truncated, Cursor, Dissection, MAX_LAYERS};
+pub use walk::{
+    dissect_with, owner_of, owners, present_fields, truncated, Cursor, Dissection, MAX_LAYERS,
+};
 
 /// The language of everything a user reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -83,6 +83,26 @@ pub fn owner_of(layers: &[LayerRecord], i: usize) -> Option<&LayerRecord> {
         .find(|l| l.header.contains(i) && l.layer() != OsiLayer::Physical)
 }
 
+/// For each of a frame's first `len` bytes, the index in `layers` of the record whose own
+/// header holds it (innermost first), as [`owner_of`] finds it; one pass over the records'
+/// headers, so a view that colours every byte stays linear in the frame's size.
+pub fn owners(layers: &[LayerRecord], len: usize) -> Vec<Option<usize>> {
+    let mut out = vec![None; len];
+    for (n, l) in layers.iter().enumerate().rev() {
+        if l.layer() == OsiLayer::Physical {
+            continue;
+        }
+        let end = l.header.end.min(len);
+        for slot in out
+            .get_mut(l.header.start.min(end)..end)
+            .unwrap_or_default()
+        {
+            slot.get_or_insert(n);
+        }
+    }
+    out
+}
+
 /// A frame being walked: the bytes a dissector may read, and where its findings go.
 pub struct Cursor<'a, 'o> {
     /// The frame's bytes, as far as the current layer may read them (an 802.3 length or an
