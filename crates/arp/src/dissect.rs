@@ -1,63 +1,83 @@
 //! The ARP dissector: an ARP packet's fields read from a [`Cursor`] at an offset.
 
 use etherparse::ArpPacketSlice;
-use layers_osi::{truncated, Cursor, FieldValue as Value, ProtocolId, Span, Text};
+use layers_osi::{
+    truncated, Cursor, FieldSpec, FieldValue as Value, ProtocolId, Span, StopKind, Text,
+};
 
-/// An ARP packet at `off` (what follows it is padding).
+/// An ARP packet's value for field `f`, from the bytes `data` (the packet from its start)
+/// holds; `None` when they do not hold all of it.
+fn value(f: &FieldSpec, data: &[u8]) -> Option<Value> {
+    let bytes = data.get(f.offset..f.offset + f.len)?;
+    Some(match f.name {
+        "protocol_type" => Value::hex16(u16::from_be_bytes(bytes.try_into().ok()?)),
+        "sender_mac" | "target_mac" => Value::Mac(bytes.try_into().ok()?),
+        "sender_ip" | "target_ip" => Value::Ipv4(bytes.try_into().ok()?),
+        _ => f.read(data)?.into(),
+    })
+}
+
+/// An ARP packet at `off` (what follows it is padding). A packet cut short keeps the
+/// fields that are there, as in tshark, and stops at the first that is not.
 pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
     let data = &c.frame[off..];
-    let slice = match ArpPacketSlice::from_slice(data) {
-        Ok(s) => s,
-        Err(e) => {
-            let what = Text::new("ARP packet", "ARP 数据包");
-            let from =
-                (data.len() >= crate::ARP_FIXED_LEN).then_some("hardware_size/protocol_size");
-            c.stop(
-                ProtocolId::Arp,
-                off,
-                truncated(what, e.required_len, data.len(), from),
-            );
-            return;
-        }
-    };
-    let len = slice.slice().len();
+    let parsed = ArpPacketSlice::from_slice(data);
+    let len = parsed.as_ref().map_or(data.len(), |s| s.slice().len());
+    // Ethernet and IPv4 addresses: the table's fields; any other sizes: one run of bytes.
+    let standard = data.get(4..6) == Some(&[6, 4][..]);
     let mut rec = c.record(
         ProtocolId::Arp,
         Span::new(off, off + len),
         Span::new(off, off + len),
         crate::ARP_FIELDS.len() + 1,
     );
-    let table = crate::ARP_FIELDS;
-    let standard = slice.hw_addr_size() == 6 && slice.proto_addr_size() == 4;
-    for f in table.iter().filter(|_| !c.summary) {
+    let mut first_missing = None;
+    for f in crate::ARP_FIELDS {
         if f.offset >= crate::ARP_FIXED_LEN && !standard {
             break;
         }
-        let bytes = &data[f.offset..f.offset + f.len];
-        let value: Value = match f.name {
-            "protocol_type" => Value::hex16(u16::from_be_bytes([bytes[0], bytes[1]])),
-            "sender_mac" | "target_mac" => Value::Mac(bytes.try_into().expect("6 bytes")),
-            "sender_ip" | "target_ip" => Value::Ipv4(bytes.try_into().expect("4 bytes")),
-            _ => f.read(data).expect("short fields fit").into(),
-        };
-        rec.push(f, off, value);
+        match value(f, &data[..len]) {
+            Some(v) if !c.summary => rec.push(f, off, v),
+            Some(_) => {}
+            None => {
+                first_missing = Some((f.name, off + f.offset));
+                break;
+            }
+        }
     }
-    if !standard {
-        let rest = Span::new(off + crate::ARP_FIXED_LEN, off + len);
-        rec.push_at(
-            "addresses",
-            rest,
-            Value::Bytes(data[crate::ARP_FIXED_LEN..len].to_vec()),
-        );
+    match parsed {
+        Ok(_) => {
+            if !standard && !c.summary {
+                let rest = Span::new(off + crate::ARP_FIXED_LEN, off + len);
+                let bytes = data[crate::ARP_FIXED_LEN..len].to_vec();
+                rec.push_at("addresses", rest, Value::Bytes(bytes));
+            }
+            c.push(rec);
+            c.set_packet_end(off + len);
+        }
+        Err(e) => {
+            if !data.is_empty() {
+                c.push(rec);
+            }
+            let what = Text::new("ARP packet", "ARP 数据包");
+            let from =
+                (data.len() >= crate::ARP_FIXED_LEN).then_some("hardware_size/protocol_size");
+            let mut kind = truncated(what, e.required_len, data.len(), from);
+            if let StopKind::Truncated {
+                first_missing: m, ..
+            } = &mut kind
+            {
+                *m = first_missing.or(Some(("addresses", off + crate::ARP_FIXED_LEN)));
+            }
+            c.stop(ProtocolId::Arp, off, kind);
+        }
     }
-    c.push(rec);
-    c.set_packet_end(off + len);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use layers_osi::{Dissection, StopKind};
+    use layers_osi::Dissection;
 
     /// The ARP request of fixtures/netns-arp-ping.pcap (frame 1), two network namespaces
     /// joined by veth: who has 10.99.0.2? tell 10.99.0.1.
@@ -93,7 +113,15 @@ mod tests {
     fn every_cut_is_a_truncation_at_the_packet_start() {
         for cut in 14..REQUEST.len() {
             let (d, _) = walk(&REQUEST[..cut]);
-            assert!(d.layers.is_empty(), "cut {cut}");
+            // The fixed fields the cut left whole are still read.
+            let rec = d.layers.first().filter(|_| cut > 14);
+            let names: Vec<&str> = rec.iter().flat_map(|r| &r.fields).map(|f| f.name).collect();
+            let whole = crate::ARP_FIELDS
+                .iter()
+                .filter(|f| cut - 14 >= f.offset + f.len)
+                .map(|f| f.name)
+                .collect::<Vec<_>>();
+            assert_eq!(names, whole, "cut {cut}");
             assert_eq!(d.errors[0].offset, 14);
             // Until the sizes are in, the fixed 8 bytes; then what the sizes say (28).
             let want = if cut - 14 < crate::ARP_FIXED_LEN {

@@ -3,7 +3,8 @@
 //! pushes its record and stops, and says what follows; `layers-stack` dispatches on it.
 
 use layers_osi::{
-    spec, truncated, Cursor, FieldSpec, FieldValue as Value, ProtocolId, Span, StopKind, Text,
+    present_fields, spec, truncated, Cursor, FieldSpec, FieldValue as Value, ProtocolId, Span,
+    StopKind, Text,
 };
 
 use crate::{
@@ -52,8 +53,38 @@ fn room(table: &[FieldSpec]) -> usize {
 pub fn ethernet(c: &mut Cursor<'_, '_>) -> LinkNext {
     let frame = c.frame;
     if frame.len() < ETHERNET2_LEN {
+        // Cut: the MACs that are there still count, as in tshark.
+        let mut rec = c.record(
+            ProtocolId::Ethernet2,
+            Span::new(0, frame.len()),
+            Span::new(0, frame.len()),
+            2,
+        );
+        let mut first_missing = ("destination", 0);
+        for (name, at) in [("destination", 0), ("source", 6)] {
+            let Some(bytes) = frame.get(at..at + 6) else {
+                first_missing = (name, at);
+                break;
+            };
+            first_missing = ("ethertype", 12);
+            if !c.summary {
+                let spec = ETHERNET2_FIELDS.iter().find(|f| f.name == name);
+                if let (Some(spec), Ok(mac)) = (spec, bytes.try_into()) {
+                    rec.push(spec, 0, Value::Mac(mac));
+                }
+            }
+        }
+        if !frame.is_empty() {
+            c.push(rec);
+        }
         let what = Text::new("Ethernet II header", "以太网 II 首部");
-        let kind = truncated(what, ETHERNET2_LEN, frame.len(), None);
+        let mut kind = truncated(what, ETHERNET2_LEN, frame.len(), None);
+        if let StopKind::Truncated {
+            first_missing: m, ..
+        } = &mut kind
+        {
+            *m = Some(first_missing);
+        }
         c.stop(ProtocolId::Ethernet2, 0, kind);
         return LinkNext::Done;
     }
@@ -149,28 +180,32 @@ pub fn vlan_tags(
             c.stop(ProtocolId::Vlan, off, kind);
             return LinkNext::Done;
         }
-        if frame.len() < off + VLAN_TAG_LEN {
-            let what = Text::new("802.1Q tag", "802.1Q 标签");
-            let kind = truncated(what, VLAN_TAG_LEN, frame.len() - off, None);
-            c.stop(ProtocolId::Vlan, off, kind);
-            return LinkNext::Done;
-        }
-        let tag = &frame[off..off + VLAN_TAG_LEN];
+        let tag = &frame[off..frame.len().min(off + VLAN_TAG_LEN)];
         let mut rec = c.record(
             ProtocolId::Vlan,
             Span::new(off, frame.len()),
-            Span::new(off, off + VLAN_TAG_LEN),
+            Span::new(off, off + tag.len()),
             room(VLAN_FIELDS),
         );
-        for f in VLAN_FIELDS {
-            let v = f.read(tag).expect("the tag holds 4 bytes");
-            match f.name {
-                "dei" => rec.push(f, off, v == 1),
-                "ethertype" => rec.push(f, off, hex16(v as u16)),
-                _ => rec.push(f, off, v),
+        let missing = present_fields(&mut rec, VLAN_FIELDS, off, tag, |f, v| match f.name {
+            "dei" => (v == 1).into(),
+            "ethertype" => hex16(v as u16),
+            _ => v.into(),
+        });
+        let [_, _, high, low] = *tag else {
+            // Cut: the fields that are there still count, as in tshark.
+            if !tag.is_empty() {
+                c.push(rec);
             }
-        }
-        ethertype = u16::from_be_bytes([tag[2], tag[3]]);
+            let what = Text::new("802.1Q tag", "802.1Q 标签");
+            let mut kind = truncated(what, VLAN_TAG_LEN, tag.len(), None);
+            if let StopKind::Truncated { first_missing, .. } = &mut kind {
+                *first_missing = missing;
+            }
+            c.stop(ProtocolId::Vlan, off, kind);
+            return LinkNext::Done;
+        };
+        ethertype = u16::from_be_bytes([high, low]);
         c.push(rec);
         off += VLAN_TAG_LEN;
         owner = ProtocolId::Vlan;

@@ -459,7 +459,8 @@ pub fn icmp(
     let data = &c.frame[off..end];
     if data.len() < 8 {
         let what = Text::new("ICMP header", "ICMP 首部");
-        c.stop(ProtocolId::Icmp, off, truncated(what, 8, data.len(), None));
+        let echo = matches!(data.first(), Some(0 | 8));
+        icmp_cut(c, ProtocolId::Icmp, off, data, echo, (what, 8));
         return None;
     }
     let computed = ip.checksum_verifiable().then(|| {
@@ -489,11 +490,7 @@ pub fn icmpv6(
     let data = &c.frame[off..end];
     if data.len() < 4 {
         let what = Text::new("ICMPv6 header", "ICMPv6 首部");
-        c.stop(
-            ProtocolId::Icmpv6,
-            off,
-            truncated(what, 4, data.len(), None),
-        );
+        icmp_cut(c, ProtocolId::Icmpv6, off, data, false, (what, 4));
         return None;
     }
     let computed = match ip.addrs {
@@ -517,6 +514,37 @@ pub fn icmpv6(
         echo: matches!(data[0], 128 | 129) && long,
     };
     icmp_message(c, off, end, ip, computed, kind)
+}
+
+/// An ICMP or ICMPv6 header cut short: the fields that are there (an echo's identifier
+/// and sequence too) still count, as in tshark, then the stop at the first that is not.
+fn icmp_cut(
+    c: &mut Cursor<'_, '_>,
+    id: ProtocolId,
+    off: usize,
+    data: &[u8],
+    echo: bool,
+    (what, needed): (Text, usize),
+) {
+    const T: &[FieldSpec] = crate::ICMP_FIELDS;
+    let span = Span::new(off, off + data.len());
+    let mut rec = c.record(id, span, span, T.len());
+    let fields = if echo { T } else { &T[..3] };
+    let missing = present_fields(&mut rec, fields, off, data, |f, raw| {
+        if f.name == "checksum" {
+            Value::hex16(raw as u16)
+        } else {
+            raw.into()
+        }
+    });
+    if !data.is_empty() {
+        c.push(rec);
+    }
+    let mut kind = truncated(what, needed, data.len(), None);
+    if let StopKind::Truncated { first_missing, .. } = &mut kind {
+        *first_missing = missing;
+    }
+    c.stop(id, off, kind);
 }
 
 /// The record of an ICMP or ICMPv6 message, its cut if the frame ends early, and the

@@ -33,8 +33,10 @@ pub fn finish(mut c: Cursor<'_, '_>, ethernet: bool, original_length: usize, fcs
         rec.push_at("sfd", start, sfd);
         rec.push_at("interframe_gap", after, crate::INTERFRAME_GAP);
     }
-    // The summary path keeps no field: only a kept FCS needs checking.
-    if wire && (!c.summary || fcs.is_some()) {
+    // The summary path keeps no field: only a kept FCS needs checking. A frame cut short
+    // (by the snap length, or inside its own MAC header) has no trailer to compute.
+    let whole = original_length <= len && len >= 14;
+    if wire && whole && (!c.summary || fcs.is_some()) {
         mac_trailer(&mut c, fcs);
     }
     if original_length > len {
