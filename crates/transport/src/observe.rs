@@ -1,5 +1,7 @@
 //! Both ends' states, followed through a captured TCP connection segment by segment.
 
+use std::collections::HashSet;
+
 use crate::state::{receive_event, Tcb, TcpEvent, TcpState};
 use crate::TcpFlags;
 
@@ -72,7 +74,9 @@ struct Side {
     tcb: Tcb,
     fin_seq: Option<u32>,
     syn_seq: Option<u32>,
-    seen: Vec<(u32, u32, u16)>,
+    /// The (sequence, length, SYN/FIN/RST) of every segment this end sent: a hash set, so
+    /// finding retransmissions stays linear in the connection's length.
+    seen: HashSet<(u32, u32, u16)>,
 }
 
 impl Side {
@@ -81,7 +85,7 @@ impl Side {
             tcb: Tcb::default(),
             fin_seq: None,
             syn_seq: None,
-            seen: Vec::new(),
+            seen: HashSet::new(),
         }
     }
 }
@@ -119,7 +123,7 @@ pub fn follow(segments: &[Seen]) -> Option<Connection> {
         if retransmission {
             retransmissions += 1;
         } else if consumes {
-            ends[x].seen.push(key);
+            ends[x].seen.insert(key);
         }
         // The sender's own transitions.
         if !retransmission {
