@@ -11,6 +11,7 @@
 //! - `tcp`: `layers tcp`: the ladder, losses as tshark sees them, real captures followed.
 //! - `readme`: the README's console sessions, run and compared line by line.
 //! - `hostile`: inputs that once asked for unbounded memory or time, under a ceiling.
+//! - `paste`: hex text from xxd, hexdump, tshark, tcpdump, Wireshark and `layers`, read back.
 
 mod decode;
 mod differential;
@@ -18,6 +19,7 @@ mod encode;
 mod hostile;
 mod interop;
 mod journey;
+mod paste;
 mod quiz;
 mod readme;
 mod subnet;

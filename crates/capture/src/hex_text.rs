@@ -13,6 +13,9 @@ struct Line<'a> {
     number: usize,
     start: u64,
     offset: Option<usize>,
+    /// The line as it is, past its offset and without its ASCII column.
+    plain: &'a str,
+    /// What holds its bytes: `plain`, or what is between a C array's braces.
     hex: &'a str,
     star: bool,
     /// A C array line ending in `,`: the frame goes on on the next line.
@@ -30,48 +33,74 @@ fn parse_offset(token: &str) -> Option<usize> {
         .then(|| usize::from_str_radix(t, 16).ok())?
 }
 
+/// How many bytes `text` spells as hex groups (`45 00`, `4500 003c`), if it is only that.
+fn hex_group_bytes(text: &str) -> Option<usize> {
+    text.split_whitespace().try_fold(0, |n, t| {
+        (t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit())).then_some(n + t.len() / 2)
+    })
+}
+
+/// Where the hex of a dump line (after its offset) ends and its ASCII column begins. The
+/// column follows a gap of two or more spaces and has one character a byte (fewer if its
+/// trailing spaces were trimmed); an earlier gap (`layers`' and hexdump's 8 + 8 split) is
+/// followed by more than that. Without such a gap the whole line is hex.
+fn ascii_column(hex: &str) -> usize {
+    let mut from = 0;
+    while let Some(gap) = hex[from..].find("  ").map(|g| g + from) {
+        let rest = hex[gap..].trim_start();
+        if let Some(bytes) = hex_group_bytes(&hex[..gap]) {
+            if bytes > 0 && rest.chars().count() <= bytes {
+                return gap;
+            }
+        } else {
+            break;
+        }
+        from = hex.len() - rest.len();
+    }
+    hex.len()
+}
+
+/// The offset a dump line starts with, and what follows it. An offset ends in a colon
+/// (xxd, tcpdump) or is followed by two spaces (tshark, hexdump -C, Wireshark): plain hex
+/// groups are one space apart.
+fn dump_offset(line: &str) -> Option<(usize, &str)> {
+    let trimmed = line.trim_start();
+    let first = trimmed.split_whitespace().next()?;
+    let after = &trimmed[first.len()..];
+    let colon = first.strip_suffix(':').and_then(parse_offset);
+    let spaced = (after.starts_with("  ") && first.len() >= 4 && first.len() % 2 == 0)
+        .then(|| parse_offset(first))
+        .flatten();
+    Some((colon.or(spaced)?, after.trim_start()))
+}
+
 fn split_line(number: usize, start: u64, raw: &str) -> Line<'_> {
     let mut line = raw.trim_end_matches(['\r', '\n']);
     let mut closes = false;
     // hexdump -C: the ASCII column sits between bars.
-    let had_bars = line.contains('|');
-    if let Some(bar) = line.find('|') {
+    // (An ASCII column of xxd or tshark may hold a `|` too: bars count only when the line
+    // ends with one, and the hex is still cut from its ASCII column below.)
+    let bars = line.trim_end().ends_with('|') && line.matches('|').count() >= 2;
+    if let Some(bar) = line.find('|').filter(|_| bars) {
         line = &line[..bar];
     }
-    // C arrays: keep what is between the braces.
-    if let Some(open) = line.find('{') {
-        line = &line[open + 1..];
-    } else if line.contains('=')
-        || line.trim_start().starts_with("//")
-        || line.trim_start().starts_with('#')
-    {
-        line = "";
-    }
-    if let Some(close) = line.find('}') {
-        line = &line[..close];
-        closes = true;
-    }
-    let trimmed = line.trim_start();
-    let mut offset = None;
-    let mut hex = trimmed;
-    if let Some(first) = trimmed.split_whitespace().next() {
-        let after = &trimmed[first.len()..];
-        // An offset ends in a colon (xxd, tcpdump) or is followed by two spaces (tshark,
-        // hexdump -C): plain hex groups are one space apart.
-        let colon = first.strip_suffix(':').and_then(parse_offset);
-        let spaced = (after.starts_with("  ") && first.len() >= 4 && first.len() % 2 == 0)
-            .then(|| parse_offset(first))
-            .flatten();
-        if let Some(o) = colon.or(spaced) {
-            offset = Some(o);
-            hex = after.trim_start();
-            // The ASCII column follows the hex after two or more spaces (xxd, tshark -x,
-            // tcpdump -XX); hexdump -C's was cut at its bar.
-            if !had_bars {
-                if let Some(gap) = hex.find("  ") {
-                    hex = &hex[..gap];
-                }
-            }
+    // A dump line starts with its offset; what follows it is hex, then an ASCII column
+    // that may hold anything (`=`, `{`, `//`), so it is cut before any C-array rule.
+    let (offset, mut hex) = match dump_offset(line) {
+        Some((o, after)) => (Some(o), &after[..ascii_column(after)]),
+        None => (None, line.trim_start()),
+    };
+    let plain = hex;
+    if offset.is_none() {
+        // C arrays: keep what is between the braces.
+        if let Some(open) = hex.find('{') {
+            hex = &hex[open + 1..];
+        } else if hex.contains('=') || hex.starts_with("//") || hex.starts_with('#') {
+            hex = "";
+        }
+        if let Some(close) = hex.find('}') {
+            hex = &hex[..close];
+            closes = true;
         }
     }
     let star = hex.trim() == "*";
@@ -80,6 +109,7 @@ fn split_line(number: usize, start: u64, raw: &str) -> Line<'_> {
         number,
         start,
         offset,
+        plain,
         hex: if star { "" } else { hex },
         star,
         continues,
@@ -140,10 +170,29 @@ fn quote(token: &str) -> String {
     }
 }
 
+/// The label of tshark's data-source title (`Frame (42 bytes):`, `Reassembled IPv4 (2008
+/// bytes):`): with more than one source, `tshark -x` dumps each under one. Only the frame's
+/// own bytes are the frame.
+fn data_source(text: &str) -> Option<&str> {
+    let (label, size) = text.trim().strip_suffix(" bytes):")?.rsplit_once(" (")?;
+    size.bytes().all(|b| b.is_ascii_digit()).then_some(label)
+}
+
+/// Whether a line is only single letters apart: the line under each row of `layers`' own
+/// hex view (`decode --hex`, `encode`), which says whose byte is above.
+fn letters_only(text: &str) -> bool {
+    let mut tokens = text.split_whitespace().peekable();
+    tokens.peek().is_some()
+        && tokens.all(|t| t.len() == 1 && t.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
 /// The frames in `text`, or the byte offset and reason of the first line that is not hex.
+/// A byte-order mark (Windows editors write one) and CRLF line ends are ignored.
 pub fn parse(text: &str) -> Result<Vec<Vec<u8>>, (u64, ReadErrorKind)> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let text = &text[bom..];
     let mut lines = Vec::new();
-    let mut start = 0u64;
+    let mut start = bom as u64;
     for (i, raw) in text.split_inclusive('\n').enumerate() {
         lines.push(split_line(i + 1, start, raw));
         start += raw.len() as u64;
@@ -160,9 +209,32 @@ pub fn parse(text: &str) -> Result<Vec<Vec<u8>>, (u64, ReadErrorKind)> {
     if lines.iter().any(|l| l.offset.is_some()) {
         let mut last: Vec<u8> = Vec::new();
         let mut repeat = false;
+        // Inside a dump of bytes that are not the frame's (tshark's "Reassembled IPv4").
+        let mut other_source = false;
         for line in &lines {
             if blank(line) {
                 flush(&mut current, &mut frames);
+                other_source = false;
+                continue;
+            }
+            // In a dump, a line without an offset is taken as it is: braces in tcpdump's
+            // summary (`sack 1 {100:200}`) are no C array.
+            let line = &Line {
+                hex: if line.offset.is_none() && !line.star {
+                    line.plain
+                } else {
+                    line.hex
+                },
+                ..*line
+            };
+            if line.offset.is_none() {
+                if let Some(label) = data_source(line.hex) {
+                    flush(&mut current, &mut frames);
+                    other_source = label != "Frame";
+                    continue;
+                }
+            }
+            if other_source {
                 continue;
             }
             if line.star {
@@ -178,8 +250,15 @@ pub fn parse(text: &str) -> Result<Vec<Vec<u8>>, (u64, ReadErrorKind)> {
             let (offset, bytes) = match (line.offset, end_marker) {
                 (Some(o), _) => (o, bytes_of(line)?),
                 (None, Some(o)) => (o, Vec::new()),
+                (None, None) if letters_only(line.hex) => continue,
                 (None, None) => {
-                    current.extend(bytes_of(line)?);
+                    // Text around a dump (tcpdump's summary line, a heading, a legend)
+                    // ends the frame before it; a frame's lines all have offsets, so a
+                    // stray line inside one is still refused, at the line after it.
+                    match bytes_of(line) {
+                        Ok(bytes) => current.extend(bytes),
+                        Err(_) => flush(&mut current, &mut frames),
+                    }
                     too_large(&current, line)?;
                     continue;
                 }
@@ -302,6 +381,29 @@ mod tests {
         let back_to_back = "00000000: 0102  ..\n00000000: 0304  ..\n";
         assert_eq!(parse(back_to_back).unwrap(), [vec![1, 2], vec![3, 4]]);
         assert_eq!(parse("\n\n").unwrap(), Vec::<Vec<u8>>::new());
+    }
+
+    #[test]
+    fn text_around_dumps_is_not_taken_for_bytes() {
+        // tcpdump -XX: a summary line before each frame, braces in it, `=` and `|` in the
+        // ASCII column; CRLF line ends and a byte-order mark.
+        let tcpdump = "\u{feff}02:00:16.000016 IP 1.2.3.4.5 > 5.6.7.8.9: Flags [.], options [sack 1 {100:200}], length 0\r\n\t0x0000:  0102 3d7c  .=|.\r\n12:00:00.5 IP x > y\r\n\t0x0000:  0304  ..\r\n";
+        assert_eq!(
+            parse(tcpdump).unwrap(),
+            [vec![1, 2, 0x3d, 0x7c], vec![3, 4]]
+        );
+        // `layers decode --hex`: a title, a legend, the 8 + 8 split, a letter line a row.
+        let own = "Frame 1 (18 bytes)\nE Ethernet II 0-13  p padding 14-17\n0000  01 02 03 04 05 06 07 08  09 0a 0b 0c 0d 0e 0f 10  ................\n      E  E  E  E  E  E  E  E   E  E  E  E  E  E  p  p\n0010  11 12  ..\n      p  p\n";
+        assert_eq!(parse(own).unwrap(), [(1..=18).collect::<Vec<u8>>()]);
+        // tshark -x with reassembly: only the frame's own bytes.
+        let tshark = "Frame (2 bytes):\n0000  01 02   ..\nReassembled IPv4 (3 bytes):\n0000  07 08 09   ...\n\n0000  03 04   ..\n";
+        assert_eq!(parse(tshark).unwrap(), [vec![1, 2], vec![3, 4]]);
+        // A stray line inside a frame is still refused, at the line after it.
+        let stray = "0000  01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10\noops\n0010  11\n";
+        assert!(matches!(
+            parse(stray).unwrap_err().1,
+            ReadErrorKind::BadOffset { line: 3, .. }
+        ));
     }
 
     #[test]

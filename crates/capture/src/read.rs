@@ -255,6 +255,26 @@ pub struct Frames {
     pub compressed: bool,
 }
 
+/// The link a pasted frame starts with: Ethernet, unless its bytes are exactly one IP
+/// packet (`tcpdump -x` prints the packet without its link header): an IPv4 header whose
+/// total length is the frame's and whose checksum is right, or an IPv6 header whose payload
+/// length accounts for every byte. An Ethernet frame that passes either is all but
+/// impossible: its destination MAC would have to spell the header out.
+pub fn hex_link(data: &[u8]) -> LinkType {
+    use etherparse::{Ipv4HeaderSlice, Ipv6HeaderSlice};
+    let v4 = Ipv4HeaderSlice::from_slice(data).is_ok_and(|h| {
+        usize::from(h.total_len()) == data.len()
+            && h.to_header().calc_header_checksum() == h.header_checksum()
+    });
+    let v6 = Ipv6HeaderSlice::from_slice(data)
+        .is_ok_and(|h| usize::from(h.payload_length()) + 40 == data.len());
+    if v4 || v6 {
+        LinkType::RawIp
+    } else {
+        LinkType::Ethernet
+    }
+}
+
 /// Opens `input`, detecting its format unless `format` is given.
 pub fn open(
     input: impl Read + Send + 'static,
@@ -351,8 +371,8 @@ fn open_plain<R: Read + Send + 'static>(
                         number: 0,
                         time: None,
                         original_length: data.len(),
+                        link: hex_link(&data),
                         data,
-                        link: LinkType::Ethernet,
                         fcs_len: 0,
                     })
                     .collect(),
