@@ -195,6 +195,15 @@ fn every_container_layout_reads() {
     assert_eq!(layer(&multi[3], "ARP")["fields"]["operation"], 2);
     let ng = frames(&[&fixture("loopback-udp.pcapng")]);
     assert_eq!(layer(&ng[1], "data")["fields"]["text"], "你也好");
+    // Obsolete Packet Blocks (type 2), in a little- then a big-endian section: the same
+    // frames and times as the pcap they were made from.
+    let obsolete = frames(&[&fixture("obsolete-packet-blocks.pcapng")]);
+    let hello = frames(&[&fixture("loopback-udp-hello.pcap")]);
+    assert_eq!(obsolete.len(), 2 * hello.len());
+    for (got, want) in obsolete.iter().zip(hello.iter().chain(&hello)) {
+        assert_eq!(got["layers"], want["layers"]);
+        assert_eq!(got["time"], want["time"]);
+    }
     let sll2 = frames(&[&fixture("loopback-any-sll2.pcap")]);
     assert_eq!(protocols(&sll2[0])[1], "Linux SLL2");
     assert_eq!(

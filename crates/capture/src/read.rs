@@ -228,6 +228,8 @@ pub(crate) struct Context {
     legacy: Option<(LinkType, bool, usize)>,
     /// pcapng: the current section's interfaces.
     interfaces: Vec<Interface>,
+    /// pcapng: whether the current section is big-endian (for blocks read here by hand).
+    big_endian: bool,
 }
 
 struct Capture {
@@ -615,8 +617,9 @@ impl Context {
                 };
                 Taken::Frame(info, &b.data[..len])
             }
-            PcapBlockOwned::NG(Block::SectionHeader(_)) => {
+            PcapBlockOwned::NG(Block::SectionHeader(shb)) => {
                 self.interfaces.clear();
+                self.big_endian = shb.big_endian();
                 Taken::Nothing
             }
             PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
@@ -681,10 +684,64 @@ impl Context {
                 };
                 Taken::Frame(info, &spb.data[..len])
             }
+            // The obsolete Packet Block (type 2) of old pcapng writers, which pcap-parser
+            // passes on unparsed: an interface, a drops count, then as an EPB's body.
+            // (pcap-parser 0.17 reads an unknown block's type little-endian in any section.)
+            PcapBlockOwned::NG(Block::Unknown(b))
+                if b.block_type == OBSOLETE_PACKET_BLOCK
+                    || (self.big_endian && b.block_type.swap_bytes() == OBSOLETE_PACKET_BLOCK) =>
+            {
+                self.obsolete_packet(b.data)
+            }
             PcapBlockOwned::NG(_) => Taken::Nothing,
         }
     }
+
+    /// A Packet Block's body: interface (2 bytes), drops (2), timestamp high and low (4 + 4),
+    /// captured and original lengths (4 + 4), the data padded to 32 bits, options.
+    fn obsolete_packet<'b>(&self, body: &'b [u8]) -> Taken<'b> {
+        let word = |at: usize| -> Option<u32> {
+            let b: [u8; 4] = body.get(at..at + 4)?.try_into().ok()?;
+            Some(if self.big_endian {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            })
+        };
+        let short = |what: &str| {
+            let why = format!("obsolete packet block: {what}");
+            Taken::Error(ReadErrorKind::Malformed(why))
+        };
+        let (Some(first), Some(high), Some(low), Some(caplen), Some(origlen)) =
+            (word(0), word(4), word(8), word(12), word(16))
+        else {
+            return short("its 20-byte header is cut short");
+        };
+        let if_id = if self.big_endian {
+            first >> 16
+        } else {
+            first & 0xffff
+        };
+        let Some(data) = body.get(20..).and_then(|d| d.get(..caplen as usize)) else {
+            return short("its captured length is more than the block holds");
+        };
+        let Some(iface) = self.interfaces.get(if_id as usize).copied() else {
+            return Taken::Error(ReadErrorKind::NoInterface(if_id));
+        };
+        let ticks = (u64::from(high) << 32) | u64::from(low);
+        let info = FrameInfo {
+            number: 0,
+            time: Some(ticks as f64 / iface.resolution as f64 + iface.offset as f64),
+            original_length: origlen as usize,
+            link: iface.link,
+            fcs_len: iface.fcs_len,
+        };
+        Taken::Frame(info, data)
+    }
 }
+
+/// The block type of pcapng's obsolete Packet Block.
+const OBSOLETE_PACKET_BLOCK: u32 = 2;
 
 /// The FCS length a classic pcap link-type field announces (libpcap's
 /// `LT_FCS_DATALINK_EXT`: bit 26 set, the length in 16-bit words in bits 28-31).
