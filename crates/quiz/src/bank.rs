@@ -99,7 +99,7 @@ impl Question {
     /// when the question is typed only.
     pub fn choices(&self, rng: &mut fastrand::Rng) -> Option<Vec<Item>> {
         let right = match &self.answer {
-            Answer::AnyOf(items) if !self.distractors.is_empty() => items[0].clone(),
+            Answer::AnyOf(items) if !self.distractors.is_empty() => items.first()?.clone(),
             _ => return None,
         };
         let mut others: Vec<Item> = self
@@ -307,13 +307,11 @@ fn layer_of(model: Model) -> Vec<Question> {
             if thing.en == "ARP" {
                 // ARP serves the network layer (RFC 826 names no OSI layer); the course files it
                 // under data link, so either answer is right.
-                if let Some(net) = model
+                let net = model
                     .layers()
                     .iter()
-                    .position(|x| x.osi.contains(&OsiLayer::Network))
-                {
-                    right.push(layers[net].clone());
-                }
+                    .position(|x| x.osi.contains(&OsiLayer::Network));
+                right.extend(net.and_then(|n| layers.get(n)).cloned());
             }
             let mut question = q(
                 format!("layer-of:{}:{}", model_name(model).0, thing.en),
@@ -339,7 +337,8 @@ fn layer_of(model: Model) -> Vec<Question> {
 }
 
 fn pdu_of(l: &ModelLayer) -> (&'static str, &'static str) {
-    let top = *l.osi.last().expect("a layer covers an OSI layer");
+    // Every model layer covers at least one OSI layer; the application layer's PDU otherwise.
+    let top = l.osi.last().copied().unwrap_or(OsiLayer::Application);
     (top.pdu().en, top.pdu().zh)
 }
 
@@ -446,7 +445,9 @@ fn pdu() -> Vec<Question> {
             "不叫段:UDP 没有连接".into(),
         ),
     );
-    udp.distractors = vec![datagram, all[1].clone(), all[2].clone(), all[3].clone()];
+    udp.distractors = std::iter::once(datagram)
+        .chain(all.iter().skip(1).take(3).cloned())
+        .collect();
     out.push(udp);
     out
 }
@@ -460,7 +461,10 @@ fn ports(rng: &mut fastrand::Rng) -> Vec<Question> {
     for name in [
         "ftp", "ssh", "telnet", "smtp", "dns", "http", "pop3", "snmp", "https",
     ] {
-        let s = port_by_name(name).expect("the registry has the seed's services");
+        // The registry has every one of the seed's services (a test checks it).
+        let Some(s) = port_by_name(name) else {
+            continue;
+        };
         let port = s.port.to_string();
         let mut question = q(
             format!("ports:{name}"),
@@ -557,7 +561,10 @@ fn subnet(rng: &mut fastrand::Rng) -> Vec<Question> {
     let mut out = Vec::new();
     let private = [(10u8, 8u8), (172, 12), (192, 16)];
     for _ in 0..4 {
-        let (first, _) = private[rng.usize(..private.len())];
+        let (first, _) = private
+            .get(rng.usize(..private.len()))
+            .copied()
+            .unwrap_or((10, 8));
         let second = match first {
             10 => rng.u8(..),
             172 => rng.u8(16..=31),
@@ -565,7 +572,10 @@ fn subnet(rng: &mut fastrand::Rng) -> Vec<Question> {
         };
         let addr = Ipv4Addr::new(first, second, rng.u8(..), rng.u8(1..=254));
         let prefix = rng.u8(16..=28);
-        let net = Ipv4Net::new(addr, prefix).expect("prefix in range");
+        // The prefix is 16-28: always valid.
+        let Ok(net) = Ipv4Net::new(addr, prefix) else {
+            continue;
+        };
         let network = net.network().to_string();
         out.push(q(
             format!("subnet:network:{net}"),
@@ -1081,6 +1091,18 @@ mod tests {
             (8, "none"),
         ] {
             assert!(grade(&t[i].answer, given, Lang::Zh).is_right(), "{given}");
+        }
+    }
+
+    #[test]
+    fn every_seed_service_has_its_port_question() {
+        let qs = ports(&mut fastrand::Rng::with_seed(1));
+        let names = [
+            "ftp", "ssh", "telnet", "smtp", "dns", "http", "pop3", "snmp", "https",
+        ];
+        for name in names {
+            let id = format!("ports:{name}");
+            assert!(qs.iter().any(|q| q.id == id), "{id}");
         }
     }
 
