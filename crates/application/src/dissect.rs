@@ -22,7 +22,7 @@ pub fn payload(
     ports: (u16, u16),
     over_tcp: bool,
 ) {
-    let data = &c.frame[off..end];
+    let data = c.frame.get(off..end).unwrap_or_default();
     let span = Span::new(off, end);
     let app = if c.summary {
         // Only the protocol: no preview, no first line.
@@ -74,11 +74,11 @@ pub fn payload(
     if rec.protocol == ProtocolId::Dns {
         // Over TCP a DNS message is preceded by its 2-byte length (RFC 1035 4.2.2).
         let skip = if over_tcp { 2 } else { 0 };
-        if over_tcp && data.len() >= 2 {
+        if let (true, Some(&[high, low])) = (over_tcp, data.get(..2)) {
             rec.push_at(
                 "length_prefix",
                 Span::new(off, off + 2),
-                u16::from_be_bytes([data[0], data[1]]),
+                u16::from_be_bytes([high, low]),
             );
         }
         match dns::parse(data.get(skip..).unwrap_or_default()) {

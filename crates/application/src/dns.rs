@@ -89,8 +89,8 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn u16(&self, at: usize, expected: Text) -> Result<u16, DnsError> {
         match self.msg.get(at..at + 2) {
-            Some(b) => Ok(u16::from_be_bytes([b[0], b[1]])),
-            None => Err(DnsError {
+            Some(&[a, b]) => Ok(u16::from_be_bytes([a, b])),
+            _ => Err(DnsError {
                 offset: at,
                 expected,
             }),
@@ -99,8 +99,8 @@ impl Reader<'_> {
 
     fn u32(&self, at: usize, expected: Text) -> Result<u32, DnsError> {
         match self.msg.get(at..at + 4) {
-            Some(b) => Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
-            None => Err(DnsError {
+            Some(&[a, b, c, d]) => Ok(u32::from_be_bytes([a, b, c, d])),
+            _ => Err(DnsError {
                 offset: at,
                 expected,
             }),
@@ -214,10 +214,12 @@ pub fn parse(msg: &[u8]) -> Result<Dns, DnsError> {
                 "长度字段所说的记录数据",
             ),
         })?;
-        let data = match (rtype, rdlen) {
-            (1, 4) => Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]).to_string(),
-            (28, 16) => Ipv6Addr::from(<[u8; 16]>::try_from(rdata).expect("16 bytes")).to_string(),
-            (2 | 5 | 12, _) => r.name(start)?.0,
+        let v4 = <[u8; 4]>::try_from(rdata).ok();
+        let v6 = <[u8; 16]>::try_from(rdata).ok();
+        let data = match (rtype, v4, v6) {
+            (1, Some(a), _) => Ipv4Addr::from(a).to_string(),
+            (28, _, Some(a)) => Ipv6Addr::from(a).to_string(),
+            (2 | 5 | 12, _, _) => r.name(start)?.0,
             _ => hex::encode(rdata),
         };
         answers.push(Answer {

@@ -13,6 +13,12 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// A library must not panic on any input: no unwrap, expect or unchecked index outside
+// tests; where one is provably safe, an `#[expect]` says why.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 mod dissect;
 pub mod dns;
@@ -137,7 +143,8 @@ pub fn http_headers(payload: &[u8]) -> Vec<(String, String)> {
     let head = payload
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .map_or(payload, |end| &payload[..end + 2]);
+        .and_then(|end| payload.get(..end + 2))
+        .unwrap_or(payload);
     let text = String::from_utf8_lossy(head);
     text.split("\r\n")
         .skip(1)
@@ -152,7 +159,7 @@ fn first_line(payload: &[u8]) -> Option<String> {
         .iter()
         .position(|b| *b == b'\n')
         .unwrap_or(payload.len());
-    let line = std::str::from_utf8(&payload[..end])
+    let line = std::str::from_utf8(payload.get(..end).unwrap_or_default())
         .ok()?
         .trim_end_matches('\r');
     (!line.is_empty()).then(|| line.to_string())

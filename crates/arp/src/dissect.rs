@@ -20,9 +20,10 @@ fn value(f: &FieldSpec, data: &[u8]) -> Option<Value> {
 /// An ARP packet at `off` (what follows it is padding). A packet cut short keeps the
 /// fields that are there, as in tshark, and stops at the first that is not.
 pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
-    let data = &c.frame[off..];
+    let data = c.frame.get(off..).unwrap_or_default();
     let parsed = ArpPacketSlice::from_slice(data);
-    let len = parsed.as_ref().map_or(data.len(), |s| s.slice().len());
+    let packet = parsed.as_ref().map_or(data, |s| s.slice());
+    let len = packet.len();
     // Ethernet and IPv4 addresses: the table's fields; any other sizes: one run of bytes.
     let standard = data.get(4..6) == Some(&[6, 4][..]);
     let mut rec = c.record(
@@ -36,7 +37,7 @@ pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
         if f.offset >= crate::ARP_FIXED_LEN && !standard {
             break;
         }
-        match value(f, &data[..len]) {
+        match value(f, packet) {
             Some(v) if !c.summary => rec.push(f, off, v),
             Some(_) => {}
             None => {
@@ -49,7 +50,10 @@ pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
         Ok(_) => {
             if !standard && !c.summary {
                 let rest = Span::new(off + crate::ARP_FIXED_LEN, off + len);
-                let bytes = data[crate::ARP_FIXED_LEN..len].to_vec();
+                let bytes = packet
+                    .get(crate::ARP_FIXED_LEN..)
+                    .unwrap_or_default()
+                    .to_vec();
                 rec.push_at("addresses", rest, Value::Bytes(bytes));
             }
             c.push(rec);

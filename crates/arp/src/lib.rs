@@ -28,6 +28,12 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// A library must not panic on any input: no unwrap, expect or unchecked index outside
+// tests; where one is provably safe, an `#[expect]` says why.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 use etherparse::EtherType;
 pub use etherparse::{ArpHardwareId, ArpOperation, ArpPacket};
@@ -132,6 +138,10 @@ pub fn operation_name(op: u16) -> Text {
 }
 
 /// The broadcast request "who has `target_ip`? tell `sender_ip`" (RFC 826).
+#[expect(
+    clippy::expect_used,
+    reason = "ArpPacket::new fails only for addresses over 255 bytes; these are 6 and 4"
+)]
 pub fn request(sender_mac: [u8; 6], sender_ip: [u8; 4], target_ip: [u8; 4]) -> ArpPacket {
     ArpPacket::new(
         ArpHardwareId::ETHERNET,
@@ -146,6 +156,10 @@ pub fn request(sender_mac: [u8; 6], sender_ip: [u8; 4], target_ip: [u8; 4]) -> A
 }
 
 /// The reply "`sender_ip` is at `sender_mac`" sent back to the asker.
+#[expect(
+    clippy::expect_used,
+    reason = "ArpPacket::new fails only for addresses over 255 bytes; these are 6 and 4"
+)]
 pub fn reply(
     sender_mac: [u8; 6],
     sender_ip: [u8; 4],

@@ -301,7 +301,9 @@ pub fn parse(text: &str) -> Result<Vec<Vec<u8>>, (u64, ReadErrorKind)> {
     let first = content.iter().position(|l| !blank(l));
     let last = content.iter().rposition(|l| !blank(l));
     let grouped = match (first, last) {
-        (Some(f), Some(l)) => content[f..=l].iter().any(|x| blank(x)),
+        (Some(f), Some(l)) => content
+            .get(f..=l)
+            .is_some_and(|c| c.iter().any(|x| blank(x))),
         _ => false,
     };
     let mut in_array = false;

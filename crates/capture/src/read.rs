@@ -67,7 +67,7 @@ impl InputFormat {
         let valid = match std::str::from_utf8(head) {
             Ok(t) => t,
             Err(e) if e.error_len().is_none() => {
-                std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or("")
+                std::str::from_utf8(head.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or("")
             }
             Err(_) => "",
         };
@@ -417,10 +417,10 @@ fn open_plain<R: Read + Send + 'static>(
 /// Whether a pcapng file that starts with `head` ends inside its section header block
 /// (pcap-parser then says only that it does not recognise the header).
 fn section_header_cut(head: &[u8]) -> bool {
-    let (Some(len), Some(bom)) = (head.get(4..8), head.get(8..12)) else {
+    let (Some(&[a, b, c, d]), Some(bom)) = (head.get(4..8), head.get(8..12)) else {
         return true;
     };
-    let len = [len[0], len[1], len[2], len[3]];
+    let len = [a, b, c, d];
     let len = if bom == [0x4d, 0x3c, 0x2b, 0x1a] {
         u32::from_le_bytes(len)
     } else {
@@ -615,7 +615,7 @@ impl Context {
                     link,
                     fcs_len,
                 };
-                Taken::Frame(info, &b.data[..len])
+                Taken::Frame(info, b.data.get(..len).unwrap_or_default())
             }
             PcapBlockOwned::NG(Block::SectionHeader(shb)) => {
                 self.interfaces.clear();
@@ -668,7 +668,7 @@ impl Context {
                     link: iface.link,
                     fcs_len: iface.fcs_len,
                 };
-                Taken::Frame(info, &epb.data[..len])
+                Taken::Frame(info, epb.data.get(..len).unwrap_or_default())
             }
             PcapBlockOwned::NG(Block::SimplePacket(spb)) => {
                 let Some(iface) = self.interfaces.first().copied() else {
@@ -682,7 +682,7 @@ impl Context {
                     link: iface.link,
                     fcs_len: iface.fcs_len,
                 };
-                Taken::Frame(info, &spb.data[..len])
+                Taken::Frame(info, spb.data.get(..len).unwrap_or_default())
             }
             // The obsolete Packet Block (type 2) of old pcapng writers, which pcap-parser
             // passes on unparsed: an interface, a drops count, then as an EPB's body.

@@ -75,7 +75,7 @@ impl Split {
         let len = meta.len();
         let mut head = [0u8; 24];
         let got = read_full(&file, 0, &mut head).map_err(|e| io_error(None, &e))?;
-        let head = &head[..got];
+        let head = head.get(..got).unwrap_or_default();
         let mut scan = Scan {
             offset: 0,
             number: 1,
@@ -223,7 +223,8 @@ impl Split {
         let more = READ_ON.min((self.len - at) as usize);
         let old = buf.len();
         buf.resize(old + more, 0);
-        let got = read_full(&self.file, at, &mut buf[old..]).map_err(|e| self.io(at, &e))?;
+        let fresh = buf.get_mut(old..).unwrap_or_default();
+        let got = read_full(&self.file, at, fresh).map_err(|e| self.io(at, &e))?;
         buf.truncate(old + got);
         if got == 0 {
             // The file shrank while it was read.
@@ -263,8 +264,8 @@ fn io_error(format: Option<InputFormat>, e: &std::io::Error) -> ReadError {
 /// Reads at `offset` until `buf` is full or the file ends; how many bytes were read.
 fn read_full(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut got = 0;
-    while got < buf.len() {
-        match file.read_at(&mut buf[got..], offset + got as u64) {
+    while let Some(rest) = buf.get_mut(got..).filter(|r| !r.is_empty()) {
+        match file.read_at(rest, offset + got as u64) {
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

@@ -88,8 +88,15 @@ pub fn ethernet(c: &mut Cursor<'_, '_>) -> LinkNext {
         c.stop(ProtocolId::Ethernet2, 0, kind);
         return LinkNext::Done;
     }
-    let type_or_length = u16::from_be_bytes([frame[12], frame[13]]);
-    let mac = |at: usize| Value::Mac(frame[at..at + 6].try_into().expect("6 bytes"));
+    let mac = |at: usize| {
+        frame
+            .get(at..at + 6)
+            .and_then(|b| <[u8; 6]>::try_from(b).ok())
+    };
+    let (Some(dst), Some(src), Some(&[high, low])) = (mac(0), mac(6), frame.get(12..14)) else {
+        return LinkNext::Done; // the length was checked above
+    };
+    let type_or_length = u16::from_be_bytes([high, low]);
     if type_or_length <= 1500 {
         // IEEE 802.3: a length, then an LLC header.
         const T: &[FieldSpec] = IEEE8023_FIELDS;
@@ -99,8 +106,8 @@ pub fn ethernet(c: &mut Cursor<'_, '_>) -> LinkNext {
             Span::new(0, ETHERNET2_LEN),
             room(T),
         );
-        rec.push(spec!(T, "destination"), 0, mac(0));
-        rec.push(spec!(T, "source"), 0, mac(6));
+        rec.push(spec!(T, "destination"), 0, Value::Mac(dst));
+        rec.push(spec!(T, "source"), 0, Value::Mac(src));
         rec.push(spec!(T, "length"), 0, type_or_length);
         c.push(rec);
         let end = ETHERNET2_LEN + usize::from(type_or_length);
@@ -117,8 +124,8 @@ pub fn ethernet(c: &mut Cursor<'_, '_>) -> LinkNext {
         Span::new(0, ETHERNET2_LEN),
         room(ETHERNET2_FIELDS),
     );
-    rec.push(spec!(ETHERNET2_FIELDS, "destination"), 0, mac(0));
-    rec.push(spec!(ETHERNET2_FIELDS, "source"), 0, mac(6));
+    rec.push(spec!(ETHERNET2_FIELDS, "destination"), 0, Value::Mac(dst));
+    rec.push(spec!(ETHERNET2_FIELDS, "source"), 0, Value::Mac(src));
     rec.push(
         spec!(ETHERNET2_FIELDS, "ethertype"),
         0,
@@ -180,7 +187,8 @@ pub fn vlan_tags(
             c.stop(ProtocolId::Vlan, off, kind);
             return LinkNext::Done;
         }
-        let tag = &frame[off..frame.len().min(off + VLAN_TAG_LEN)];
+        let rest = frame.get(off..).unwrap_or_default();
+        let tag = rest.get(..VLAN_TAG_LEN).unwrap_or(rest);
         let mut rec = c.record(
             ProtocolId::Vlan,
             Span::new(off, frame.len()),
@@ -219,13 +227,13 @@ pub fn vlan_tags(
 
 /// IEEE 802.2 LLC, and SNAP when both SAPs are 0xaa.
 pub fn llc(c: &mut Cursor<'_, '_>, off: usize, end: usize) -> LinkNext {
-    let data = &c.frame[off..end];
+    let data = c.frame.get(off..end).unwrap_or_default();
     if data.len() < 3 {
         let kind = truncated(Text::new("LLC header", "LLC 首部"), 3, data.len(), None);
         c.stop(ProtocolId::Llc, off, kind);
         return LinkNext::Done;
     }
-    let snap = data[0] == 0xaa && data[1] == 0xaa;
+    let snap = data.get(..2) == Some(&[0xaa, 0xaa][..]);
     let hlen = if snap { 8 } else { 3 };
     if data.len() < hlen {
         let kind = truncated(
@@ -243,8 +251,8 @@ pub fn llc(c: &mut Cursor<'_, '_>, off: usize, end: usize) -> LinkNext {
         Span::new(off, off + hlen),
         room(LLC_FIELDS),
     );
-    for f in LLC_FIELDS.iter().filter(|f| f.offset + f.len <= hlen) {
-        let v = f.read(data).expect("inside the header");
+    let inside = LLC_FIELDS.iter().filter(|f| f.offset + f.len <= hlen);
+    for (f, v) in inside.filter_map(|f| Some((f, f.read(data)?))) {
         match f.name {
             "pid" => rec.push(f, off, hex16(v as u16)),
             _ => rec.push(
@@ -258,16 +266,16 @@ pub fn llc(c: &mut Cursor<'_, '_>, off: usize, end: usize) -> LinkNext {
         }
     }
     c.push(rec);
-    if snap && data[3..6] == [0, 0, 0] {
+    if let (true, Some(&[0, 0, 0, high, low])) = (snap, data.get(3..8)) {
         // The stack walks it within the 802.3 length, so padding is not taken for data.
-        let pid = u16::from_be_bytes([data[6], data[7]]);
+        let pid = u16::from_be_bytes([high, low]);
         LinkNext::EtherType {
             off: off + hlen,
             ethertype: pid,
             owner: ProtocolId::Llc,
         }
     } else {
-        let sap = data[0];
+        let sap = data.first().copied().unwrap_or_default();
         let value = match crate::sap_name(sap) {
             Some(name) => format!("0x{sap:02x} ({name})"),
             None => format!("0x{sap:02x}"),
@@ -297,16 +305,19 @@ pub fn sll(c: &mut Cursor<'_, '_>, v2: bool) -> LinkNext {
         Span::new(0, hlen),
         room(table),
     );
-    let addr_len = usize::from(if v2 { frame[11] } else { frame[5] }).min(8);
+    let addr_len = frame
+        .get(if v2 { 11 } else { 5 })
+        .map_or(0, |n| usize::from(*n).min(8));
     for f in table {
-        match f.name {
-            "protocol" => rec.push(f, 0, hex16(f.read(frame).expect("in the header") as u16)),
-            "address" => rec.push(
-                f,
-                0,
-                Value::Bytes(frame[f.offset..f.offset + addr_len].to_vec()),
-            ),
-            _ => rec.push(f, 0, f.read(frame).expect("in the header")),
+        match (f.name, f.read(frame)) {
+            ("address", _) => {
+                let address = frame.get(f.offset..f.offset + addr_len).unwrap_or_default();
+                rec.push(f, 0, Value::Bytes(address.to_vec()));
+            }
+            ("protocol", Some(v)) => rec.push(f, 0, hex16(v as u16)),
+            (_, Some(v)) => rec.push(f, 0, v),
+            // Every field lies in the header, whose length was checked.
+            (_, None) => {}
         }
     }
     c.push(rec);
@@ -314,7 +325,10 @@ pub fn sll(c: &mut Cursor<'_, '_>, v2: bool) -> LinkNext {
         .iter()
         .find(|f| f.name == "protocol")
         .map_or(14, |f| f.offset);
-    let protocol = u16::from_be_bytes([frame[proto_at], frame[proto_at + 1]]);
+    let protocol = match frame.get(proto_at..proto_at + 2) {
+        Some(&[high, low]) => u16::from_be_bytes([high, low]),
+        _ => 0,
+    };
     match protocol {
         0x0800 | 0x86dd | 0x0806 | 0x8100 | 0x88a8 => LinkNext::EtherType {
             off: hlen,

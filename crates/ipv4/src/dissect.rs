@@ -61,8 +61,8 @@ impl Addrs {
                 .add_4bytes(len.to_be_bytes())
                 .add_4bytes([0, 0, 0, proto]),
         };
-        sum.add_slice(&segment[..at])
-            .add_slice(&segment[at + 2..])
+        sum.add_slice(segment.get(..at).unwrap_or_default())
+            .add_slice(segment.get(at + 2..).unwrap_or_default())
             .ones_complement()
             .to_be()
     }
@@ -130,12 +130,12 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     const P: ProtocolId = ProtocolId::Ipv4;
     let what = Text::new("IPv4 header", "IPv4 首部");
     let frame = c.frame;
-    let data = &frame[off..];
+    let data = frame.get(off..).unwrap_or_default();
     const T: &[FieldSpec] = crate::IPV4_FIELDS;
-    let ihl = usize::from(data[0] & 0x0f) * 4;
+    let ihl = usize::from(data.first().map_or(0, |b| b & 0x0f)) * 4;
     // The bytes the header claims (at least its fixed part), as far as the frame has them.
     let claimed = ihl.max(crate::IPV4_MIN_LEN);
-    let have = &data[..data.len().min(claimed)];
+    let have = data.get(..claimed).unwrap_or(data);
     let total_field = spec!(T, "total_length").read(have).map(|v| v as usize);
     // A host with TCP segmentation offload hands the capture a packet whose total
     // length is 0; its real length is what the wire carried (tshark does the same).
@@ -158,14 +158,14 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
         Span::new(off, off + have.len()),
         8,
     );
-    let fixed = &have[..have.len().min(crate::IPV4_MIN_LEN)];
+    let fixed = have.get(..crate::IPV4_MIN_LEN).unwrap_or(have);
     let missing = present_fields(&mut rec, T, off, fixed, ipv4_value);
     let found = spec!(T, "checksum").read(have).map(|v| v as u16);
     // Verified over the header as the IHL delimits it, checksum field taken as 0.
     let computed = whole.then(|| {
         Sum16BitWords::new()
-            .add_slice(&have[..10])
-            .add_slice(&have[12..ihl])
+            .add_slice(have.get(..10).unwrap_or_default())
+            .add_slice(have.get(12..ihl).unwrap_or_default())
             .ones_complement()
             .to_be()
     });
@@ -217,7 +217,7 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
         );
         return IpNext::Done;
     }
-    let options = &have[crate::IPV4_MIN_LEN..ihl];
+    let options = have.get(crate::IPV4_MIN_LEN..ihl).unwrap_or_default();
     let mut option_problem = None;
     if ihl > 20 {
         let span = Span::new(off + 20, off + ihl);
@@ -275,7 +275,12 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
         fragment_data(c, off + ihl, end, declared_end, frag_bytes);
         return IpNext::Done;
     }
-    let addr = |at: usize| -> [u8; 4] { have[at..at + 4].try_into().expect("in the header") };
+    // Inside the whole header (checked above), so never the zeros.
+    let addr = |at: usize| -> [u8; 4] {
+        have.get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .unwrap_or_default()
+    };
     let ip = IpContext {
         addrs: Addrs::V4(addr(12), addr(16)),
         declared_end,
@@ -283,7 +288,7 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
         fragmented: spec!(T, "more_fragments").read(have) == Some(1),
     };
     IpNext::Payload {
-        protocol: have[9],
+        protocol: have.get(9).copied().unwrap_or_default(),
         start: off + ihl,
         end,
         ip,
@@ -319,7 +324,7 @@ fn fragment_data(
 pub fn ipv6(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     const P: ProtocolId = ProtocolId::Ipv6;
     let frame = c.frame;
-    let data = &frame[off..];
+    let data = frame.get(off..).unwrap_or_default();
     let h = match Ipv6HeaderSlice::from_slice(data) {
         Ok(h) => h,
         Err(_) => {
@@ -332,7 +337,7 @@ pub fn ipv6(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     let payload_len = usize::from(h.payload_length());
     let declared_end = off + crate::IPV6_LEN + payload_len;
     let end = declared_end.min(frame.len());
-    let body = &frame[off + crate::IPV6_LEN..end];
+    let body = frame.get(off + crate::IPV6_LEN..end).unwrap_or_default();
     let parsed = Ipv6ExtensionsSlice::from_slice(h.next_header(), body);
     let (exts_len, next, fragment, names) = match &parsed {
         Ok((exts, next, rest)) => {
@@ -456,7 +461,7 @@ pub fn icmp(
     end: usize,
     ip: IpContext,
 ) -> Option<(usize, usize)> {
-    let data = &c.frame[off..end];
+    let data = c.frame.get(off..end).unwrap_or_default();
     if data.len() < 8 {
         let what = Text::new("ICMP header", "ICMP 首部");
         let echo = matches!(data.first(), Some(0 | 8));
@@ -465,8 +470,8 @@ pub fn icmp(
     }
     let computed = ip.checksum_verifiable().then(|| {
         Sum16BitWords::new()
-            .add_2bytes([data[0], data[1]])
-            .add_slice(&data[4..])
+            .add_2bytes(two(data, 0))
+            .add_slice(data.get(4..).unwrap_or_default())
             .ones_complement()
             // etherparse sums in native byte order; this turns it back into wire order.
             .to_be()
@@ -474,8 +479,8 @@ pub fn icmp(
     // An error message quotes the datagram that caused it: those bytes are its layers.
     let kind = IcmpKind {
         id: ProtocolId::Icmp,
-        quotes: matches!(data[0], 3 | 4 | 5 | 11 | 12),
-        echo: matches!(data[0], 0 | 8),
+        quotes: matches!(data.first(), Some(3 | 4 | 5 | 11 | 12)),
+        echo: matches!(data.first(), Some(0 | 8)),
     };
     icmp_message(c, off, end, ip, computed, kind)
 }
@@ -487,7 +492,7 @@ pub fn icmpv6(
     end: usize,
     ip: IpContext,
 ) -> Option<(usize, usize)> {
-    let data = &c.frame[off..end];
+    let data = c.frame.get(off..end).unwrap_or_default();
     if data.len() < 4 {
         let what = Text::new("ICMPv6 header", "ICMPv6 首部");
         icmp_cut(c, ProtocolId::Icmpv6, off, data, false, (what, 4));
@@ -500,8 +505,8 @@ pub fn icmpv6(
                 .add_16bytes(d)
                 .add_4bytes((data.len() as u32).to_be_bytes())
                 .add_4bytes([0, 0, 0, 58])
-                .add_2bytes([data[0], data[1]])
-                .add_slice(&data[4..])
+                .add_2bytes(two(data, 0))
+                .add_slice(data.get(4..).unwrap_or_default())
                 .ones_complement()
                 .to_be(),
         ),
@@ -510,8 +515,8 @@ pub fn icmpv6(
     let long = data.len() >= 8;
     let kind = IcmpKind {
         id: ProtocolId::Icmpv6,
-        quotes: matches!(data[0], 1..=4) && long,
-        echo: matches!(data[0], 128 | 129) && long,
+        quotes: matches!(data.first(), Some(1..=4)) && long,
+        echo: matches!(data.first(), Some(128 | 129)) && long,
     };
     icmp_message(c, off, end, ip, computed, kind)
 }
@@ -529,7 +534,7 @@ fn icmp_cut(
     const T: &[FieldSpec] = crate::ICMP_FIELDS;
     let span = Span::new(off, off + data.len());
     let mut rec = c.record(id, span, span, T.len());
-    let fields = if echo { T } else { &T[..3] };
+    let fields = if echo { T } else { T.get(..3).unwrap_or(T) };
     let missing = present_fields(&mut rec, fields, off, data, |f, raw| {
         if f.name == "checksum" {
             Value::hex16(raw as u16)
@@ -557,7 +562,7 @@ fn icmp_message(
     computed: Option<u16>,
     kind: IcmpKind,
 ) -> Option<(usize, usize)> {
-    let data = &c.frame[off..end];
+    let data = c.frame.get(off..end).unwrap_or_default();
     const T: &[FieldSpec] = crate::ICMP_FIELDS;
     let header_end = if kind.quotes { off + 8 } else { end };
     let mut rec = c.record(
@@ -566,9 +571,11 @@ fn icmp_message(
         Span::new(off, header_end),
         T.len() + 2,
     );
-    rec.push(spec!(T, "type"), off, data[0]);
-    rec.push(spec!(T, "code"), off, data[1]);
-    let found = u16::from_be_bytes([data[2], data[3]]);
+    // The caller checked the 4 (ICMPv6) or 8 (ICMP) bytes of the header are there.
+    let [kind_byte, code] = two(data, 0);
+    rec.push(spec!(T, "type"), off, kind_byte);
+    rec.push(spec!(T, "code"), off, code);
+    let found = u16::from_be_bytes(two(data, 2));
     checksum_verdict(
         c,
         &mut rec,
@@ -605,6 +612,14 @@ fn icmp_message(
     (kind.quotes && !c.quoted && end > start).then_some((start, end))
 }
 
+/// The two bytes of `data` at `at`, or zeros past its end (callers check its length first).
+fn two(data: &[u8], at: usize) -> [u8; 2] {
+    match data.get(at..at + 2) {
+        Some(&[a, b]) => [a, b],
+        _ => [0, 0],
+    }
+}
+
 /// An IPv6 extension header's name.
 fn ext_name(e: &Ipv6ExtensionSlice<'_>) -> &'static str {
     match e {
@@ -622,8 +637,7 @@ fn ext_name(e: &Ipv6ExtensionSlice<'_>) -> &'static str {
 fn ipv4_options(options: &[u8], keep: bool) -> (Vec<Value>, Option<(usize, String)>) {
     let mut out = Vec::new();
     let mut at = 0;
-    while at < options.len() {
-        let kind = options[at];
+    while let Some(&kind) = options.get(at) {
         let name = crate::ipv4_option_name(kind);
         match kind {
             0 => {

@@ -34,6 +34,12 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// A library must not panic on any input: no unwrap, expect or unchecked index outside
+// tests; where one is provably safe, an `#[expect]` says why.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 mod dissect;
 mod subnet;

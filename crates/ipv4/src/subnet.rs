@@ -84,7 +84,12 @@ impl Ipv4Net {
 
     /// The mask.
     pub fn mask(&self) -> Ipv4Addr {
-        mask_from_prefix(self.prefix).expect("prefix checked on construction")
+        // The prefix is 0-32, checked on construction.
+        Ipv4Addr::from(
+            u32::MAX
+                .checked_shl(32 - u32::from(self.prefix.min(32)))
+                .unwrap_or(0),
+        )
     }
 
     /// The network: address AND mask.
@@ -112,13 +117,18 @@ impl Ipv4Net {
 
     /// `other` AND this mask, octet by octet, as the lesson writes it out.
     pub fn and_octets(&self, other: Ipv4Addr) -> [OctetAnd; 4] {
-        let a = other.octets();
-        let m = self.mask().octets();
-        std::array::from_fn(|i| OctetAnd {
-            address: a[i],
-            mask: m[i],
-            network: a[i] & m[i],
-        })
+        let (a, m) = (other.octets(), self.mask().octets());
+        let and = |address: u8, mask: u8| OctetAnd {
+            address,
+            mask,
+            network: address & mask,
+        };
+        [
+            and(a[0], m[0]),
+            and(a[1], m[1]),
+            and(a[2], m[2]),
+            and(a[3], m[3]),
+        ]
     }
 }
 

@@ -10,6 +10,12 @@
 //! crossed. The walk is bounded: it stops after [`STEP_LIMIT`] steps.
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// A library must not panic on any input: no unwrap, expect or unchecked index outside
+// tests; where one is provably safe, an `#[expect]` says why.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::Ipv4Addr;
@@ -307,6 +313,10 @@ impl Topology {
     }
 
     /// Builds a topology from its description.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     pub fn from_spec(spec: &TopologySpec) -> Result<Topology, TopologyError> {
         let attached = spec.hosts.len()
             + spec
@@ -445,6 +455,10 @@ impl Topology {
     }
 
     /// The default topology.
+    #[expect(
+        clippy::expect_used,
+        reason = "the built-in topology is a constant, and a test builds it"
+    )]
     pub fn default_network() -> Topology {
         Topology::from_toml(DEFAULT_TOPOLOGY).expect("the built-in topology is valid")
     }
@@ -466,10 +480,18 @@ impl Topology {
     }
 
     /// The address of host `name`.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     pub fn host_ip(&self, name: &str) -> Result<Ipv4Addr, TopologyError> {
         Ok(self.hosts[self.host(name)?].net.addr())
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     fn end_name(&self, e: End) -> String {
         match e {
             End::Host(h) => self.hosts[h].name.clone(),
@@ -480,6 +502,10 @@ impl Topology {
         }
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     fn end_mac(&self, e: End) -> Mac {
         match e {
             End::Host(h) => self.hosts[h].mac,
@@ -487,6 +513,10 @@ impl Topology {
         }
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     fn end_ip(&self, e: End) -> Ipv4Addr {
         match e {
             End::Host(h) => self.hosts[h].net.addr(),
@@ -494,6 +524,10 @@ impl Topology {
         }
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     fn end_segment(&self, e: End) -> usize {
         match e {
             End::Host(h) => self.hosts[h].segment,
@@ -502,6 +536,10 @@ impl Topology {
     }
 
     /// The link between an end and its switch or hub, as a pcapng interface name.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     fn link(&self, e: End) -> String {
         format!(
             "{}-{}",
@@ -680,6 +718,7 @@ struct Sim<'t> {
     folded: Option<usize>,
 }
 
+#[expect(clippy::expect_used, reason = "writing to a Vec cannot fail")]
 fn ethernet(src: Mac, dst: Mac, ethertype: EtherType, payload: &[u8]) -> Vec<u8> {
     let mut f = Vec::with_capacity(14 + payload.len());
     Ethernet2Header {
@@ -697,11 +736,13 @@ fn ethernet(src: Mac, dst: Mac, ethertype: EtherType, payload: &[u8]) -> Vec<u8>
 /// fragment offset with MF, protocol, source and destination (RFC 791's reassembly key and
 /// the fragment's place); a router changes only the TTL and the checksum.
 pub fn packet_identity(packet: &[u8]) -> Option<[u8; 13]> {
-    let ip = packet.get(..20)?;
-    let mut id = [0u8; 13];
-    id[..4].copy_from_slice(&[ip[4], ip[5], ip[6] & 0x3f, ip[7]]);
-    id[4] = ip[9];
-    id[5..13].copy_from_slice(&ip[12..20]);
+    let &[_, _, _, _, a, b, c, d, _, proto, _, _, ref addrs @ ..] = packet.get(..20)? else {
+        return None;
+    };
+    let mut id = [a, b, c & 0x3f, d, proto, 0, 0, 0, 0, 0, 0, 0, 0];
+    for (slot, byte) in id.iter_mut().skip(5).zip(addrs) {
+        *slot = *byte;
+    }
     Some(id)
 }
 
@@ -832,6 +873,10 @@ impl Sim<'_> {
         self.out.frames.len() - 1
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     fn device_of(&self, e: End) -> (String, DeviceKind) {
         match e {
             End::Host(h) => (self.topo.hosts[h].name.clone(), DeviceKind::Host),
@@ -929,6 +974,10 @@ impl Sim<'_> {
     }
 
     /// Puts `frame` out of `from`: onto its link, through its switch or hub, to the ends.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     fn emit(&mut self, from: End, frame: Vec<u8>, made_from: Option<usize>) {
         let seg_i = self.topo.end_segment(from);
         let seg = &self.topo.segments[seg_i];
@@ -938,7 +987,7 @@ impl Sim<'_> {
             mac_at(&frame, eth::SOURCE),
             mac_at(&frame, eth::DESTINATION),
         );
-        if u16::from_be_bytes([frame[12], frame[13]]) == 0x0800 {
+        if frame.get(12..14) == Some(&[0x08, 0x00][..]) {
             self.step(
                 name,
                 kind,
@@ -949,7 +998,8 @@ impl Sim<'_> {
         } else if let Some(s) = self.out.steps.last_mut() {
             s.frame.get_or_insert(index);
         }
-        let in_port = seg.ports.iter().position(|e| *e == from).expect("attached") as u16 + 1;
+        // The sender is attached to the segment it sends on.
+        let in_port = seg.ports.iter().position(|e| *e == from).unwrap_or(0) as u16 + 1;
         let ports: Vec<u16> = (1..=seg.ports.len() as u16).collect();
         let targets: Vec<u16> = if seg.hub {
             let out: Vec<u16> = ports.iter().copied().filter(|p| *p != in_port).collect();
@@ -1032,9 +1082,14 @@ impl Sim<'_> {
             return;
         }
         let my_ip = self.topo.end_ip(at);
-        match u16::from_be_bytes([frame[12], frame[13]]) {
+        let ethertype = match frame.get(12..14) {
+            Some(&[high, low]) => u16::from_be_bytes([high, low]),
+            _ => 0,
+        };
+        let payload = frame.get(14..).unwrap_or_default();
+        match ethertype {
             0x0806 => {
-                let Ok(arp) = etherparse::ArpPacket::from_slice(&frame[14..]) else {
+                let Ok(arp) = etherparse::ArpPacket::from_slice(payload) else {
                     return;
                 };
                 let target = Ipv4Addr::from(
@@ -1117,7 +1172,8 @@ impl Sim<'_> {
                         let frame = if fragment {
                             match self.reassemble(at, name.clone(), kind, packet) {
                                 Some(p) => {
-                                    whole = [&frame[..14], &p[..]].concat();
+                                    let header = frame.get(..14).unwrap_or_default();
+                                    whole = [header, &p[..]].concat();
                                     &whole[..]
                                 }
                                 None => return,
@@ -1193,10 +1249,10 @@ impl Sim<'_> {
             return None;
         }
         let held = self.fragments.remove(&key)?;
-        let first = &held[0];
-        let mut whole = first[..ihl(first)].to_vec();
+        let first = held.first()?;
+        let mut whole = first.get(..ihl(first)).unwrap_or_default().to_vec();
         for p in &held {
-            whole.extend_from_slice(&p[ihl(p)..]);
+            whole.extend_from_slice(p.get(ihl(p)..).unwrap_or_default());
         }
         let total = whole.len();
         ip::TOTAL_LENGTH.write(&mut whole, total as u32);
@@ -1216,6 +1272,10 @@ impl Sim<'_> {
         Some(whole)
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     fn forward(&mut self, r: usize, at: End, mut packet: Vec<u8>, index: usize) {
         let router = &self.topo.routers[r];
         let name = router.name.clone();
@@ -1355,10 +1415,14 @@ impl Sim<'_> {
     }
 
     /// An ICMP error from router `r` back to `src`, quoting the packet's header and 8 bytes.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+    )]
     fn reply_icmp(&mut self, r: usize, at: End, src: Ipv4Addr, icmp: Icmpv4Type, packet: &[u8]) {
         let End::Iface(_, ii) = at else { return };
         let me = self.topo.routers[r].ifaces[ii].net.addr();
-        let quote = &packet[..(ihl(packet) + 8).min(packet.len())];
+        let quote = packet.get(..ihl(packet) + 8).unwrap_or(packet);
         let mut out = Vec::new();
         if PacketBuilder::ipv4(me.octets(), src.octets(), 64)
             .icmpv4(icmp)
@@ -1437,7 +1501,7 @@ const HOST_MTU: usize = 1500;
 /// `packet` cut into fragments of at most `mtu` bytes (data in multiples of 8).
 fn fragment(packet: &[u8], mtu: usize) -> Vec<Vec<u8>> {
     let ihl = ihl(packet);
-    let data = &packet[ihl..];
+    let (header, data) = packet.split_at(ihl.min(packet.len()));
     let chunk = ((mtu - ihl) / 8) * 8;
     let base_offset = get(packet, ip::FRAGMENT_OFFSET) as usize * 8;
     let was_more = get(packet, ip::MORE_FRAGMENTS) == 1;
@@ -1445,8 +1509,8 @@ fn fragment(packet: &[u8], mtu: usize) -> Vec<Vec<u8>> {
     let mut at = 0;
     while at < data.len() {
         let end = (at + chunk).min(data.len());
-        let mut p = packet[..ihl].to_vec();
-        p.extend_from_slice(&data[at..end]);
+        let mut p = header.to_vec();
+        p.extend_from_slice(data.get(at..end).unwrap_or_default());
         let more = end < data.len() || was_more;
         let total = p.len() as u32;
         ip::TOTAL_LENGTH.write(&mut p, total);
@@ -1460,6 +1524,10 @@ fn fragment(packet: &[u8], mtu: usize) -> Vec<Vec<u8>> {
 }
 
 /// Walks `packet` (an IPv4 packet) from host `from` through `topo`.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
+)]
 pub fn walk(topo: &Topology, from: &str, packet: Vec<u8>) -> Result<Journey, TopologyError> {
     let h = topo.host(from)?;
     let host = &topo.hosts[h];
@@ -1545,6 +1613,10 @@ pub fn walk(topo: &Topology, from: &str, packet: Vec<u8>) -> Result<Journey, Top
 }
 
 /// The IPv4 packet of the seed's TCP `hello!` from `src` to `dst`.
+#[expect(
+    clippy::expect_used,
+    reason = "a 20-byte header with no options, and a packet far below 65535 bytes"
+)]
 pub fn seed_packet(src: Ipv4Addr, dst: Ipv4Addr, ttl: u8, df: bool, payload: &[u8]) -> Vec<u8> {
     let mut header = Ipv4Header::new(0, ttl, IpNumber::TCP, src.octets(), dst.octets())
         .expect("a header with no options");

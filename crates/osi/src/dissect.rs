@@ -120,6 +120,10 @@ impl FieldSpec {
 
 /// The spec named `name` in `table`, as a `const fn`: in a constant it is found at compile
 /// time, and a name the table lacks fails the build.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "a const fn cannot call slice::get; each index is below the length it is checked against, and in a constant any panic is a build error"
+)]
 pub const fn spec_named(table: &'static [FieldSpec], name: &str) -> &'static FieldSpec {
     let wanted = name.as_bytes();
     let mut i = 0;

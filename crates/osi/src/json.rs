@@ -29,18 +29,18 @@ pub fn push_str(out: &mut Vec<u8>, s: &str) {
             0x00..=0x1f => b"",
             _ => continue,
         };
-        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
         if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
+            // A control character: b < 0x20, so both digits are hex digits.
             out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 0x0f)]);
+            out.push(b'0' + (b >> 4));
+            out.push(char::from_digit(u32::from(b & 0x0f), 16).map_or(b'0', |c| c as u8));
         } else {
             out.extend_from_slice(escape);
         }
         start = i + 1;
     }
-    out.extend_from_slice(&bytes[start..]);
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
     out.push(b'"');
 }
 

@@ -181,7 +181,7 @@ pub fn write_escaped(out: &mut String, s: &str) {
     // The fast path (this runs for every preview of --oneline): no byte that starts a
     // control. C1 controls are encoded C2 80-9F, U+061C D8 9C, the others E2 80/81 xx.
     let b = s.as_bytes();
-    let suspect = |i: usize| match b[i] {
+    let suspect = |i: usize| match b.get(i).copied().unwrap_or(0x20) {
         0..=0x1f | 0x7f => true,
         0xc2 => matches!(b.get(i + 1), Some(0x80..=0x9f)),
         0xd8 => b.get(i + 1) == Some(&0x9c),
@@ -220,9 +220,9 @@ pub fn write_ipv4(out: &mut String, a: [u8; 4]) {
 }
 
 fn push_hex_byte(out: &mut String, b: u8) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.push(char::from(DIGITS[usize::from(b >> 4)]));
-    out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    for nibble in [b >> 4, b & 0x0f] {
+        out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+    }
 }
 
 /// The names of the bits set in `bits`, least significant first.

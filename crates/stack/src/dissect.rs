@@ -124,7 +124,7 @@ fn link_next(c: &mut Cursor<'_, '_>, next: LinkNext) {
             let before = c.stops();
             // Within the 802.3 length, so padding is not taken for data.
             let whole = c.frame;
-            c.frame = &whole[..end.min(whole.len())];
+            c.frame = whole.get(..end).unwrap_or(whole);
             let next = layers_ethernet::llc(c, off, c.frame.len());
             link_next(c, next);
             c.frame = whole;
@@ -258,7 +258,7 @@ fn ip_payload(
 /// The datagram an ICMP error quotes, `start..end`, dissected as quoted layers.
 fn quoted(c: &mut Cursor<'_, '_>, start: usize, end: usize) {
     let whole = c.frame;
-    c.frame = &whole[..end];
+    c.frame = whole.get(..end).unwrap_or(whole);
     c.quoted = true;
     ip(c, start, None);
     c.quoted = false;

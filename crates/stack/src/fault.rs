@@ -169,12 +169,19 @@ fn corrupt(correct: u16) -> u16 {
     }
 }
 
+/// Writes `v` at `at`, if the frame holds those two bytes (the callers found them there).
 fn put16(frame: &mut [u8], at: usize, v: u16) {
-    frame[at..at + 2].copy_from_slice(&v.to_be_bytes());
+    if let Some(slot) = frame.get_mut(at..at + 2) {
+        slot.copy_from_slice(&v.to_be_bytes());
+    }
+}
+
+fn get16(frame: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(frame.get(at..at + 2)?.try_into().ok()?))
 }
 
 fn ipv4_checksum(frame: &[u8], ip_off: usize) -> Option<u16> {
-    let h = Ipv4HeaderSlice::from_slice(&frame[ip_off..]).ok()?;
+    let h = Ipv4HeaderSlice::from_slice(frame.get(ip_off..)?).ok()?;
     Some(h.to_header().calc_header_checksum())
 }
 
@@ -206,8 +213,8 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
         match fault {
             Fault::TtlZero => {
                 let off = ip.ok_or_else(no_ip)?;
-                let was = bytes[off + 8];
-                bytes[off + 8] = 0;
+                let ttl = bytes.get_mut(off + 8).ok_or_else(no_ip)?;
+                let was = std::mem::replace(ttl, 0);
                 let sum = ipv4_checksum(&bytes, off).ok_or_else(no_ip)?;
                 put16(&mut bytes, off + 10, sum);
                 effects.push(FaultEffect::TtlZero {
@@ -240,11 +247,14 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
                             ),
                         )
                     })?;
-                let field = rec
-                    .field("checksum")
-                    .expect("transport records carry their checksum");
-                let at = field.span.start;
-                let correct = u16::from_be_bytes([bytes[at], bytes[at + 1]]);
+                // Transport records carry their checksum, and it lies in the frame.
+                let at = rec.field("checksum").map(|f| f.span.start);
+                let (Some(at), Some(correct)) = (at, at.and_then(|at| get16(&bytes, at))) else {
+                    return Err(FaultError::new(
+                        fault,
+                        Text::new("the frame's checksum is cut off", "该帧的校验和被截断"),
+                    ));
+                };
                 let written = corrupt(correct);
                 put16(&mut bytes, at, written);
                 effects.push(FaultEffect::Checksum {

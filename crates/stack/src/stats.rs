@@ -155,11 +155,11 @@ impl Stats {
     pub fn hierarchy(&self) -> Vec<(Vec<ProtocolId>, Count)> {
         let mut tree: BTreeMap<Vec<&'static str>, (Vec<ProtocolId>, Count)> = BTreeMap::new();
         for (path, count) in self.all_paths() {
-            for depth in 1..=path.len() {
-                let names = path[..depth].iter().map(|p| p.name()).collect();
+            for prefix in (1..=path.len()).filter_map(|depth| path.get(..depth)) {
+                let names = prefix.iter().map(|p| p.name()).collect();
                 let entry = tree
                     .entry(names)
-                    .or_insert_with(|| (path[..depth].to_vec(), Count::default()));
+                    .or_insert_with(|| (prefix.to_vec(), Count::default()));
                 entry.1 += count;
             }
         }

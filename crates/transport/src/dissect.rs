@@ -55,12 +55,12 @@ fn udp_value(f: &FieldSpec, raw: u32) -> Value {
 pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Option<AppPayload> {
     const P: ProtocolId = ProtocolId::Tcp;
     let what = Text::new("TCP header", "TCP 首部");
-    let data = &c.frame[off..end];
+    let data = c.frame.get(off..end).unwrap_or_default();
     const T: &[FieldSpec] = TCP_FIELDS;
     let hlen = data.get(12).map(|b| usize::from(b >> 4) * 4);
     // The bytes the header claims (at least its fixed part), as far as the frame has them.
     let claimed = hlen.unwrap_or(TCP_MIN_LEN).max(TCP_MIN_LEN);
-    let have = &data[..data.len().min(claimed)];
+    let have = data.get(..claimed).unwrap_or(data);
     let whole = hlen.is_some_and(|h| h >= TCP_MIN_LEN && data.len() >= h);
     let span_end = if whole { end } else { off + have.len() };
     let mut rec = c.record(
@@ -69,7 +69,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
         Span::new(off, off + have.len()),
         8,
     );
-    let fixed = &have[..have.len().min(TCP_MIN_LEN)];
+    let fixed = have.get(..TCP_MIN_LEN).unwrap_or(have);
     let missing = present_fields(&mut rec, T, off, fixed, tcp_value);
     let header = whole
         .then(|| TcpHeaderSlice::from_slice(have).ok())
@@ -94,7 +94,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
             );
         }
         if have.len() > TCP_MIN_LEN {
-            let bytes = &have[TCP_MIN_LEN..];
+            let bytes = have.get(TCP_MIN_LEN..).unwrap_or_default();
             let (options, _) = tcp_options(bytes, !c.summary);
             rec.push_at(
                 "options",
@@ -137,7 +137,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     };
     let hlen = have.len();
     let declared_payload = ip.declared_end.saturating_sub(off + hlen);
-    let payload = &data[hlen..];
+    let payload = data.get(hlen..).unwrap_or_default();
     let computed = if ip.checksum_verifiable() {
         match ip.addrs {
             Addrs::V4(s, d) => h.calc_checksum_ipv4_raw(s, d, payload).ok(),
@@ -220,9 +220,9 @@ fn bad_length(
 pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Option<AppPayload> {
     const P: ProtocolId = ProtocolId::Udp;
     let what = Text::new("UDP header", "UDP 首部");
-    let data = &c.frame[off..end];
+    let data = c.frame.get(off..end).unwrap_or_default();
     const T: &[FieldSpec] = UDP_FIELDS;
-    let have = &data[..data.len().min(UDP_LEN)];
+    let have = data.get(..UDP_LEN).unwrap_or(data);
     let mut rec = c.record(
         P,
         Span::new(off, off + have.len()),
@@ -230,7 +230,8 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
         8,
     );
     let missing = present_fields(&mut rec, T, off, have, udp_value);
-    if have.len() < UDP_LEN {
+    let parsed = etherparse::UdpHeader::from_slice(data).ok();
+    let Some((h, _)) = parsed.filter(|_| have.len() == UDP_LEN) else {
         c.push(rec);
         let kind = StopKind::Truncated {
             what,
@@ -241,8 +242,8 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
         };
         c.stop(P, off, kind);
         return None;
-    }
-    let length = usize::from(u16::from_be_bytes([data[4], data[5]]));
+    };
+    let length = usize::from(h.length);
     let ip_payload = ip.declared_end - off;
     // The first fragment of a datagram carries the whole datagram's length.
     let too_long = length > ip_payload && !ip.fragmented;
@@ -259,8 +260,7 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     }
     let udp_end = (off + length.max(UDP_LEN)).min(end);
     rec.span = Span::new(off, udp_end);
-    let payload = &c.frame[off + UDP_LEN..udp_end];
-    let (h, _) = etherparse::UdpHeader::from_slice(data).expect("8 bytes checked");
+    let payload = c.frame.get(off + UDP_LEN..udp_end).unwrap_or_default();
     let complete = ip.checksum_verifiable() && off + length <= c.frame.len();
     let computed = match (complete, h.checksum, ip.addrs) {
         // 0 is "no checksum" over IPv4; over IPv6 it is not allowed (RFC 8200 8.1).
@@ -320,8 +320,7 @@ fn option(kind: u8, value: Option<Value>) -> Value {
 fn tcp_options(bytes: &[u8], keep: bool) -> (Vec<Value>, Option<String>) {
     let mut out = Vec::new();
     let mut at = 0;
-    while at < bytes.len() {
-        let kind = bytes[at];
+    while let Some(&kind) = bytes.get(at) {
         match kind {
             0 => break,
             1 => {
@@ -339,7 +338,7 @@ fn tcp_options(bytes: &[u8], keep: bool) -> (Vec<Value>, Option<String>) {
             let problem = format!("option kind {kind} has length {len} with {left} bytes left");
             return (out, Some(problem));
         }
-        let one = &bytes[at..at + len];
+        let one = bytes.get(at..at + len).unwrap_or_default();
         if matches!(kind, 2 | 3 | 4 | 5 | 8) {
             match TcpOptionsIterator::from_slice(one).next() {
                 Some(Ok(opt)) if keep => out.push(known(opt)),
@@ -353,7 +352,10 @@ fn tcp_options(bytes: &[u8], keep: bool) -> (Vec<Value>, Option<String>) {
             };
             out.push(Value::Object(vec![
                 ("kind", name),
-                ("value", Value::Bytes(one[2..].to_vec())),
+                (
+                    "value",
+                    Value::Bytes(one.get(2..).unwrap_or_default().to_vec()),
+                ),
             ]));
         }
         at += len;

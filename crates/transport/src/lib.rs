@@ -38,6 +38,12 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// A library must not panic on any input: no unwrap, expect or unchecked index outside
+// tests; where one is provably safe, an `#[expect]` says why.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 mod dissect;
 pub mod observe;
@@ -254,9 +260,13 @@ impl TcpFlags {
     /// The names of the set flags, in Wireshark's order (SYN before ACK, PSH before ACK):
     /// the order of the bits from the least significant.
     pub fn names(self) -> Vec<&'static str> {
-        (0..9)
-            .filter(|i| self.0 & (1 << i) != 0)
-            .map(|i| TCP_FLAG_NAMES[8 - i])
+        // TCP_FLAG_NAMES runs from the most significant of the nine bits down.
+        TCP_FLAG_NAMES
+            .iter()
+            .rev()
+            .enumerate()
+            .filter(|(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, name)| *name)
             .collect()
     }
 }
@@ -422,8 +432,7 @@ pub fn option_layout(options: &[u8]) -> Vec<OptionPart> {
     let num = |b: &[u8]| b.iter().fold(0u64, |acc, x| (acc << 8) | u64::from(*x));
     let mut parts = Vec::new();
     let mut at = 0;
-    while at < options.len() {
-        let kind = options[at];
+    while let Some(&kind) = options.get(at) {
         let named = format!("{kind} {}", tcp_option_name(kind));
         if kind <= 1 {
             parts.push(part(at, at + 1, "Kind", named));
@@ -440,7 +449,7 @@ pub fn option_layout(options: &[u8]) -> Vec<OptionPart> {
         }
         parts.push(part(at, at + 1, "Kind", named));
         parts.push(part(at + 1, at + 2, "Length", len.to_string()));
-        let value = &options[at + 2..at + len];
+        let value = options.get(at + 2..at + len).unwrap_or_default();
         let v = at + 2;
         match (kind, value.len()) {
             (2, 2) => parts.push(part(
@@ -451,19 +460,16 @@ pub fn option_layout(options: &[u8]) -> Vec<OptionPart> {
             )),
             (3, 1) => parts.push(part(v, v + 1, "Shift", num(value).to_string())),
             (8, 8) => {
-                parts.push(part(v, v + 4, "TSval", num(&value[..4]).to_string()));
-                parts.push(part(v + 4, v + 8, "TSecr", num(&value[4..]).to_string()));
+                let (tsval, tsecr) = value.split_at(4);
+                parts.push(part(v, v + 4, "TSval", num(tsval).to_string()));
+                parts.push(part(v + 4, v + 8, "TSecr", num(tsecr).to_string()));
             }
             (5, n) if n % 8 == 0 => {
-                for (i, block) in value.chunks(8).enumerate() {
+                for (i, block) in value.chunks_exact(8).enumerate() {
                     let s = v + 8 * i;
-                    parts.push(part(s, s + 4, "Left Edge", num(&block[..4]).to_string()));
-                    parts.push(part(
-                        s + 4,
-                        s + 8,
-                        "Right Edge",
-                        num(&block[4..]).to_string(),
-                    ));
+                    let (left, right) = block.split_at(4);
+                    parts.push(part(s, s + 4, "Left Edge", num(left).to_string()));
+                    parts.push(part(s + 4, s + 8, "Right Edge", num(right).to_string()));
                 }
             }
             (_, 0) => {}

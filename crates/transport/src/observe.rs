@@ -99,10 +99,8 @@ pub fn follow(segments: &[Seen]) -> Option<Connection> {
     let mut abnormal = Vec::new();
     let f0 = first_seen.flags;
     if f0.has(TcpFlags::SYN) && !f0.has(TcpFlags::ACK) {
-        ends[1]
-            .tcb
-            .handle(TcpEvent::PassiveOpen)
-            .expect("CLOSED listens");
+        // CLOSED always listens.
+        let _ = ends[1].tcb.handle(TcpEvent::PassiveOpen);
     } else {
         abnormal.push(Abnormal::MissingHandshake);
         for e in &mut ends {
@@ -113,45 +111,44 @@ pub fn follow(segments: &[Seen]) -> Option<Connection> {
     let mut closed_first = None;
     let mut retransmissions = 0;
     for s in segments {
-        let x = usize::from(s.from != first);
-        let y = 1 - x;
+        let from_first = s.from == first;
+        // The segment's sender and receiver.
+        let [a, b] = &mut ends;
+        let (me, peer) = if from_first { (a, b) } else { (b, a) };
         let f = s.flags;
         let marks = f.0 & (TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST);
         let consumes = s.len > 0 || f.has(TcpFlags::SYN) || f.has(TcpFlags::FIN);
         let key = (s.seq, s.len, marks);
-        let retransmission = consumes && ends[x].seen.contains(&key);
+        let retransmission = consumes && me.seen.contains(&key);
         if retransmission {
             retransmissions += 1;
         } else if consumes {
-            ends[x].seen.insert(key);
+            me.seen.insert(key);
         }
         // The sender's own transitions.
         if !retransmission {
-            if f.has(TcpFlags::SYN)
-                && !f.has(TcpFlags::ACK)
-                && ends[x].tcb.state == TcpState::Closed
-            {
-                let _ = ends[x].tcb.handle(TcpEvent::ActiveOpen);
+            if f.has(TcpFlags::SYN) && !f.has(TcpFlags::ACK) && me.tcb.state == TcpState::Closed {
+                let _ = me.tcb.handle(TcpEvent::ActiveOpen);
             }
             if f.has(TcpFlags::SYN) {
-                ends[x].syn_seq = Some(s.seq);
+                me.syn_seq = Some(s.seq);
             }
             if f.has(TcpFlags::FIN) {
                 if matches!(
-                    ends[x].tcb.state,
+                    me.tcb.state,
                     TcpState::Established | TcpState::CloseWait | TcpState::SynReceived
                 ) {
-                    let _ = ends[x].tcb.handle(TcpEvent::Close);
+                    let _ = me.tcb.handle(TcpEvent::Close);
                 }
-                ends[x].fin_seq = Some(s.seq.wrapping_add(s.len));
+                me.fin_seq = Some(s.seq.wrapping_add(s.len));
                 closed_first.get_or_insert_with(|| s.from.clone());
             }
         }
         if f.has(TcpFlags::RST) {
-            ends[x].tcb.state = TcpState::Closed;
-            let _ = ends[y].tcb.handle(TcpEvent::RcvRst);
-            if ends[y].tcb.state == TcpState::Listen {
-                ends[y].tcb.state = TcpState::Closed;
+            me.tcb.state = TcpState::Closed;
+            let _ = peer.tcb.handle(TcpEvent::RcvRst);
+            if peer.tcb.state == TcpState::Listen {
+                peer.tcb.state = TcpState::Closed;
             }
             abnormal.push(Abnormal::Reset(s.from.clone()));
         } else {
@@ -159,16 +156,16 @@ pub fn follow(segments: &[Seen]) -> Option<Connection> {
             let acks = |seq: Option<u32>| {
                 f.has(TcpFlags::ACK) && seq.is_some_and(|q| s.ack == q.wrapping_add(1))
             };
-            let acks_fin = acks(ends[y].fin_seq);
-            let acks_syn = acks(ends[y].syn_seq);
-            let event = receive_event(f, acks_fin, acks_syn, ends[y].tcb.state);
+            let acks_fin = acks(peer.fin_seq);
+            let acks_syn = acks(peer.syn_seq);
+            let event = receive_event(f, acks_fin, acks_syn, peer.tcb.state);
             if let Some(ev) = event {
-                let _ = ends[y].tcb.handle(ev);
+                let _ = peer.tcb.handle(ev);
             }
         }
         rows.push(Row {
             seen: s.clone(),
-            from_first: x == 0,
+            from_first,
             first: ends[0].tcb.state,
             second: ends[1].tcb.state,
             retransmission,

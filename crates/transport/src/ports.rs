@@ -358,7 +358,7 @@ pub fn registered_on(port: u16) -> &'static [Registered] {
     let all = registry();
     let start = all.partition_point(|r| r.port < port);
     let end = all.partition_point(|r| r.port <= port);
-    &all[start..end]
+    all.get(start..end).unwrap_or_default()
 }
 
 /// The port of the service named `name`: the services `layers` describes first (with their
