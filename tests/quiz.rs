@@ -11,6 +11,10 @@ use crate::util::{layers, run, stderr, stdout, temp_dir};
 
 /// `layers quiz ARGS...` with `answers` on stdin and its own progress directory.
 fn quiz(data: &Path, args: &[&str], answers: &str) -> Output {
+    quiz_bytes(data, args, answers.as_bytes())
+}
+
+fn quiz_bytes(data: &Path, args: &[&str], answers: &[u8]) -> Output {
     let mut child = layers()
         .arg("quiz")
         .args(args)
@@ -20,12 +24,7 @@ fn quiz(data: &Path, args: &[&str], answers: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(answers.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(answers).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -278,7 +277,7 @@ fn the_progress_file_fresh_existing_and_corrupt() {
     );
     // A corrupt file is set aside with a message, never a crash, never lost.
     std::fs::write(&file, "{ not progress").unwrap();
-    let o = quiz(&dir, &[], "");
+    let o = quiz(&dir, &[], "wrong\n");
     assert!(o.status.success());
     assert!(
         stderr(&o).contains("could not be read as layers progress; it was moved to"),
@@ -288,6 +287,20 @@ fn the_progress_file_fresh_existing_and_corrupt() {
     let aside = file.with_extension("json.corrupt-1");
     assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ not progress");
     assert!(file.exists(), "a fresh one is written");
+    // Questions past the end of the input are shown, not counted: the box stays.
+    let before = std::fs::read_to_string(&file).unwrap();
+    let o = quiz(&dir, &[], "");
+    assert!(stdout(&o).contains("skipped"), "{}", stdout(&o));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    // An answer that is not UTF-8 is shown replaced, and the answers before it are kept.
+    let o = quiz_bytes(&dir, &[], b"application\n\xff\xfe\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\u{fffd}\u{fffd}"), "{}", stdout(&o));
+    let p: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        p["boxes"]["table:application:devices"], 1,
+        "the replaced answer counted"
+    );
 }
 
 #[test]

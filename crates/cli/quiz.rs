@@ -16,6 +16,69 @@ use crate::i18n::Msg;
 use crate::table::model_of;
 use crate::{CliError, Ui};
 
+/// The longest answer line kept; the rest of a longer line is read and dropped, so a
+/// stream without newlines (`/dev/zero`) costs no more memory than this.
+const MAX_ANSWER: usize = 4096;
+
+/// The next answer line, without its line end; invalid UTF-8 is shown replaced; `None` at
+/// the end of the input.
+fn read_answer(input: &mut impl BufRead) -> io::Result<Option<String>> {
+    let mut line = Vec::new();
+    let n = input
+        .by_ref()
+        .take(MAX_ANSWER as u64)
+        .read_until(b'\n', &mut line)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if line.last() != Some(&b'\n') && n == MAX_ANSWER {
+        // Drop the rest of the line, in buffer-sized steps.
+        loop {
+            let buf = input.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            let (used, end) = match buf.iter().position(|b| *b == b'\n') {
+                Some(at) => (at + 1, true),
+                None => (buf.len(), false),
+            };
+            input.consume(used);
+            if end {
+                break;
+            }
+        }
+    }
+    while matches!(line.last(), Some(b'\n' | b'\r')) {
+        line.pop();
+    }
+    Ok(Some(String::from_utf8_lossy(&line).into_owned()))
+}
+
+/// This run's answers, added to the progress file when the quiz ends, however it ends (the
+/// last question, `q`, the end of the input, an error): dropped, it saves.
+struct Journal {
+    path: Option<std::path::PathBuf>,
+    answers: Vec<(String, bool)>,
+    lang: Lang,
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        let (Some(path), false) = (&self.path, self.answers.is_empty()) else {
+            return;
+        };
+        let lang = self.lang;
+        match Progress::update(path, &self.answers) {
+            Ok(Loaded::SetAside(aside)) => eprintln!(
+                "{}",
+                Msg::QuizAside.fill(lang, &[&path.display(), &aside.display()])
+            ),
+            Ok(_) => {}
+            Err(e) => eprintln!("{}", Msg::QuizSaveFailed.fill(lang, &[&path.display(), &e])),
+        }
+    }
+}
+
 fn topic_of(t: TopicArg) -> Option<Topic> {
     Some(match t {
         TopicArg::Table => Topic::Table,
@@ -103,7 +166,7 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
     }
 
     let progress_path = progress::default_path();
-    let mut progress = match &progress_path {
+    let progress = match &progress_path {
         Some(path) => {
             let (p, how) = Progress::load(path);
             if let Loaded::SetAside(aside) = how {
@@ -141,11 +204,17 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
 
     let interactive = io::stdin().is_terminal();
     let stdin = io::stdin();
-    let mut lines = stdin.lock().lines();
+    let mut input = stdin.lock();
+    let mut journal = Journal {
+        path: progress_path.clone(),
+        answers: Vec::new(),
+        lang,
+    };
     let total = pool.len();
     let mut score = 0.0;
     let mut answered = 0;
     let mut quit = false;
+    let mut ended = false;
     let mut mistakes: Vec<(&Question, String)> = Vec::new();
     if interactive {
         writeln!(
@@ -177,8 +246,12 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
                 write!(out, "{} ", paint(ui, ">", Style::new().bold().green()))?;
             }
             out.flush()?;
-            let Some(line) = lines.next() else { break None };
-            let line = line?;
+            // Past the end of the input each question is shown with its answer, as a
+            // skip is; it was not answered, so the progress file does not count it.
+            let Some(line) = read_answer(&mut input)? else {
+                ended = true;
+                break None;
+            };
             match line.trim() {
                 "q" | "Q" => {
                     quit = true;
@@ -199,7 +272,9 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
                     Style::new().yellow()
                 )
             )?;
-            progress.record(&q.id, false);
+            if !ended {
+                journal.answers.push((q.id.clone(), false));
+            }
             mistakes.push((q, String::new()));
             answered += 1;
             continue;
@@ -216,7 +291,7 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
         let g = grade(&q.answer, &given, lang);
         score += g.credit;
         answered += 1;
-        progress.record(&q.id, g.is_right());
+        journal.answers.push((q.id.clone(), g.is_right()));
         let sep = Msg::ListSep.get(lang);
         // An empty list is a dash, not "none", which can be an answer itself.
         let none = "-";
@@ -282,11 +357,7 @@ pub fn run(args: &QuizArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
             Msg::QuizScore.fill(lang, &[&score_text(score), &total])
         )?;
     }
-    if let Some(path) = &progress_path {
-        if let Err(e) = progress.save(path) {
-            eprintln!("{}", Msg::QuizSaveFailed.fill(lang, &[&path.display(), &e]));
-        }
-    }
+    drop(journal);
     Ok(())
 }
 

@@ -140,7 +140,7 @@ fn bytes_of(line: &Line<'_>) -> Result<Vec<u8>, (u64, ReadErrorKind)> {
                 },
             )
         };
-        if digits.len() % 2 != 0 {
+        if !digits.len().is_multiple_of(2) {
             return Err(not_hex());
         }
         out.extend(hex::decode(&digits).map_err(|_| not_hex())?);
