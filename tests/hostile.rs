@@ -2,7 +2,7 @@
 //! under a memory ceiling (the shell's `ulimit -v`) and a deadline, so a blow-up fails the
 //! test instead of the machine.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -294,6 +294,50 @@ fn a_long_connection_is_followed_in_linear_time() {
         &b.stdout[b.stdout.len() - 400..]
     );
     assert!(b.took < Duration::from_secs(15), "{:?}", b.took);
+}
+
+/// A tmpfs of 64 KiB, unmounted when dropped.
+struct SmallDisk(std::path::PathBuf);
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// A disk that fills up mid-write (a 64 KiB tmpfs, which needs root): the old capture is
+/// still there, whole, and no temporary file is left beside it. Skipped, saying so, where
+/// a tmpfs cannot be mounted.
+#[test]
+fn a_full_disk_leaves_the_old_file_whole() {
+    let dir = temp_dir("hostile-full").join("disk");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&dir)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: cannot mount a tmpfs here (needs root; .ci/run runs as root)"
+        );
+        return;
+    }
+    let _disk = SmallDisk(dir.clone());
+    let file = dir.join("journey.pcapng");
+    std::fs::write(&file, b"the old capture").unwrap();
+    let path = file.to_str().unwrap();
+    // 60,000 bytes of data in fragments, on every link: more than the disk holds.
+    let b = bounded(&["journey", "--payload-size", "60000", "-o", path]);
+    assert_refused(&b, 1, "No space left on device");
+    assert_eq!(std::fs::read(&file).unwrap(), b"the old capture");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, [std::ffi::OsString::from("journey.pcapng")]);
 }
 
 /// Text from a packet cannot act on the terminal: an ESC sequence or a bidi override in an

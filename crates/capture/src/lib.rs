@@ -95,14 +95,22 @@ pub struct OutFrame<'a> {
     pub time: Duration,
 }
 
+fn pcap_error_text(e: &pcap_file::PcapError) -> String {
+    match e {
+        pcap_file::PcapError::IoError(io) => io.to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// Why frames could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The file system refused.
     #[error("{0}")]
     Io(#[from] std::io::Error),
-    /// The pcap writer refused.
-    #[error("{0}")]
+    /// The pcap writer refused (its I/O errors are told as the file system's, "No space
+    /// left on device", not pcap-file's "Error reading bytes").
+    #[error("{}", pcap_error_text(.0))]
     Pcap(#[from] pcap_file::PcapError),
     /// A raw file holds exactly one frame.
     #[error("a raw file holds one frame, not {0}")]
