@@ -17,6 +17,8 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 /// What a bounded run gave.
 struct Bounded {
+    /// The peak resident memory seen, in kB.
+    peak_kb: u64,
     code: Option<i32>,
     stdout: String,
     stderr: String,
@@ -47,7 +49,17 @@ fn bounded(args: &[&str]) -> Bounded {
     };
     let o = reader(Box::new(child.stdout.take().expect("piped")));
     let e = reader(Box::new(child.stderr.take().expect("piped")));
+    // The peak resident memory, sampled from /proc while it runs (VmHWM only grows).
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0;
     let code = loop {
+        if let Some(kb) = std::fs::read_to_string(&status).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
+        }) {
+            peak_kb = peak_kb.max(kb);
+        }
         if let Some(status) = child.try_wait().expect("wait") {
             break status.code();
         }
@@ -59,6 +71,7 @@ fn bounded(args: &[&str]) -> Bounded {
         std::thread::sleep(Duration::from_millis(10));
     };
     Bounded {
+        peak_kb,
         code,
         stdout: o.join().expect("reader"),
         stderr: e.join().expect("reader"),
@@ -294,6 +307,42 @@ fn a_long_connection_is_followed_in_linear_time() {
         &b.stdout[b.stdout.len() - 400..]
     );
     assert!(b.took < Duration::from_secs(15), "{:?}", b.took);
+}
+
+/// A large capture in every view stays under 64 MB of resident memory: frames are read,
+/// shown and forgotten, in batches, whatever the file's size.
+#[test]
+fn decode_stays_under_64_mb_on_a_large_capture() {
+    let dir = temp_dir("hostile-big");
+    let raw = dir.join("frame.bin");
+    let made = crate::util::run(&[
+        "encode",
+        "--payload-hex",
+        &"ab".repeat(1400),
+        "-o",
+        raw.to_str().unwrap(),
+    ]);
+    assert!(made.status.success());
+    let frame = std::fs::read(&raw).unwrap();
+    // 60,000 frames of 1,454 bytes: 87 MB, more than the bound.
+    let file = dir.join("big.pcap");
+    let frames = vec![frame; 60_000];
+    std::fs::write(&file, pcap(&frames)).unwrap();
+    drop(frames);
+    let path = file.to_str().unwrap();
+    for view in ["--stats", "--oneline", "--json", "--hex"] {
+        let b = bounded(&["decode", view, path, "--count", "5000"]);
+        assert_eq!(b.code, Some(0), "{view}: {}", b.stderr);
+        assert!(b.peak_kb > 0, "{view}: no memory figure read");
+        assert!(b.peak_kb < 64 * 1024, "{view}: {} kB", b.peak_kb);
+    }
+    let b = bounded(&["decode", "--stats", path]);
+    assert!(
+        b.peak_kb < 64 * 1024,
+        "--stats, whole file: {} kB",
+        b.peak_kb
+    );
+    std::fs::remove_file(&file).unwrap();
 }
 
 /// A tmpfs of 64 KiB, unmounted when dropped.
