@@ -84,12 +84,8 @@ impl Ipv4Net {
 
     /// The mask.
     pub fn mask(&self) -> Ipv4Addr {
-        // The prefix is 0-32, checked on construction.
-        Ipv4Addr::from(
-            u32::MAX
-                .checked_shl(32 - u32::from(self.prefix.min(32)))
-                .unwrap_or(0),
-        )
+        // The prefix is 0-32, checked on construction, so this is never the fallback.
+        mask_from_prefix(self.prefix).unwrap_or(Ipv4Addr::UNSPECIFIED)
     }
 
     /// The network: address AND mask.
