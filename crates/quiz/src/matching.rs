@@ -159,8 +159,10 @@ fn names<'a>(items: &'a [Item], text: &str) -> (Vec<&'a Item>, Vec<String>) {
         while let Some(&word) = words.get(i) {
             let mut run = String::new();
             let mut hit = None;
-            for (j, f) in folded.iter().enumerate().skip(i) {
-                if folded.get(i).is_none_or(String::is_empty) || run.len() + f.len() > longest {
+            // A run never starts at a word that folds to nothing (punctuation).
+            let starts = folded.get(i).is_some_and(|f| !f.is_empty());
+            for (j, f) in folded.iter().enumerate().skip(i).filter(|_| starts) {
+                if run.len() + f.len() > longest {
                     break;
                 }
                 run.push_str(f);
