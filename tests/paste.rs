@@ -4,7 +4,7 @@
 //! read back by the hex reader to exactly the frame's bytes. A tool that is missing is
 //! named and skipped; in CI (`.ci/run` installs them all) it is a failure.
 
-use std::io::{Cursor, Write};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -69,14 +69,7 @@ fn tool(name: &str, args: &[&str]) -> Option<String> {
             String::from_utf8_lossy(&o.stderr).trim()
         ),
         Err(e) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{name} is missing in CI: .ci/run should have installed it ({e})"
-            );
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped: {name} is not installed ({e}); .ci/run installs it"
-            );
+            crate::util::skip_without(name, &e.to_string());
             None
         }
     }

@@ -62,3 +62,17 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+/// Says on the terminal that a test is skipped because `tool` is missing (`why`), or fails
+/// in CI, where `.ci/run` installs every tool the tests compare against.
+pub fn skip_without(tool: &str, why: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{tool} is missing in CI: .ci/run should have installed it ({why})"
+    );
+    // Written straight to the terminal: the test harness would swallow println!.
+    let _ = std::io::Write::write_fmt(
+        &mut std::io::stderr(),
+        format_args!("skipped: {tool} is not installed ({why}); .ci/run installs it\n"),
+    );
+}
