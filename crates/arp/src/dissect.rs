@@ -1,9 +1,7 @@
 //! The ARP dissector: an ARP packet's fields read from a [`Cursor`] at an offset.
 
 use etherparse::ArpPacketSlice;
-use layers_osi::{
-    truncated, Cursor, FieldSpec, FieldValue as Value, ProtocolId, Span, StopKind, Text,
-};
+use layers_osi::{Cursor, FieldSpec, FieldValue as Value, ProtocolId, Span, StopKind, Text};
 
 /// An ARP packet's value for field `f`, from the bytes `data` (the packet from its start)
 /// holds; `None` when they do not hold all of it.
@@ -66,13 +64,13 @@ pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
             let what = Text::new("ARP packet", "ARP 数据包");
             let from =
                 (data.len() >= crate::ARP_FIXED_LEN).then_some("hardware_size/protocol_size");
-            let mut kind = truncated(what, e.required_len, data.len(), from);
-            if let StopKind::Truncated {
-                first_missing: m, ..
-            } = &mut kind
-            {
-                *m = first_missing.or(Some(("addresses", off + crate::ARP_FIXED_LEN)));
-            }
+            let kind = StopKind::Truncated {
+                what,
+                needed: e.required_len,
+                present: data.len(),
+                length_from: from,
+                first_missing: first_missing.or(Some(("addresses", off + crate::ARP_FIXED_LEN))),
+            };
             c.stop(ProtocolId::Arp, off, kind);
         }
     }

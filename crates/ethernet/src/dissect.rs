@@ -78,13 +78,13 @@ pub fn ethernet(c: &mut Cursor<'_, '_>) -> LinkNext {
             c.push(rec);
         }
         let what = Text::new("Ethernet II header", "以太网 II 首部");
-        let mut kind = truncated(what, ETHERNET2_LEN, frame.len(), None);
-        if let StopKind::Truncated {
-            first_missing: m, ..
-        } = &mut kind
-        {
-            *m = Some(first_missing);
-        }
+        let kind = StopKind::Truncated {
+            what,
+            needed: ETHERNET2_LEN,
+            present: frame.len(),
+            length_from: None,
+            first_missing: Some(first_missing),
+        };
         c.stop(ProtocolId::Ethernet2, 0, kind);
         return LinkNext::Done;
     }
@@ -206,10 +206,13 @@ pub fn vlan_tags(
                 c.push(rec);
             }
             let what = Text::new("802.1Q tag", "802.1Q 标签");
-            let mut kind = truncated(what, VLAN_TAG_LEN, tag.len(), None);
-            if let StopKind::Truncated { first_missing, .. } = &mut kind {
-                *first_missing = missing;
-            }
+            let kind = StopKind::Truncated {
+                what,
+                needed: VLAN_TAG_LEN,
+                present: tag.len(),
+                length_from: None,
+                first_missing: missing,
+            };
             c.stop(ProtocolId::Vlan, off, kind);
             return LinkNext::Done;
         };

@@ -545,10 +545,13 @@ fn icmp_cut(
     if !data.is_empty() {
         c.push(rec);
     }
-    let mut kind = truncated(what, needed, data.len(), None);
-    if let StopKind::Truncated { first_missing, .. } = &mut kind {
-        *first_missing = missing;
-    }
+    let kind = StopKind::Truncated {
+        what,
+        needed,
+        present: data.len(),
+        length_from: None,
+        first_missing: missing,
+    };
     c.stop(id, off, kind);
 }
 
