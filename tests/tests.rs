@@ -11,11 +11,13 @@
 //! - `tcp`: `layers tcp`: the ladder, losses as tshark sees them, real captures followed.
 //! - `readme`: the README's console sessions, run and compared line by line.
 //! - `hostile`: inputs that once asked for unbounded memory or time, under a ceiling.
+//! - `filter`: `decode --filter` against tcpdump's selection of the same frames.
 //! - `paste`: hex text from xxd, hexdump, tshark, tcpdump, Wireshark and `layers`, read back.
 
 mod decode;
 mod differential;
 mod encode;
+mod filter;
 mod hostile;
 mod interop;
 mod journey;

@@ -372,6 +372,10 @@ pub struct DecodeArgs {
     /// Skip the first N frames
     #[arg(long, value_name = "N", help_heading = "Frames")]
     pub skip: Option<u64>,
+    /// Only frames the expression selects, in tcpdump's syntax ("tcp port 80", "vlan and
+    /// host 10.0.0.1"); frames keep their numbers, and --count counts the selected ones
+    #[arg(long, value_name = "EXPR", help_heading = "Frames")]
+    pub filter: Option<String>,
 
     /// Dissect on N threads (default: every core); the output is the same for any N
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]

@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 
 use layers_capture::{open, FrameInfo, Frames, InputFormat, ReadError, Scan, Split};
+use layers_filter::Filter;
 use layers_stack::{dissect_into, Detail, Dissection, Frame, Stats};
 
 use crate::args::{DecodeArgs, InputFormatArg};
@@ -20,25 +21,29 @@ fn format_of(f: InputFormatArg) -> InputFormat {
     }
 }
 
-/// Which frames the flags select.
+/// Which frames the flags select: `--frame` and `--skip` by number, `--count` among the
+/// frames `--filter` lets through (as tcpdump's `-c`).
 struct Selection {
     frame: Option<u64>,
     skip: u64,
     count: Option<u64>,
+    filter: Option<Filter>,
 }
 
 impl Selection {
+    /// Whether the filter lets the frame through.
+    fn passes(&self, info: &FrameInfo, data: &[u8]) -> bool {
+        self.filter
+            .as_ref()
+            .is_none_or(|f| f.matches(info.link, data))
+    }
+
     /// Whether frame `n` is shown; `shown` frames were shown before it.
     fn wants(&self, n: u64, shown: u64) -> bool {
         match self.frame {
             Some(f) => n == f,
             None => n > self.skip && self.count.is_none_or(|c| shown < c),
         }
-    }
-
-    /// Whether frame `n` is shown, when frames are numbered without gaps (no `--frame`).
-    fn wants_number(&self, n: u64) -> bool {
-        n > self.skip && self.count.is_none_or(|c| n - self.skip <= c)
     }
 
     /// Whether no later frame can be wanted.
@@ -217,7 +222,8 @@ impl Reader {
                     bar.set_message(info.number.to_string());
                 }
             }
-            if !self.select.wants(info.number, self.shown) {
+            let data = b.data.get(start..).unwrap_or_default();
+            if !self.select.passes(&info, data) || !self.select.wants(info.number, self.shown) {
                 b.data.truncate(start);
                 if self.select.done(info.number, self.shown) {
                     self.done = true;
@@ -299,10 +305,18 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     let view = View::of(args);
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let threads = args.threads.map_or(cores, usize::from);
+    let filter = match &args.filter {
+        Some(text) => Some(
+            Filter::parse(text)
+                .map_err(|e| CliError::Usage(crate::said::filter_error(text, &e, lang)))?,
+        ),
+        None => None,
+    };
     let select = Selection {
         frame: args.frame,
         skip: args.skip.unwrap_or(0),
         count: args.count,
+        filter,
     };
     // A capture file on disk is read in chunks, by every worker at once.
     let split = match (&file, args.format) {
@@ -578,12 +592,19 @@ fn split_run(
                             *slot = Some(e);
                         }
                     }
-                    // The flags' selection, by frame number; past its end, the input ends.
-                    batch
-                        .frames
-                        .retain(|(info, _)| select.wants_number(info.number));
-                    if let Some((last, _)) = batch.frames.last() {
-                        if select.done(last.number, last.number - select.skip) {
+                    // The flags' selection, in frame order (--count counts what the filter
+                    // let through); past its end, the input ends.
+                    let Batch { data, frames } = &mut batch;
+                    let mut shown = t.2;
+                    frames.retain(|(info, range)| {
+                        let bytes = data.get(range.clone()).unwrap_or_default();
+                        let wanted = select.passes(info, bytes) && select.wants(info.number, shown);
+                        shown += u64::from(wanted);
+                        wanted
+                    });
+                    t.2 = shown;
+                    if let Some((last, _)) = frames.last() {
+                        if select.done(last.number, shown) {
                             t.1.stopped = true;
                         }
                     }

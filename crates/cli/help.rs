@@ -93,6 +93,11 @@ const EXAMPLES: &[(&str, &[Example])] = &[
                 "协议分层统计与问题汇总",
             ),
             (
+                "layers decode capture.pcap --filter \"tcp port 80\" --oneline",
+                "only what tcpdump's filter would select",
+                "只看 tcpdump 的过滤表达式选中的帧",
+            ),
+            (
                 "layers decode capture.pcap --frame 3 --diagram",
                 "frame 3's headers as RFC diagrams",
                 "第 3 帧的首部结构图(按 RFC)",
@@ -371,6 +376,7 @@ const ARGS_ZH: &[ArgZh] = &[
     ("decode", "frame", "只看第 N 帧(从 1 数起)", Some("N"), &[]),
     ("decode", "count", "最多 N 帧", Some("N"), &[]),
     ("decode", "skip", "跳过前 N 帧", Some("N"), &[]),
+    ("decode", "filter", "只看表达式选中的帧,语法同 tcpdump(\"tcp port 80\"、\"vlan and host 10.0.0.1\");帧保留原来的编号,--count 数的是选中的帧", Some("表达式"), &[]),
     ("decode", "threads", "用 N 个线程解析(默认:每个核一个);任何 N 的输出都相同", Some("N"), &[]),
     ("table", "model", "分层模型", Some("模型"), &["TCP/IP 五层(课程中的表)", "OSI 七层", "TCP/IP 四层"]),
     ("table", "pdu", "加上每一层的 PDU 名称", None, &[]),

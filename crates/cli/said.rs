@@ -8,6 +8,8 @@ use layers_journey::TopologyError;
 use layers_osi::{Lang, Stop, StopKind};
 use layers_stack::FaultEffect;
 
+use crate::i18n::Msg;
+
 /// A field's name in Chinese, for the sentences about `stop`.
 fn label(stop: &Stop, field: &'static str) -> &'static str {
     match stop.protocol {
@@ -153,6 +155,66 @@ pub fn fault_effect(e: &FaultEffect, lang: Lang) -> String {
         ),
 
     }
+}
+
+/// Why a `--filter` expression was refused: the column and the reason, then the expression
+/// with a caret under the mistake.
+pub fn filter_error(text: &str, e: &layers_filter::FilterError, lang: Lang) -> String {
+    use layers_filter::{Applied, ErrorKind as K, Expected as E};
+    let expected = |x: E| -> &'static str {
+        match x {
+            E::Primitive => Msg::FilterPrimitive,
+            E::Operator => Msg::FilterOperator,
+            E::CloseParen => Msg::FilterCloseParen,
+            E::PortValue => Msg::FilterPortValue,
+            E::NetValue => Msg::FilterNetValue,
+            E::HostValue => Msg::FilterHostValue,
+            E::MacValue => Msg::FilterMacValue,
+            E::EtherQualifier => Msg::FilterEtherQualifier,
+            E::Qualified => Msg::FilterQualified,
+        }
+        .get(lang)
+    };
+    let why = match &e.kind {
+        K::Expected {
+            expected: x,
+            found: Some(f),
+        } => Msg::FilterExpected.fill(lang, &[&expected(*x), f]),
+        K::Expected {
+            expected: x,
+            found: None,
+        } => Msg::FilterExpectedEnd.fill(lang, &[&expected(*x)]),
+        K::Unsupported { word } => Msg::FilterUnsupported.fill(lang, &[word]),
+        K::Qualifier {
+            qualifier,
+            applied_to,
+        } => {
+            let to = match applied_to {
+                Applied::Host => Msg::FilterAppliedHost,
+                Applied::Net => Msg::FilterAppliedNet,
+                Applied::Port => Msg::FilterAppliedPort,
+                Applied::Mac => Msg::FilterAppliedMac,
+                Applied::Ipv4 => Msg::FilterAppliedIpv4,
+                Applied::Ipv6 => Msg::FilterAppliedIpv6,
+            };
+            Msg::FilterQualifier.fill(lang, &[qualifier, &to.get(lang)])
+        }
+        K::HostBits { network } => Msg::FilterHostBits.fill(lang, &[network]),
+        K::Prefix { length, max } => Msg::FilterPrefix.fill(lang, &[length, max]),
+        K::Port { value } => Msg::FilterPort.fill(lang, &[value]),
+        K::VlanId { value } => Msg::FilterVlanId.fill(lang, &[value]),
+        K::Service { name } => Msg::FilterService.fill(lang, &[name]),
+        K::HostName { name } => Msg::FilterHostName.fill(lang, &[name]),
+        K::TooDeep => Msg::FilterTooDeep.fill(lang, &[&layers_filter::MAX_NESTING]),
+    };
+    let mut out = Msg::FilterAt.fill(lang, &[&e.column, &why]);
+    // The expression and a caret, when it is short enough to show on one line.
+    if text.chars().count() <= 200 && !text.chars().any(layers_osi::is_terminal_control) {
+        let before: String = text.chars().take(e.column.saturating_sub(1)).collect();
+        let pad = unicode_width::UnicodeWidthStr::width(before.as_str());
+        out.push_str(&format!("\n  {text}\n  {}^", " ".repeat(pad)));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -215,7 +215,9 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
         } else {
             Msg::OnelineDnsQuery.get(lang)
         };
-        line.str(kind).str(" id=").field(app, "id");
+        line.str(kind)
+            .str(Msg::OnelineDnsId.get(lang))
+            .field(app, "id");
         if let Some(q) = qs.first() {
             for key in ["name", "type"] {
                 line.str(" ");
