@@ -7,7 +7,7 @@
 # finding is written to fuzz/artifacts/TARGET/ and makes the script fail.
 set -euo pipefail
 cd "$(dirname "$0")"
-TARGETS=(decode pcap pcapng hex quiz topology encode)
+TARGETS=(decode pcap pcapng hex quiz topology encode filter)
 target=${1:?"usage: fuzz/run.sh TARGET|all [libFuzzer flags]"}
 shift
 
@@ -32,6 +32,13 @@ seed() {
       cp ../fixtures/crafted-80211.pcap "$dir"/ ;;
     topology)
       cp ../fixtures/topologies/*.toml "$dir"/ ;;
+    filter)
+      # Every expression of the tcpdump comparison, each before a frame from the fixtures.
+      local n=0
+      grep -oE '^    "[^"]*",$' ../tests/filter.rs | sed -E 's/^    "(.*)",$/\1/' | while IFS= read -r e; do
+        n=$((n + 1))
+        { printf '%s\0' "$e"; head -c 1514 ../fixtures/loopback-tcp-hello.pcap | tail -c +41; } > "$dir/expr-$n"
+      done ;;
     encode)
       printf -- '--proto\nudp\n--to\n10.0.0.1:53\n--payload\n你好\n' > "$dir/udp"
       printf -- '--proto\narp\n' > "$dir/arp"

@@ -123,3 +123,35 @@ pub fn topology(input: &[u8]) -> usize {
     let _ = crate::journey::render(&mut out, &UI, &journey);
     out.len()
 }
+
+/// A filter expression (the input up to its first NUL byte, read as UTF-8 with bad bytes
+/// replaced), then, if it parses, evaluated on the rest as a frame of every link type the
+/// filter reads; if it does not, its error rendered in both languages.
+pub fn filter(input: &[u8]) -> usize {
+    let (text, frame) = match input.iter().position(|&b| b == 0) {
+        Some(i) => (
+            input.get(..i).unwrap_or_default(),
+            input.get(i + 1..).unwrap_or_default(),
+        ),
+        None => (input, &[][..]),
+    };
+    let text = String::from_utf8_lossy(text);
+    match layers_filter::Filter::parse(&text) {
+        Ok(f) => [
+            LinkType::Ethernet,
+            LinkType::RawIp,
+            LinkType::Ipv4,
+            LinkType::Ipv6,
+            LinkType::LinuxSll,
+            LinkType::LinuxSll2,
+            LinkType::Other(105),
+        ]
+        .into_iter()
+        .filter(|&l| f.matches(l, frame))
+        .count(),
+        Err(e) => [Lang::En, Lang::Zh]
+            .into_iter()
+            .map(|lang| crate::said::filter_error(&text, &e, lang).len())
+            .sum(),
+    }
+}
