@@ -1093,7 +1093,7 @@ fn chinese_stats_and_oneline_have_no_english_words() {
     for english in ["who has", "is at", "fragment", "query", "response"] {
         assert!(!crafted.contains(english), "{english}: {crafted}");
     }
-    assert!(crafted.contains("DNS 查询 id=4660"), "{crafted}");
+    assert!(crafted.contains("DNS 查询 标识=4660"), "{crafted}");
 }
 
 /// Counts read naturally: "1 frame", not "1 frames"; no "IP fragment fragment".

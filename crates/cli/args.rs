@@ -73,6 +73,9 @@ pub enum Command {
     /// The three-way handshake and the four-way close, with both ends' states
     #[command(display_name = "layers")]
     Tcp(TcpArgs),
+    /// The lesson's socket programs as a tool: a TCP or UDP chat server and client
+    #[command(display_name = "layers", subcommand)]
+    Chat(ChatCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(display_name = "layers")]
     Completions(CompletionsArgs),
@@ -525,4 +528,54 @@ mod tests {
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// `layers chat`.
+#[derive(Debug, Subcommand)]
+pub enum ChatCommand {
+    /// Serve a chat: every line a client sends reaches the others; type to speak, q to quit
+    #[command(display_name = "layers chat")]
+    Serve(ChatServeArgs),
+    /// Join a chat: type a line to send it, q (or the end of input) to leave
+    #[command(display_name = "layers chat")]
+    Connect(ChatConnectArgs),
+}
+
+/// `layers chat serve`.
+#[derive(Debug, Args)]
+pub struct ChatServeArgs {
+    /// The address and port to listen on (port 0: any free port, printed at the start).
+    /// SO_REUSEADDR is set before bind, so a restarted server gets its port back at once
+    /// while connections of the last run still wait out TIME_WAIT
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:9999")]
+    pub bind: String,
+    /// UDP datagrams instead of a TCP stream: no connection, no close, and each datagram
+    /// is one message, which may be lost or come out of order
+    #[arg(long)]
+    pub udp: bool,
+    /// The server's own name in the chat
+    #[arg(long, value_name = "NAME", default_value = "server")]
+    pub name: String,
+    /// Narrate each socket call (socket, bind, listen, accept, recv, send, close) with the
+    /// TCP state it leads to
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// `layers chat connect`.
+#[derive(Debug, Args)]
+pub struct ChatConnectArgs {
+    /// The server's address and port
+    #[arg(value_name = "IP:PORT")]
+    pub server: String,
+    /// UDP datagrams instead of a TCP stream (the server must be started with --udp too)
+    #[arg(long)]
+    pub udp: bool,
+    /// Your name in the chat [default: the login name, or "guest"]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Narrate each socket call (socket, connect, send, recv, shutdown, close) with the TCP
+    /// state it leads to
+    #[arg(long)]
+    pub explain: bool,
 }

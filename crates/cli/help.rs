@@ -262,6 +262,26 @@ const EXAMPLES: &[(&str, &[Example])] = &[
         ],
     ),
     (
+        "chat",
+        &[
+            (
+                "layers chat serve --explain",
+                "a TCP chat on 127.0.0.1:9999, each socket call narrated",
+                "在 127.0.0.1:9999 上开 TCP 聊天室,讲解每次套接字调用",
+            ),
+            (
+                "layers chat connect 127.0.0.1:9999 --name alice",
+                "join it; q leaves with the four-way close",
+                "加入聊天室;输入 q 以四次挥手离开",
+            ),
+            (
+                "layers chat serve --udp",
+                "datagrams: boundaries kept, losses shown",
+                "数据报:保留边界,显示丢失",
+            ),
+        ],
+    ),
+    (
         "completions",
         &[
             (
@@ -315,6 +335,15 @@ const ABOUT_ZH: &[(&str, &str)] = &[
     ("journey", "跟随一个帧经过主机、交换机和路由器,一步一步"),
     ("tcp", "三次握手与四次挥手,以及两端的状态"),
     (
+        "chat",
+        "课程中的套接字程序做成的工具:TCP 或 UDP 聊天服务器和客户端",
+    ),
+    (
+        "serve",
+        "开一个聊天室:客户端发来的每一行都转给其他人;输入一行发言,输入 q 退出",
+    ),
+    ("connect", "加入聊天室:输入一行发送,输入 q(或输入结束)离开"),
+    (
         "completions",
         "打印 shell 补全脚本(bash、zsh、fish、powershell、elvish)",
     ),
@@ -366,6 +395,14 @@ const ARGS_ZH: &[ArgZh] = &[
     ("encode", "format", "-o 的格式,优先于扩展名", Some("格式"), &["帧的原始字节", "十六进制文本,每行一帧", "经典 pcap", "pcapng"]),
     ("encode", "fcs", "在写出的帧后附上以太网 FCS(CRC-32)", None, &[]),
     ("encode", "fault", "故意损坏帧:bad-ip-checksum、bad-l4-checksum、ttl-zero、truncate=N(可重复)", Some("故障"), &[]),
+    ("serve", "bind", "监听的地址和端口(端口 0:任选一个空闲端口,启动时打印)。「bind」之前设置了 SO_REUSEADDR,所以上一次运行的连接还在 TIME_WAIT 时,重启的服务器也能立即拿回端口", Some("IP:端口"), &[]),
+    ("serve", "udp", "用 UDP 数据报代替 TCP 字节流:没有连接,没有关闭,每个数据报是一条消息,可能丢失或乱序", None, &[]),
+    ("serve", "name", "服务器自己在聊天中的名字", Some("名字"), &[]),
+    ("serve", "explain", "讲解每一次套接字调用(「socket」「bind」「listen」「accept」「recv」「send」「close」)以及它带来的 TCP 状态", None, &[]),
+    ("connect", "server", "服务器的地址和端口", Some("IP:端口"), &[]),
+    ("connect", "udp", "用 UDP 数据报代替 TCP 字节流(服务器也要用 --udp 启动)", None, &[]),
+    ("connect", "name", "你在聊天中的名字 [默认:登录名,或「guest」]", Some("名字"), &[]),
+    ("connect", "explain", "讲解每一次套接字调用(「socket」「connect」「send」「recv」「shutdown」「close」)以及它带来的 TCP 状态", None, &[]),
     ("decode", "input", "输入:pcap、pcapng、十六进制文本或原始帧文件;- 为标准输入", Some("文件|-"), &[]),
     ("decode", "format", "输入的格式,不自动检测", Some("格式"), &["一个帧的原始字节", "十六进制文本", "经典 pcap", "pcapng"]),
     ("decode", "oneline", "每帧一行,与 tcpdump 相似", None, &[]),

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod chat;
 mod decode;
 mod docs;
 mod encode;
@@ -146,6 +147,7 @@ fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
         Command::Port(args) => subnet::port(args, ui, out),
         Command::Journey(args) => journey::run(args, ui, out),
         Command::Tcp(args) => tcp::run(args, ui, out),
+        Command::Chat(cmd) => chat::run(cmd, ui, out),
         Command::Completions(args) => docs::completions(args, out),
         Command::Man(args) => docs::man(args, ui, out),
     };
