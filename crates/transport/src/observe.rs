@@ -92,28 +92,57 @@ impl Side {
 
 /// Follows the segments of one connection (all between the same two ends, in order).
 pub fn follow(segments: &[Seen]) -> Option<Connection> {
-    let first_seen = segments.first()?;
-    let first = first_seen.from.clone();
-    let second = first_seen.to.clone();
-    let mut ends = [Side::new(), Side::new()];
-    let mut abnormal = Vec::new();
-    let f0 = first_seen.flags;
-    if f0.has(TcpFlags::SYN) && !f0.has(TcpFlags::ACK) {
-        // CLOSED always listens.
-        let _ = ends[1].tcb.handle(TcpEvent::PassiveOpen);
-    } else {
-        abnormal.push(Abnormal::MissingHandshake);
-        for e in &mut ends {
-            e.tcb.state = TcpState::Established;
+    let mut f = Follower::new(segments.first()?);
+    let rows = segments.iter().map(|s| f.push(s)).collect();
+    Some(f.finish(rows))
+}
+
+/// Both ends of one connection followed a segment at a time, as they arrive (what
+/// `layers capture --tcp-states` needs); [`follow`] runs one over a whole capture.
+pub struct Follower {
+    first: Endpoint,
+    second: Endpoint,
+    ends: [Side; 2],
+    abnormal: Vec<Abnormal>,
+    closed_first: Option<Endpoint>,
+    retransmissions: usize,
+}
+
+impl Follower {
+    /// A connection whose first segment is `first_seen` (not yet pushed).
+    pub fn new(first_seen: &Seen) -> Follower {
+        let mut ends = [Side::new(), Side::new()];
+        let mut abnormal = Vec::new();
+        let f0 = first_seen.flags;
+        if f0.has(TcpFlags::SYN) && !f0.has(TcpFlags::ACK) {
+            // CLOSED always listens.
+            let _ = ends[1].tcb.handle(TcpEvent::PassiveOpen);
+        } else {
+            abnormal.push(Abnormal::MissingHandshake);
+            for e in &mut ends {
+                e.tcb.state = TcpState::Established;
+            }
+        }
+        Follower {
+            first: first_seen.from.clone(),
+            second: first_seen.to.clone(),
+            ends,
+            abnormal,
+            closed_first: None,
+            retransmissions: 0,
         }
     }
-    let mut rows = Vec::new();
-    let mut closed_first = None;
-    let mut retransmissions = 0;
-    for s in segments {
-        let from_first = s.from == first;
+
+    /// The end that sent first.
+    pub fn first(&self) -> &str {
+        &self.first
+    }
+
+    /// The next segment of the connection, and both ends' states after it.
+    pub fn push(&mut self, s: &Seen) -> Row {
+        let from_first = s.from == self.first;
         // The segment's sender and receiver.
-        let [a, b] = &mut ends;
+        let [a, b] = &mut self.ends;
         let (me, peer) = if from_first { (a, b) } else { (b, a) };
         let f = s.flags;
         let marks = f.0 & (TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST);
@@ -121,7 +150,7 @@ pub fn follow(segments: &[Seen]) -> Option<Connection> {
         let key = (s.seq, s.len, marks);
         let retransmission = consumes && me.seen.contains(&key);
         if retransmission {
-            retransmissions += 1;
+            self.retransmissions += 1;
         } else if consumes {
             me.seen.insert(key);
         }
@@ -141,7 +170,7 @@ pub fn follow(segments: &[Seen]) -> Option<Connection> {
                     let _ = me.tcb.handle(TcpEvent::Close);
                 }
                 me.fin_seq = Some(s.seq.wrapping_add(s.len));
-                closed_first.get_or_insert_with(|| s.from.clone());
+                self.closed_first.get_or_insert_with(|| s.from.clone());
             }
         }
         if f.has(TcpFlags::RST) {
@@ -150,7 +179,7 @@ pub fn follow(segments: &[Seen]) -> Option<Connection> {
             if peer.tcb.state == TcpState::Listen {
                 peer.tcb.state = TcpState::Closed;
             }
-            abnormal.push(Abnormal::Reset(s.from.clone()));
+            self.abnormal.push(Abnormal::Reset(s.from.clone()));
         } else {
             // The receiver's transitions.
             let acks = |seq: Option<u32>| {
@@ -163,28 +192,37 @@ pub fn follow(segments: &[Seen]) -> Option<Connection> {
                 let _ = peer.tcb.handle(ev);
             }
         }
-        rows.push(Row {
+        let [a, b] = &self.ends;
+        Row {
             seen: s.clone(),
             from_first,
-            first: ends[0].tcb.state,
-            second: ends[1].tcb.state,
+            first: a.tcb.state,
+            second: b.tcb.state,
             retransmission,
-        });
+        }
     }
-    if retransmissions > 0 {
-        abnormal.push(Abnormal::Retransmissions(retransmissions));
+
+    /// The connection, with `rows` (what [`Follower::push`] returned) and what is abnormal.
+    pub fn finish(mut self, rows: Vec<Row>) -> Connection {
+        if self.retransmissions > 0 {
+            self.abnormal
+                .push(Abnormal::Retransmissions(self.retransmissions));
+        }
+        let open =
+            |s: TcpState| !matches!(s, TcpState::Closed | TcpState::TimeWait | TcpState::Listen);
+        let [a, b] = &self.ends;
+        if open(a.tcb.state) || open(b.tcb.state) {
+            self.abnormal
+                .push(Abnormal::StillOpen(a.tcb.state, b.tcb.state));
+        }
+        Connection {
+            first: self.first,
+            second: self.second,
+            rows,
+            closed_first: self.closed_first,
+            abnormal: self.abnormal,
+        }
     }
-    let open = |s: TcpState| !matches!(s, TcpState::Closed | TcpState::TimeWait | TcpState::Listen);
-    if open(ends[0].tcb.state) || open(ends[1].tcb.state) {
-        abnormal.push(Abnormal::StillOpen(ends[0].tcb.state, ends[1].tcb.state));
-    }
-    Some(Connection {
-        first,
-        second,
-        rows,
-        closed_first,
-        abnormal,
-    })
 }
 
 #[cfg(test)]
