@@ -13,7 +13,9 @@
 //! write_frames(&mut out, OutputFormat::Hex, &[frame], false).unwrap();
 //! assert_eq!(out.len(), 121); // 60 bytes as 120 hex digits and a newline
 //! ```
-#![forbid(unsafe_code)]
+// Denied, not forbidden: one call of the live capture (the kernel's drop count) needs it,
+// allowed there alone with its reason.
+#![deny(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 // A library must not panic on any input: no unwrap, expect or unchecked index outside
 // tests; where one is provably safe, an `#[expect]` says why.
@@ -23,6 +25,8 @@
 )]
 
 mod hex_text;
+#[cfg(all(feature = "live", target_os = "linux"))]
+pub mod live;
 mod read;
 mod split;
 
@@ -170,28 +174,15 @@ pub fn write_frames<W: Write>(
             out = w.into_writer();
         }
         OutputFormat::Pcapng => {
-            let mut w = PcapNgWriter::with_endianness(out, Endianness::Little)?;
-            // pcap-file writes packet times in nanoseconds: the interface must say so, or
-            // readers take them for the default microseconds (1000x too late).
-            let mut options = vec![InterfaceDescriptionOption::IfTsResol(NANOSECONDS)];
+            let mut options = Vec::new();
             if with_fcs {
                 options.push(InterfaceDescriptionOption::IfFcsLen(4));
             }
-            w.write_pcapng_block(InterfaceDescriptionBlock {
-                linktype: DataLink::ETHERNET,
-                snaplen: 0,
-                options,
-            })?;
+            let mut w = PcapngStream::with_options(out, LinkType::Ethernet, options)?;
             for f in frames {
-                w.write_pcapng_block(EnhancedPacketBlock {
-                    interface_id: 0,
-                    timestamp: f.time,
-                    original_len: len32(f.original_length)?,
-                    data: Cow::Borrowed(f.data),
-                    options: Vec::new(),
-                })?;
+                w.write(f)?;
             }
-            out = w.into_inner();
+            out = w.w.into_inner();
         }
     }
     out.flush()?;
@@ -232,6 +223,57 @@ pub fn write_pcapng_links<W: Write>(
     let mut out = w.into_inner();
     out.flush()?;
     Ok(())
+}
+
+/// A pcapng file written a frame at a time, as a live capture does: one interface, of
+/// link type `link`, named `name`, with nanosecond times.
+pub struct PcapngStream<W: Write> {
+    w: PcapNgWriter<W>,
+}
+
+impl<W: Write> PcapngStream<W> {
+    /// Writes the section and interface blocks.
+    pub fn new(out: W, link: LinkType, name: &str) -> Result<PcapngStream<W>, WriteError> {
+        let name = InterfaceDescriptionOption::IfName(Cow::Owned(name.to_string()));
+        PcapngStream::with_options(out, link, vec![name])
+    }
+
+    /// The same, the interface with `options` besides its time resolution.
+    fn with_options(
+        out: W,
+        link: LinkType,
+        mut options: Vec<InterfaceDescriptionOption<'static>>,
+    ) -> Result<PcapngStream<W>, WriteError> {
+        let mut w = PcapNgWriter::with_endianness(out, Endianness::Little)?;
+        // pcap-file writes packet times in nanoseconds: the interface must say so, or
+        // readers take them for the default microseconds (1000x too late).
+        options.insert(0, InterfaceDescriptionOption::IfTsResol(NANOSECONDS));
+        w.write_pcapng_block(InterfaceDescriptionBlock {
+            linktype: DataLink::from(link.number()),
+            snaplen: 0,
+            options,
+        })?;
+        Ok(PcapngStream { w })
+    }
+
+    /// Writes one frame.
+    pub fn write(&mut self, f: &OutFrame<'_>) -> Result<(), WriteError> {
+        self.w.write_pcapng_block(EnhancedPacketBlock {
+            interface_id: 0,
+            timestamp: f.time,
+            original_len: len32(f.original_length)?,
+            data: Cow::Borrowed(f.data),
+            options: Vec::new(),
+        })?;
+        Ok(())
+    }
+
+    /// Flushes what was written, and gives the writer back.
+    pub fn finish(self) -> Result<W, WriteError> {
+        let mut out = self.w.into_inner();
+        out.flush()?;
+        Ok(out)
+    }
 }
 
 #[cfg(test)]
