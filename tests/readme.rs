@@ -262,6 +262,7 @@ const LATIN_IN_ZH: &[&str] = &[
     "port",
     "journey",
     "chat",
+    "capture",
     "serve",
     "connect",
     "completions",
@@ -332,7 +333,7 @@ fn english_words(text: &str) -> Vec<String> {
         let offset = b.len() > 6 && b[..4].iter().all(u8::is_ascii_hexdigit) && &b[4..6] == b"  ";
         let letters = !t.is_empty() && t.split(' ').all(|w| w.len() <= 1);
         // Example command lines in the help.
-        let code = t.starts_with("layers ") || t.contains(" | ");
+        let code = t.starts_with("layers ") || t.starts_with("sudo layers ") || t.contains(" | ");
         if offset || letters || code {
             continue;
         }

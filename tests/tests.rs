@@ -1,6 +1,7 @@
 //! End-to-end tests of the `layers` binary: one integration-test binary, its modules:
 //!
 //! - `util`: running the binary with a clean environment (no locale, no colour).
+//! - `capture`: `layers capture` live on loopback and in two namespaces, beside tcpdump.
 //! - `chat`: `layers chat` servers and clients on loopback, driven through their input.
 //! - `decode`: `layers decode`, every input layout and container, every view, every error.
 //! - `encode`: `layers encode`, every flag, every view, every output format, every refusal.
@@ -15,6 +16,7 @@
 //! - `filter`: `decode --filter` against tcpdump's selection of the same frames.
 //! - `paste`: hex text from xxd, hexdump, tshark, tcpdump, Wireshark and `layers`, read back.
 
+mod capture;
 mod chat;
 mod decode;
 mod differential;

@@ -73,6 +73,9 @@ pub enum Command {
     /// The three-way handshake and the four-way close, with both ends' states
     #[command(display_name = "layers")]
     Tcp(TcpArgs),
+    /// Capture frames live from an interface and dissect them as decode does
+    #[command(display_name = "layers")]
+    Capture(CaptureArgs),
     /// The lesson's socket programs as a tool: a TCP or UDP chat server and client
     #[command(display_name = "layers", subcommand)]
     Chat(ChatCommand),
@@ -578,4 +581,39 @@ pub struct ChatConnectArgs {
     /// state it leads to
     #[arg(long)]
     pub explain: bool,
+}
+
+/// `layers capture`.
+#[derive(Debug, Args)]
+pub struct CaptureArgs {
+    /// The interface to capture on (see --list)
+    #[arg(short, long, value_name = "IFACE", required_unless_present = "list")]
+    pub interface: Option<String>,
+    /// List the interfaces, with their addresses, and stop
+    #[arg(long)]
+    pub list: bool,
+    /// Stop after N frames (counting those the filter selects)
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after S seconds
+    #[arg(long, value_name = "S")]
+    pub timeout: Option<f64>,
+    /// Only frames the expression selects, in tcpdump's syntax, as decode --filter
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Also write the frames to a pcapng file (flushed and valid however the capture ends)
+    #[arg(short = 'w', long = "write", value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Each frame layer by layer, as decode shows it
+    #[arg(long, help_heading = "Views", conflicts_with_all = ["json", "hex"])]
+    pub tree: bool,
+    /// One JSON object per frame (JSON Lines), as decode --json
+    #[arg(long, help_heading = "Views", conflicts_with = "hex")]
+    pub json: bool,
+    /// The bytes of each frame, coloured (or lettered) by layer
+    #[arg(long, help_heading = "Views")]
+    pub hex: bool,
+    /// After each TCP segment, both ends' states (the state machine of layers tcp)
+    #[arg(long, conflicts_with = "json")]
+    pub tcp_states: bool,
 }

@@ -262,6 +262,26 @@ const EXAMPLES: &[(&str, &[Example])] = &[
         ],
     ),
     (
+        "capture",
+        &[
+            (
+                "sudo layers capture -i lo --filter \"tcp port 9999\"",
+                "watch the chat's frames live, one line each",
+                "实时观看聊天的帧,每帧一行",
+            ),
+            (
+                "sudo layers capture -i eth0 --tcp-states -w chat.pcapng",
+                "both ends' states after each segment, saved for Wireshark",
+                "每个段之后两端的状态,并保存给 Wireshark",
+            ),
+            (
+                "layers capture --list",
+                "the interfaces and their addresses",
+                "各接口及其地址",
+            ),
+        ],
+    ),
+    (
         "chat",
         &[
             (
@@ -334,6 +354,7 @@ const ABOUT_ZH: &[(&str, &str)] = &[
     ("port", "端口的 IANA 类别及其上的服务,或服务对应的端口"),
     ("journey", "跟随一个帧经过主机、交换机和路由器,一步一步"),
     ("tcp", "三次握手与四次挥手,以及两端的状态"),
+    ("capture", "从网络接口实时抓包,并像 decode 一样解析"),
     (
         "chat",
         "课程中的套接字程序做成的工具:TCP 或 UDP 聊天服务器和客户端",
@@ -395,6 +416,16 @@ const ARGS_ZH: &[ArgZh] = &[
     ("encode", "format", "-o 的格式,优先于扩展名", Some("格式"), &["帧的原始字节", "十六进制文本,每行一帧", "经典 pcap", "pcapng"]),
     ("encode", "fcs", "在写出的帧后附上以太网 FCS(CRC-32)", None, &[]),
     ("encode", "fault", "故意损坏帧:bad-ip-checksum、bad-l4-checksum、ttl-zero、truncate=N(可重复)", Some("故障"), &[]),
+    ("capture", "interface", "要抓包的接口(见 --list)", Some("接口"), &[]),
+    ("capture", "list", "列出各接口及其地址,然后结束", None, &[]),
+    ("capture", "count", "抓到 N 帧后停止(只数过滤表达式选中的帧)", Some("N"), &[]),
+    ("capture", "timeout", "S 秒后停止", Some("S"), &[]),
+    ("capture", "filter", "只看表达式选中的帧,语法同 tcpdump,与 decode --filter 相同", Some("表达式"), &[]),
+    ("capture", "write", "同时把帧写入 pcapng 文件(无论抓包怎样结束,文件都完整可读)", Some("文件"), &[]),
+    ("capture", "tree", "逐层显示每个帧,与 decode 相同", None, &[]),
+    ("capture", "json", "每帧一个 JSON 对象(JSON Lines),与 decode --json 相同", None, &[]),
+    ("capture", "hex", "每个帧的字节,按层着色(或标字母)", None, &[]),
+    ("capture", "tcp_states", "每个 TCP 段之后显示两端的状态(与 layers tcp 同一个状态机)", None, &[]),
     ("serve", "bind", "监听的地址和端口(端口 0:任选一个空闲端口,启动时打印)。「bind」之前设置了 SO_REUSEADDR,所以上一次运行的连接还在 TIME_WAIT 时,重启的服务器也能立即拿回端口", Some("IP:端口"), &[]),
     ("serve", "udp", "用 UDP 数据报代替 TCP 字节流:没有连接,没有关闭,每个数据报是一条消息,可能丢失或乱序", None, &[]),
     ("serve", "name", "服务器自己在聊天中的名字", Some("名字"), &[]),

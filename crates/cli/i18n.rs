@@ -124,6 +124,17 @@ messages! {
     ClassDNoHosts => "not a host network: a class D address names a multicast group, which has no mask, network, broadcast or hosts; hosts join it and keep their own unicast addresses", "不是主机网络:D 类地址表示一个组播组,组没有掩码、网络号、广播地址或主机;主机加入组播组,同时保留自己的单播地址";
     ClassENoHosts => "not a host network: class E (240.0.0.0/4) is reserved, so no host or network has such an address", "不是主机网络:E 类(240.0.0.0/4)是保留地址,没有主机或网络使用这样的地址";
     NoSuchFrame => "{}: there is no frame {}: the input ends after frame {}", "{}:没有第 {} 帧:输入在第 {} 帧之后结束";
+    CaptureExpSeconds => "a number of seconds above 0", "大于 0 的秒数";
+    CaptureStarted => "capturing on {} (link type {}); Ctrl-C stops", "正在 {} 上抓包(链路类型 {});按 Ctrl-C 停止";
+    CaptureLoopback => "loopback: Linux gives its frames an Ethernet header with zero MACs (no NIC sends them); each frame is shown once, as it arrives", "回环接口:Linux 给它的帧加上 MAC 全为 0 的以太网首部(并没有网卡发送它们);每个帧只显示一次,即收到的那一份";
+    CaptureSummary => "{} frame{s} captured; the kernel passed {} and dropped {}", "抓到 {} 帧;内核交来 {} 帧,丢弃 {} 帧";
+    CaptureNeedsPrivilege => "capturing needs the privilege to open a raw socket ({}): run as root, or grant it once with: sudo setcap cap_net_raw,cap_net_admin=eip $(which layers)", "抓包需要打开原始套接字的权限({}):请以 root 运行,或一次性授权:sudo setcap cap_net_raw,cap_net_admin=eip $(which layers)";
+    CaptureNoInterface => "there is no interface {}; there are: {}", "没有接口 {};现有的接口:{}";
+    CaptureCannotOpen => "cannot capture on {}: {}", "无法在 {} 上抓包:{}";
+    CaptureUp => "up", "已启用";
+    CaptureDown => "down", "未启用";
+    CaptureLoopbackWord => "loopback", "回环";
+    CaptureStates => "    TCP states: {} {} · {} {}", "    TCP 状态:{} {} · {} {}";
     ChatBadAddr => "{} {}: expected IP:PORT, such as 127.0.0.1:9999", "{} {}:应为 IP:端口,例如 127.0.0.1:9999";
     ChatCannotListen => "cannot listen on {}: {}", "无法在 {} 上监听:{}";
     ChatCannotConnect => "cannot connect to {}: {}", "无法连接到 {}:{}";

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod capture;
 mod chat;
 mod decode;
 mod docs;
@@ -130,6 +131,7 @@ fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
         Command::Encode(a) => a.output.as_deref(),
         Command::Journey(a) => a.output.as_deref(),
         Command::Tcp(a) => a.output.as_deref(),
+        Command::Capture(a) => a.write.as_deref(),
         _ => None,
     };
     let mut out: Box<dyn Write> = if capture_out.is_some_and(output::is_stdout) {
@@ -148,6 +150,7 @@ fn run(cli: &Cli, ui: &Ui) -> Result<(), CliError> {
         Command::Journey(args) => journey::run(args, ui, out),
         Command::Tcp(args) => tcp::run(args, ui, out),
         Command::Chat(cmd) => chat::run(cmd, ui, out),
+        Command::Capture(args) => capture::run(args, ui, out),
         Command::Completions(args) => docs::completions(args, out),
         Command::Man(args) => docs::man(args, ui, out),
     };

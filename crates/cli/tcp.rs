@@ -393,32 +393,10 @@ fn from_capture(path: &str, json: bool, ui: &Ui, out: &mut dyn Write) -> Result<
             CliError::Input(format!("{path}: {}", crate::said::read_error(&e, lang)))
         })?;
         let d = dissect_with_fcs(raw.link, &raw.data, raw.original_length, raw.fcs_len);
-        let ip = d
-            .layers
-            .iter()
-            .find(|l| !l.quoted && matches!(l.protocol, ProtocolId::Ipv4 | ProtocolId::Ipv6));
-        let tcp = d
-            .layers
-            .iter()
-            .find(|l| !l.quoted && l.protocol == ProtocolId::Tcp);
-        let (Some(ip), Some(tcp)) = (ip, tcp) else {
+        let Some(seen) = seen_of(&d.layers, raw.number) else {
             continue;
         };
-        let text = |r: &layers_osi::LayerRecord, n: &str| {
-            r.field(n)
-                .map(|f| crate::render::value_text(&f.value))
-                .unwrap_or_default()
-        };
-        let num = |r: &layers_osi::LayerRecord, n: &str| {
-            r.field(n).and_then(|f| f.value.as_u64()).unwrap_or(0)
-        };
-        let from = format!("{}:{}", text(ip, "source"), text(tcp, "source_port"));
-        let to = format!(
-            "{}:{}",
-            text(ip, "destination"),
-            text(tcp, "destination_port")
-        );
-        let flags: TcpFlags = text(tcp, "flags").parse().unwrap_or_default();
+        let (from, to) = (seen.from.clone(), seen.to.clone());
         let key = if from <= to {
             (from.clone(), to.clone())
         } else {
@@ -427,15 +405,7 @@ fn from_capture(path: &str, json: bool, ui: &Ui, out: &mut dyn Write) -> Result<
         if !conns.contains_key(&key) {
             order.push(key.clone());
         }
-        conns.entry(key).or_default().push(Seen {
-            frame: raw.number,
-            from,
-            to,
-            flags,
-            seq: num(tcp, "sequence") as u32,
-            ack: num(tcp, "acknowledgment") as u32,
-            len: num(tcp, "payload_length") as u32,
-        });
+        conns.entry(key).or_default().push(seen);
     }
     let followed: Vec<Connection> = order.iter().filter_map(|k| follow(&conns[k])).collect();
     if followed.is_empty() {
@@ -543,4 +513,39 @@ fn abnormal_text(a: &Abnormal, lang: Lang) -> String {
         }
         (Abnormal::StillOpen(a, b), Lang::Zh) => format!("抓包结束时连接仍未关闭({a},{b})"),
     }
+}
+
+/// The TCP segment of a dissected frame (not one quoted in an ICMP error), as the state
+/// follower takes it: `None` if the frame has none.
+pub(crate) fn seen_of(layers: &[layers_osi::LayerRecord], frame: u64) -> Option<Seen> {
+    let ip = layers
+        .iter()
+        .find(|l| !l.quoted && matches!(l.protocol, ProtocolId::Ipv4 | ProtocolId::Ipv6))?;
+    let tcp = layers
+        .iter()
+        .find(|l| !l.quoted && l.protocol == ProtocolId::Tcp)?;
+    let text = |r: &layers_osi::LayerRecord, n: &str| {
+        r.field(n)
+            .map(|f| crate::render::value_text(&f.value))
+            .unwrap_or_default()
+    };
+    let num = |r: &layers_osi::LayerRecord, n: &str| {
+        r.field(n)
+            .and_then(|f| f.value.as_u64())
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(0)
+    };
+    Some(Seen {
+        frame,
+        from: format!("{}:{}", text(ip, "source"), text(tcp, "source_port")),
+        to: format!(
+            "{}:{}",
+            text(ip, "destination"),
+            text(tcp, "destination_port")
+        ),
+        flags: text(tcp, "flags").parse().unwrap_or_default(),
+        seq: num(tcp, "sequence"),
+        ack: num(tcp, "acknowledgment"),
+        len: num(tcp, "payload_length"),
+    })
 }
