@@ -488,3 +488,49 @@ fn a_chat_across_two_namespaces_shows_real_macs_and_the_arp_exchange() {
     assert_eq!(syn["fields"]["destination"], mac_a.as_str());
     assert_ne!(mac_a, "00:00:00:00:00:00");
 }
+
+#[test]
+fn a_64_kib_loopback_frame_is_captured_whole() {
+    if !is_root() {
+        return skip_without("root", "capturing on lo needs CAP_NET_RAW");
+    }
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = sock.local_addr().unwrap().port();
+    let mut cap = layers_in(None);
+    cap.args([
+        "capture",
+        "-i",
+        "lo",
+        "--json",
+        "--count",
+        "1",
+        "--timeout",
+        "10",
+    ])
+    .args(["--filter", &format!("udp dst port {port}")])
+    .stdout(Stdio::piped());
+    let cap = Bg::start(cap);
+    cap.wait_err("capturing on");
+    // The largest UDP payload IPv4 carries; loopback's MTU (65536) takes it unfragmented.
+    let payload = vec![b'x'; 65_507];
+    sock.send_to(&payload, ("127.0.0.1", port)).unwrap();
+    let mut child = cap;
+    let deadline = Instant::now() + T;
+    while child.child.try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the capture did not stop at --count 1"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut out = String::new();
+    std::io::Read::read_to_string(child.child.stdout.as_mut().unwrap(), &mut out).unwrap();
+    let frame: Value = serde_json::from_str(out.lines().next().expect("one frame")).unwrap();
+    assert_eq!(
+        frame["captured_length"],
+        14 + 20 + 8 + 65_507,
+        "{}",
+        &out[..200]
+    );
+    assert_eq!(frame["original_length"], frame["captured_length"]);
+}
