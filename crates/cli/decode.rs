@@ -9,7 +9,7 @@ use layers_stack::{dissect_into, Detail, Dissection, Frame, Stats};
 
 use crate::args::{DecodeArgs, InputFormatArg};
 use crate::i18n::Msg;
-use crate::render as view;
+use crate::render::printer::{self, Printer};
 use crate::{CliError, Ui};
 
 fn format_of(f: InputFormatArg) -> InputFormat {
@@ -67,6 +67,18 @@ pub(crate) enum View {
 }
 
 impl View {
+    /// This view's printer.
+    pub(crate) fn printer(self, ui: Ui) -> Box<dyn Printer> {
+        match self {
+            View::Tree => Box::new(printer::Tree(ui)),
+            View::Oneline => Box::new(printer::Oneline(ui)),
+            View::Json => Box::new(printer::Json),
+            View::Hex => Box::new(printer::Hex(ui)),
+            View::Diagram => Box::new(printer::Diagram(ui)),
+            View::Stats => Box::new(printer::StatsTable(ui)),
+        }
+    }
+
     fn of(args: &DecodeArgs) -> View {
         if args.stats {
             View::Stats
@@ -97,10 +109,11 @@ const BATCH_FRAMES: usize = 1024;
 /// A chunk of a split file for `--stats`, which writes nothing per chunk.
 const SPLIT_CHUNK_STATS: usize = 1 << 20;
 
-/// What one worker keeps between frames: its reused dissection and its share of the stats.
+/// What one worker keeps between frames: its view's printer, its reused dissection and
+/// its share of the stats.
 pub(crate) struct Worker {
-    ui: Ui,
     view: View,
+    printer: Box<dyn Printer>,
     dissection: Dissection,
     pub(crate) stats: Stats,
 }
@@ -108,8 +121,8 @@ pub(crate) struct Worker {
 impl Worker {
     pub(crate) fn new(ui: Ui, view: View) -> Worker {
         Worker {
-            ui,
             view,
+            printer: view.printer(ui),
             dissection: Dissection::default(),
             stats: Stats::default(),
         }
@@ -122,8 +135,8 @@ impl Worker {
         data: &[u8],
         out: &mut Vec<u8>,
     ) -> io::Result<()> {
-        let stats = self.view == View::Stats;
-        let detail = if stats { Detail::Summary } else { Detail::Full };
+        let full = self.printer.full();
+        let detail = if full { Detail::Full } else { Detail::Summary };
         let d = &mut self.dissection;
         dissect_into(
             info.link,
@@ -133,7 +146,7 @@ impl Worker {
             detail,
             d,
         );
-        if stats {
+        if !full {
             self.stats.add(d, data.len());
             return Ok(());
         }
@@ -147,19 +160,7 @@ impl Worker {
             layers: std::mem::take(&mut d.layers),
             errors: std::mem::take(&mut d.errors),
         };
-        let ui = &self.ui;
-        let shown = match self.view {
-            View::Json => {
-                frame.write_json(out);
-                out.push(b'\n');
-                Ok(())
-            }
-            View::Oneline => view::oneline(out, ui, &frame),
-            View::Hex => view::hex(out, ui, &frame, data),
-            View::Diagram => view::diagrams(out, ui, &frame, data),
-            View::Tree => view::tree(out, ui, &frame, info.link),
-            View::Stats => Ok(()),
-        };
+        let shown = self.printer.frame(out, &frame, data, info.link);
         d.layers = frame.layers;
         d.errors = frame.errors;
         shown
@@ -335,6 +336,7 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         }
         _ => None,
     };
+    view.printer(*ui).begin(out)?;
     if let Some((split, scan)) = split {
         let wanted = args.format.map(format_of);
         if wanted.is_none_or(|w| w == split.format()) {
@@ -403,9 +405,7 @@ fn finish(
     name: &str,
 ) -> Result<(), CliError> {
     let lang = ui.lang;
-    if view == View::Stats {
-        view::stats(out, ui, &stats)?;
-    }
+    view.printer(*ui).end(out, &stats)?;
     if let Some(e) = read_error {
         out.flush()?;
         return Err(CliError::Input(format!(

@@ -1,5 +1,7 @@
 //! `--diagram`: each header as its RFC diagram, filled with this frame's values.
 
+use super::printer::Printer;
+use layers_osi::LinkType;
 use std::io::{self, Write};
 
 use layers_osi::FieldValue;
@@ -302,6 +304,15 @@ pub fn diagrams(out: &mut dyn Write, ui: &Ui, frame: &Frame, bytes: &[u8]) -> io
     }
     errors(out, ui, frame)?;
     Ok(())
+}
+
+/// `--diagram`.
+pub struct Diagram(pub Ui);
+
+impl Printer for Diagram {
+    fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, data: &[u8], _: LinkType) -> io::Result<()> {
+        diagrams(out, &self.0, f, data)
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! `decode --hex`: the frame's bytes coloured, or lettered, by layer.
 
+use super::printer::Printer;
+use layers_osi::LinkType;
 use std::io::{self, Write};
 
 use layers_stack::Frame;
@@ -17,4 +19,13 @@ pub fn hex(out: &mut dyn Write, ui: &Ui, frame: &Frame, data: &[u8]) -> io::Resu
     hex_dump(out, ui, data, &frame.layers)?;
     errors(out, ui, frame)?;
     writeln!(out)
+}
+
+/// `--hex`.
+pub struct Hex(pub Ui);
+
+impl Printer for Hex {
+    fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, data: &[u8], _: LinkType) -> io::Result<()> {
+        hex(out, &self.0, f, data)
+    }
 }

@@ -20,16 +20,15 @@ mod diagram;
 mod encode;
 mod frame_text;
 mod hex_view;
+mod json;
 mod oneline;
+pub mod printer;
 mod stats;
 mod tree;
 
 pub use diagram::diagrams;
 pub use encode::encode_report;
-pub use hex_view::hex;
-pub use oneline::oneline;
 pub use stats::stats;
-pub use tree::tree;
 
 /// How one protocol's bytes look: a colour, and a letter for output without colour.
 struct Look {

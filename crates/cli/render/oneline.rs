@@ -1,5 +1,7 @@
 //! `decode --oneline`: one line per frame, as tcpdump prints them.
 
+use super::printer::Printer;
+use layers_osi::LinkType;
 use std::io::{self, Write};
 
 use layers_osi::{FieldValue, LayerRecord, OsiLayer, ProtocolId, StopKind};
@@ -237,4 +239,13 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
         return;
     }
     line.str("\"").field(app, "text").str("\"");
+}
+
+/// `--oneline`.
+pub struct Oneline(pub Ui);
+
+impl Printer for Oneline {
+    fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, _: &[u8], _: LinkType) -> io::Result<()> {
+        oneline(out, &self.0, f)
+    }
 }

@@ -1,5 +1,8 @@
 //! `decode --stats`: the protocol hierarchy and the problems found.
 
+use super::printer::Printer;
+use layers_osi::LinkType;
+use layers_stack::Frame;
 use std::io::{self, Write};
 
 use layers_osi::{Lang, ProtocolId};
@@ -70,4 +73,21 @@ pub fn stats(out: &mut dyn Write, ui: &Ui, s: &Stats) -> io::Result<()> {
         writeln!(out, "  {n:>6}  {kind}")?;
     }
     Ok(())
+}
+
+/// `--stats`: nothing per frame (the summary walk only counts), the table at the end.
+pub struct StatsTable(pub Ui);
+
+impl Printer for StatsTable {
+    fn frame(&mut self, _: &mut Vec<u8>, _: &Frame, _: &[u8], _: LinkType) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn end(&mut self, out: &mut dyn Write, counted: &Stats) -> io::Result<()> {
+        stats(out, &self.0, counted)
+    }
+
+    fn full(&self) -> bool {
+        false
+    }
 }

@@ -1,5 +1,6 @@
 //! The default decode view: each layer bottom-up with its place in the model and fields.
 
+use super::printer::Printer;
 use std::io::{self, Write};
 
 use layers_capture::LinkType;
@@ -135,4 +136,13 @@ pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::
     }
     errors(out, ui, frame)?;
     writeln!(out)
+}
+
+/// The layer tree (the default view).
+pub struct Tree(pub Ui);
+
+impl Printer for Tree {
+    fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, _: &[u8], link: LinkType) -> io::Result<()> {
+        tree(out, &self.0, f, link)
+    }
 }

@@ -1,0 +1,19 @@
+//! `--json`: each frame as one line of the JSON frame model (JSON Lines).
+
+use std::io;
+
+use layers_osi::LinkType;
+use layers_stack::Frame;
+
+use super::printer::Printer;
+
+/// `--json`: JSON Lines.
+pub struct Json;
+
+impl Printer for Json {
+    fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, _: &[u8], _: LinkType) -> io::Result<()> {
+        f.write_json(out);
+        out.push(b'\n');
+        Ok(())
+    }
+}
