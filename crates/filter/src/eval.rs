@@ -152,10 +152,12 @@ impl Frame<'_> {
         let pl = self.payload(shift);
         match *t {
             Test::EtherType(e) => self.is(e, shift),
-            Test::Proto4(p) => Ok(self.is(0x0800, shift)? && self.u8(pl + 9)? == p),
+            Test::Proto4(p) => Ok(self.is(0x0800, shift)? && self.u8(pl.saturating_add(9))? == p),
             Test::Proto6(p) => Ok(self.is(0x86dd, shift)? && self.next_header(pl, p)?),
-            Test::Proto(p) => Ok((self.is(0x0800, shift)? && self.u8(pl + 9)? == p)
-                || (self.is(0x86dd, shift)? && self.next_header(pl, p)?)),
+            Test::Proto(p) => Ok(
+                (self.is(0x0800, shift)? && self.u8(pl.saturating_add(9))? == p)
+                    || (self.is(0x86dd, shift)? && self.next_header(pl, p)?),
+            ),
             Test::Port { protos, dir, port } => {
                 let protos: &[u8] = match protos {
                     PortProtos::Any => &[6, 17, SCTP],
@@ -170,7 +172,9 @@ impl Frame<'_> {
                 }
                 if self.is(0x86dd, shift)? {
                     for &p in protos {
-                        if self.u8(pl + 6)? == p && self.ports(pl + 40, dir, port)? {
+                        if self.u8(pl.saturating_add(6))? == p
+                            && self.ports(pl.saturating_add(40), dir, port)?
+                        {
                             return Ok(true);
                         }
                     }
@@ -195,7 +199,7 @@ impl Frame<'_> {
                         && self.is(ethertype, shift)?
                         && self.addrs(
                             dir,
-                            |off| Ok(self.u32(pl + off)? & mask == addr),
+                            |off| Ok(self.u32(pl.saturating_add(off))? & mask == addr),
                             src,
                             dst,
                         )?
@@ -206,11 +210,16 @@ impl Frame<'_> {
                 Ok(false)
             }
             Test::Host6 { dir, addr, mask } => Ok(self.is(0x86dd, shift)?
-                && self.addrs(dir, |off| Ok(self.u128(pl + off)? & mask == addr), 8, 24)?),
+                && self.addrs(
+                    dir,
+                    |off| Ok(self.u128(pl.saturating_add(off))? & mask == addr),
+                    8,
+                    24,
+                )?),
             Test::EtherHost { dir, mac } => match self.link {
                 Link::Typed { macs: true, .. } => {
                     let at = |off: usize| -> Read<bool> {
-                        let b = self.bytes.get(off..off + 6).ok_or(Short)?;
+                        let b = self.bytes.get(off..off.saturating_add(6)).ok_or(Short)?;
                         Ok(b == mac)
                     };
                     self.addrs(dir, at, 6, 0)
@@ -219,7 +228,7 @@ impl Frame<'_> {
             },
             Test::Vlan(id) => match self.link {
                 Link::Typed { macs: true, .. } => {
-                    let tpid = self.u16(12 + shift)?;
+                    let tpid = self.u16(12usize.saturating_add(shift))?;
                     if !VLAN_TPIDS.contains(&tpid) {
                         return Ok(false);
                     }
@@ -235,22 +244,28 @@ impl Frame<'_> {
 
     /// IPv6 at `pl` says `proto` next, or a fragment header that says it.
     fn next_header(&self, pl: usize, proto: u8) -> Read<bool> {
-        let nh = self.u8(pl + 6)?;
-        Ok(nh == proto || (nh == IPV6_FRAGMENT && self.u8(pl + 40)? == proto))
+        let nh = self.u8(pl.saturating_add(6))?;
+        Ok(nh == proto || (nh == IPV6_FRAGMENT && self.u8(pl.saturating_add(40))? == proto))
     }
 
     /// IPv4 at `pl` carrying `proto`, not a later fragment, with the port.
     fn port4(&self, pl: usize, proto: u8, dir: Dir, port: u16) -> Read<bool> {
-        if self.u8(pl + 9)? != proto || self.u16(pl + 6)? & 0x1fff != 0 {
+        if self.u8(pl.saturating_add(9))? != proto || self.u16(pl.saturating_add(6))? & 0x1fff != 0
+        {
             return Ok(false);
         }
-        let header = usize::from(self.u8(pl)? & 0x0f) * 4;
-        self.ports(pl + header, dir, port)
+        let header = usize::from(self.u8(pl)? & 0x0f).saturating_mul(4);
+        self.ports(pl.saturating_add(header), dir, port)
     }
 
     /// The source port at `at`, the destination port after it.
     fn ports(&self, at: usize, dir: Dir, port: u16) -> Read<bool> {
-        self.addrs(dir, |off| Ok(self.u16(at + off)? == port), 0, 2)
+        self.addrs(
+            dir,
+            |off| Ok(self.u16(at.saturating_add(off))? == port),
+            0,
+            2,
+        )
     }
 
     /// A test of the source (at `src`), the destination (at `dst`), or both, as `dir` says.

@@ -14,9 +14,16 @@
 //! filter cheap: frames it rejects are never dissected.
 
 #![forbid(unsafe_code)]
+// No panic and no silent wrap on any expression or frame: offsets are added with
+// saturation (a read past the frame then rejects it, as libpcap's program does).
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
 )]
 
 mod eval;

@@ -34,7 +34,7 @@ fn lex(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().enumerate().peekable();
     while let Some((n, (i, c))) = chars.next() {
-        let column = n + 1;
+        let column = n.saturating_add(1);
         let rest = text.get(i..).unwrap_or_default();
         let single = |t| Token { tok: t, column };
         if c.is_whitespace() {
@@ -259,7 +259,7 @@ pub(crate) fn parse(text: &str) -> Result<Option<Expr>, FilterError> {
     let mut p = Parser {
         tokens: lex(text),
         pos: 0,
-        end_column: text.chars().count() + 1,
+        end_column: text.chars().count().saturating_add(1),
         vlans: 0,
         depth: 0,
     };
@@ -279,7 +279,9 @@ impl<'a> Parser<'a> {
     }
 
     fn peek_at(&self, ahead: usize) -> Option<Tok<'a>> {
-        self.tokens.get(self.pos + ahead).map(|t| t.tok)
+        self.tokens
+            .get(self.pos.saturating_add(ahead))
+            .map(|t| t.tok)
     }
 
     fn column(&self) -> usize {
@@ -319,7 +321,7 @@ impl<'a> Parser<'a> {
     }
 
     fn nest(&mut self) -> Result<(), FilterError> {
-        self.depth += 1;
+        self.depth = self.depth.saturating_add(1);
         if self.depth > MAX_NESTING {
             return Err(self.error(ErrorKind::TooDeep));
         }
@@ -341,7 +343,7 @@ impl<'a> Parser<'a> {
                 Some(Tok::Or) => Op::Or,
                 _ => break,
             };
-            self.pos += 1;
+            self.pos = self.pos.saturating_add(1);
             let bare = self.value_at(0)
                 || (matches!(self.peek(), Some(Tok::Not | Tok::Open)) && self.value_at(1));
             let term = if bare {
@@ -363,38 +365,38 @@ impl<'a> Parser<'a> {
     fn term(&mut self) -> Result<(Term, Option<Quals>), FilterError> {
         match self.peek() {
             Some(Tok::Not) => {
-                self.pos += 1;
+                self.pos = self.pos.saturating_add(1);
                 self.nest()?;
                 let (t, q) = self.term()?;
-                self.depth -= 1;
+                self.depth = self.depth.saturating_sub(1);
                 Ok((Term::Not(Box::new(t)), q))
             }
             Some(Tok::Open) => {
-                self.pos += 1;
+                self.pos = self.pos.saturating_add(1);
                 self.nest()?;
                 let e = self.expr()?;
                 if self.peek() != Some(Tok::Close) {
                     return Err(self.expected(Expected::CloseParen));
                 }
-                self.pos += 1;
-                self.depth -= 1;
+                self.pos = self.pos.saturating_add(1);
+                self.depth = self.depth.saturating_sub(1);
                 Ok((Term::Group(Box::new(e)), None))
             }
             Some(Tok::Word("vlan")) => {
-                self.pos += 1;
+                self.pos = self.pos.saturating_add(1);
                 let id = match self.peek() {
                     Some(Tok::Word(w)) if w.starts_with(|c: char| c.is_ascii_digit()) => {
                         let value = number(w).ok_or_else(|| self.expected(Expected::Operator))?;
                         if value > 0x0fff {
                             return Err(self.error(ErrorKind::VlanId { value }));
                         }
-                        self.pos += 1;
+                        self.pos = self.pos.saturating_add(1);
                         u16::try_from(value).ok()
                     }
                     _ => None,
                 };
                 let t = Term::Test(Test::Vlan(id), self.vlans);
-                self.vlans += 1;
+                self.vlans = self.vlans.saturating_add(1);
                 Ok((t, None))
             }
             Some(Tok::Word(w)) => {
@@ -405,15 +407,15 @@ impl<'a> Parser<'a> {
                 match proto {
                     Some(p) if !qualified => {
                         let Some(test) = p.alone() else {
-                            self.pos += 1;
+                            self.pos = self.pos.saturating_add(1);
                             return Err(self.expected(Expected::EtherQualifier));
                         };
-                        self.pos += 1;
+                        self.pos = self.pos.saturating_add(1);
                         Ok((Term::Test(test, self.vlans), None))
                     }
                     _ if qualified => {
                         let column = self.column();
-                        self.pos += after;
+                        self.pos = self.pos.saturating_add(after);
                         let quals = self.head(proto, column);
                         Ok((self.id(quals)?, Some(quals)))
                     }
@@ -430,16 +432,16 @@ impl<'a> Parser<'a> {
         let mut dir = None;
         if let Some(Tok::Word(w)) = self.peek() {
             if let Some(d) = dir_of(w) {
-                self.pos += 1;
+                self.pos = self.pos.saturating_add(1);
                 dir = Some(d);
                 let other = |t: Option<Tok<'_>>| matches!(t, Some(Tok::Word(o)) if dir_of(o).is_some_and(|o| o != d));
                 match self.peek() {
                     Some(Tok::Or) if other(self.peek_at(1)) => {
-                        self.pos += 2;
+                        self.pos = self.pos.saturating_add(2);
                         dir = Some(Dir::Either);
                     }
                     Some(Tok::And) if other(self.peek_at(1)) => {
-                        self.pos += 2;
+                        self.pos = self.pos.saturating_add(2);
                         dir = Some(Dir::Both);
                     }
                     _ => {}
@@ -449,7 +451,7 @@ impl<'a> Parser<'a> {
         let mut kind = None;
         if let Some(Tok::Word(w)) = self.peek() {
             if let Some(k) = Kind::of(w) {
-                self.pos += 1;
+                self.pos = self.pos.saturating_add(1);
                 kind = Some(k);
             }
         }
@@ -465,14 +467,14 @@ impl<'a> Parser<'a> {
     fn id(&mut self, q: Quals) -> Result<Term, FilterError> {
         match self.peek() {
             Some(Tok::Not) => {
-                self.pos += 1;
+                self.pos = self.pos.saturating_add(1);
                 self.nest()?;
                 let t = self.id(q)?;
-                self.depth -= 1;
+                self.depth = self.depth.saturating_sub(1);
                 Ok(Term::Not(Box::new(t)))
             }
             Some(Tok::Open) => {
-                self.pos += 1;
+                self.pos = self.pos.saturating_add(1);
                 self.nest()?;
                 let first = self.id(q)?;
                 let mut rest = Vec::new();
@@ -483,16 +485,16 @@ impl<'a> Parser<'a> {
                         Some(Tok::Close) => break,
                         _ => return Err(self.expected(Expected::CloseParen)),
                     };
-                    self.pos += 1;
+                    self.pos = self.pos.saturating_add(1);
                     rest.push((op, self.id(q)?));
                 }
-                self.pos += 1;
-                self.depth -= 1;
+                self.pos = self.pos.saturating_add(1);
+                self.depth = self.depth.saturating_sub(1);
                 Ok(Term::Group(Box::new(Expr { first, rest })))
             }
             Some(Tok::Word(w)) if !is_keyword(w) => {
                 let test = self.value(q, w)?;
-                self.pos += 1;
+                self.pos = self.pos.saturating_add(1);
                 Ok(Term::Test(test, self.vlans))
             }
             _ => Err(self.expected(match q.kind {
@@ -585,7 +587,9 @@ impl<'a> Parser<'a> {
                     Some(Proto::Ip6) => return Err(refused(Applied::Ipv4)),
                     Some(_) => return Err(refused(what)),
                 };
-                let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32u32.saturating_sub(prefix))
+                    .unwrap_or(0);
                 Ok(Test::Host4 {
                     ip,
                     arp,
@@ -599,7 +603,9 @@ impl<'a> Parser<'a> {
                 None | Some(Proto::Ip6) => Ok(Test::Host6 {
                     dir,
                     addr,
-                    mask: u128::MAX.checked_shl(128 - prefix).unwrap_or(0),
+                    mask: u128::MAX
+                        .checked_shl(128u32.saturating_sub(prefix))
+                        .unwrap_or(0),
                 }),
                 Some(Proto::Ip | Proto::Arp | Proto::Rarp) => Err(refused(Applied::Ipv6)),
                 Some(_) => Err(refused(what)),
@@ -629,9 +635,13 @@ impl<'a> Parser<'a> {
                     .ok()
                     .filter(|_| p.bytes().all(|b| b.is_ascii_digit()))
                     .ok_or_else(bad)?;
-                v |= u32::from(n) << (24 - 8 * i);
+                v |= u32::from(n)
+                    .checked_shl(
+                        u32::try_from(24usize.saturating_sub(i.saturating_mul(8))).unwrap_or(0),
+                    )
+                    .unwrap_or(0);
             }
-            let implied = u32::try_from(parts.len() * 8).unwrap_or(32);
+            let implied = u32::try_from(parts.len().saturating_mul(8)).unwrap_or(32);
             (Addr::V4(v), 32, implied)
         };
         let prefix = match prefix {
@@ -649,8 +659,18 @@ impl<'a> Parser<'a> {
             }
         };
         let host_bits = match addr {
-            Addr::V4(a) => a & !u32::MAX.checked_shl(32 - prefix).unwrap_or(0) != 0,
-            Addr::V6(a) => a & !u128::MAX.checked_shl(128 - prefix).unwrap_or(0) != 0,
+            Addr::V4(a) => {
+                a & !u32::MAX
+                    .checked_shl(32u32.saturating_sub(prefix))
+                    .unwrap_or(0)
+                    != 0
+            }
+            Addr::V6(a) => {
+                a & !u128::MAX
+                    .checked_shl(128u32.saturating_sub(prefix))
+                    .unwrap_or(0)
+                    != 0
+            }
         };
         if host_bits {
             return Err(self.error(ErrorKind::HostBits { network: quote(w) }));
