@@ -35,8 +35,9 @@ fn parse_offset(token: &str) -> Option<usize> {
 
 /// How many bytes `text` spells as hex groups (`45 00`, `4500 003c`), if it is only that.
 fn hex_group_bytes(text: &str) -> Option<usize> {
-    text.split_whitespace().try_fold(0, |n, t| {
-        (t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit())).then_some(n + t.len() / 2)
+    text.split_whitespace().try_fold(0usize, |n, t| {
+        (t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then_some(n.saturating_add(t.len() / 2))
     })
 }
 
@@ -46,7 +47,7 @@ fn hex_group_bytes(text: &str) -> Option<usize> {
 /// followed by more than that. Without such a gap the whole line is hex.
 fn ascii_column(hex: &str) -> usize {
     let mut from = 0;
-    while let Some(gap) = hex[from..].find("  ").map(|g| g + from) {
+    while let Some(gap) = hex[from..].find("  ").map(|g| g.saturating_add(from)) {
         let rest = hex[gap..].trim_start();
         if let Some(bytes) = hex_group_bytes(&hex[..gap]) {
             if bytes > 0 && rest.chars().count() <= bytes {
@@ -55,7 +56,8 @@ fn ascii_column(hex: &str) -> usize {
         } else {
             break;
         }
-        from = hex.len() - rest.len();
+        // `rest` is a suffix of `hex`.
+        from = hex.len().saturating_sub(rest.len());
     }
     hex.len()
 }
@@ -94,7 +96,7 @@ fn split_line(number: usize, start: u64, raw: &str) -> Line<'_> {
     if offset.is_none() {
         // C arrays: keep what is between the braces.
         if let Some(open) = hex.find('{') {
-            hex = &hex[open + 1..];
+            hex = hex.get(open.saturating_add(1)..).unwrap_or_default();
         } else if hex.contains('=') || hex.starts_with("//") || hex.starts_with('#') {
             hex = "";
         }
@@ -194,8 +196,8 @@ pub fn parse(text: &str) -> Result<Vec<Vec<u8>>, (u64, ReadErrorKind)> {
     let mut lines = Vec::new();
     let mut start = bom as u64;
     for (i, raw) in text.split_inclusive('\n').enumerate() {
-        lines.push(split_line(i + 1, start, raw));
-        start += raw.len() as u64;
+        lines.push(split_line(i.saturating_add(1), start, raw));
+        start = start.saturating_add(raw.len() as u64);
     }
     let blank = |l: &Line<'_>| l.hex.trim().is_empty() && !l.star && l.offset.is_none();
     let mut frames: Vec<Vec<u8>> = Vec::new();

@@ -19,9 +19,16 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 // A library must not panic on any input: no unwrap, expect or unchecked index outside
 // tests; where one is provably safe, an `#[expect]` says why.
+// Lengths and offsets from the input are added with saturation or checked: a lying
+// length can make a read fail, never wrap.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
 )]
 
 mod hex_text;

@@ -79,8 +79,9 @@ impl InputFormat {
         // hex text, refused by the hex reader at the line of the stray byte, not read
         // silently as a raw frame: nearly all its bytes are hex digits and separators.
         let hexish = |b: &u8| b.is_ascii_hexdigit() || b" \t\r\n:,x|-.".contains(b);
-        let near_hex =
-            head.len() >= 16 && head.iter().filter(|b| hexish(b)).count() * 50 >= head.len() * 49;
+        let near_hex = head.len() >= 16
+            && head.iter().filter(|b| hexish(b)).count().saturating_mul(50)
+                >= head.len().saturating_mul(49);
         if (text || near_hex) && !head.is_empty() && head.iter().any(u8::is_ascii_hexdigit) {
             InputFormat::Hex
         } else {
@@ -351,7 +352,7 @@ fn open_plain<R: Read + Send + 'static>(
             let mut text = String::new();
             buffered
                 .by_ref()
-                .take(MAX_HEX_TEXT as u64 + 1)
+                .take((MAX_HEX_TEXT as u64).saturating_add(1))
                 .read_to_string(&mut text)
                 .map_err(|e| io_error(Some(format), &e))?;
             if text.len() > MAX_HEX_TEXT {
@@ -385,7 +386,7 @@ fn open_plain<R: Read + Send + 'static>(
             let mut data = Vec::new();
             buffered
                 .by_ref()
-                .take(MAX_FRAME as u64 + 1)
+                .take((MAX_FRAME as u64).saturating_add(1))
                 .read_to_end(&mut data)
                 .map_err(|e| io_error(Some(format), &e))?;
             if data.len() > MAX_FRAME {
@@ -475,7 +476,7 @@ impl Frames {
         };
         if let Some(Ok(mut info)) = item {
             info.number = self.next_number;
-            self.next_number += 1;
+            self.next_number = self.next_number.saturating_add(1);
             return Some(Ok(info));
         }
         item
@@ -483,7 +484,7 @@ impl Frames {
 
     /// How many frames have been read so far.
     pub fn read(&self) -> u64 {
-        self.next_number - 1
+        self.next_number.saturating_sub(1)
     }
 
     /// How many bytes of a capture have been read so far (0 for text and raw input).
@@ -558,7 +559,7 @@ impl Capture {
                 }
                 Err(PcapError::UnexpectedEof) => return self.error(ReadErrorKind::CutShort),
                 Err(PcapError::BufferTooSmall) => {
-                    let bigger = self.reader.data().len().max(BUFFER) * 2;
+                    let bigger = self.reader.data().len().max(BUFFER).saturating_mul(2);
                     if bigger > MAX_BLOCK || !self.reader.grow(bigger) {
                         return self.error(ReadErrorKind::TooLarge);
                     }
@@ -574,7 +575,7 @@ impl Capture {
             };
             let offset = self.reader.consumed() as u64;
             self.reader.consume(size);
-            self.consumed += size as u64;
+            self.consumed = self.consumed.saturating_add(size as u64);
             match frame {
                 Taken::Frame(info, _) => return Some(Ok(info)),
                 Taken::Nothing => continue,
@@ -701,7 +702,7 @@ impl Context {
     /// captured and original lengths (4 + 4), the data padded to 32 bits, options.
     fn obsolete_packet<'b>(&self, body: &'b [u8]) -> Taken<'b> {
         let word = |at: usize| -> Option<u32> {
-            let b: [u8; 4] = body.get(at..at + 4)?.try_into().ok()?;
+            let b: [u8; 4] = body.get(at..at.checked_add(4)?)?.try_into().ok()?;
             Some(if self.big_endian {
                 u32::from_be_bytes(b)
             } else {
@@ -747,7 +748,8 @@ const OBSOLETE_PACKET_BLOCK: u32 = 2;
 /// `LT_FCS_DATALINK_EXT`: bit 26 set, the length in 16-bit words in bits 28-31).
 pub(crate) fn legacy_fcs_len(network: u32) -> usize {
     if network & 0x0400_0000 != 0 {
-        2 * (network >> 28) as usize
+        // At most 2 * 15 bytes: the length is a 4-bit field.
+        ((network >> 28) as usize).saturating_mul(2)
     } else {
         0
     }

@@ -56,7 +56,7 @@ pub struct Scan {
 impl Scan {
     /// How many frames were found so far.
     pub fn frames_read(&self) -> u64 {
-        self.number - 1
+        self.number.saturating_sub(1)
     }
 }
 
@@ -117,20 +117,20 @@ impl Split {
 
     /// How many chunks the file has.
     pub fn chunks(&self) -> u64 {
-        (self.len - self.start).div_ceil(self.chunk)
+        self.len.saturating_sub(self.start).div_ceil(self.chunk)
     }
 
     /// The bytes of chunk `k`: where they start in the file, and where they end.
     fn bounds(&self, k: u64) -> (u64, u64) {
-        let base = self.start + k * self.chunk;
-        (base, (base + self.chunk).min(self.len))
+        let base = self.start.saturating_add(k.saturating_mul(self.chunk));
+        (base, base.saturating_add(self.chunk).min(self.len))
     }
 
     /// Reads chunk `k` into `buf` (its memory reused): any thread, in any order.
     pub fn read(&self, k: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> {
         let (base, end) = self.bounds(k);
         buf.clear();
-        buf.resize((end - base) as usize, 0);
+        buf.resize(usize::try_from(end.saturating_sub(base)).unwrap_or(0), 0);
         let got = read_full(&self.file, base, buf).map_err(|e| self.io(base, &e))?;
         buf.truncate(got);
         Ok(())
@@ -167,7 +167,7 @@ impl Split {
     ) -> Result<(), ReadError> {
         let (base, end) = self.bounds(k);
         while scan.offset < end {
-            let pos = (scan.offset - base) as usize;
+            let pos = usize::try_from(scan.offset.saturating_sub(base)).unwrap_or(usize::MAX);
             let here = buf.get(pos..).unwrap_or_default();
             let parsed = match self.format {
                 InputFormat::Pcap if self.legacy_be => {
@@ -180,9 +180,10 @@ impl Split {
                 _ => parse_block_le(here).map(|(r, b)| (r, ng(b))),
             };
             let (size, block) = match parsed {
-                Ok((rest, block)) => (here.len() - rest.len(), block),
+                // `rest` is what follows the record in `here`.
+                Ok((rest, block)) => (here.len().saturating_sub(rest.len()), block),
                 Err(nom::Err::Incomplete(_)) => {
-                    let file_end = base + buf.len() as u64 >= self.len;
+                    let file_end = base.saturating_add(buf.len() as u64) >= self.len;
                     if file_end {
                         return Err(self.error(scan.offset, ReadErrorKind::CutShort));
                     }
@@ -203,15 +204,15 @@ impl Split {
             match scan.context.take(block) {
                 Taken::Frame(mut info, bytes) => {
                     // Where the frame's bytes lie in `buf`, from the two addresses.
-                    let from = bytes.as_ptr() as usize - buf.as_ptr() as usize;
+                    let from = (bytes.as_ptr() as usize).saturating_sub(buf.as_ptr() as usize);
                     info.number = scan.number;
-                    scan.number += 1;
-                    frames.push((info, from..from + bytes.len()));
+                    scan.number = scan.number.saturating_add(1);
+                    frames.push((info, from..from.saturating_add(bytes.len())));
                 }
                 Taken::Nothing => {}
                 Taken::Error(kind) => return Err(self.error(scan.offset, kind)),
             }
-            scan.offset += size as u64;
+            scan.offset = scan.offset.saturating_add(size as u64);
         }
         Ok(())
     }
@@ -219,13 +220,14 @@ impl Split {
     /// Reads the bytes after `buf` (which starts at `base` in the file) into it: more of a
     /// record that crosses the end of its chunk.
     fn read_on(&self, base: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> {
-        let at = base + buf.len() as u64;
-        let more = READ_ON.min((self.len - at) as usize);
+        let at = base.saturating_add(buf.len() as u64);
+        let left = usize::try_from(self.len.saturating_sub(at)).unwrap_or(usize::MAX);
+        let more = READ_ON.min(left);
         let old = buf.len();
-        buf.resize(old + more, 0);
+        buf.resize(old.saturating_add(more), 0);
         let fresh = buf.get_mut(old..).unwrap_or_default();
         let got = read_full(&self.file, at, fresh).map_err(|e| self.io(at, &e))?;
-        buf.truncate(old + got);
+        buf.truncate(old.saturating_add(got));
         if got == 0 {
             // The file shrank while it was read.
             return Err(self.error(at, ReadErrorKind::CutShort));
@@ -265,9 +267,9 @@ fn io_error(format: Option<InputFormat>, e: &std::io::Error) -> ReadError {
 fn read_full(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut got = 0;
     while let Some(rest) = buf.get_mut(got..).filter(|r| !r.is_empty()) {
-        match file.read_at(rest, offset + got as u64) {
+        match file.read_at(rest, offset.saturating_add(got as u64)) {
             Ok(0) => break,
-            Ok(n) => got += n,
+            Ok(n) => got = got.saturating_add(n),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
