@@ -6,7 +6,7 @@ use layers_osi::{Cursor, FieldSpec, FieldValue as Value, ProtocolId, Span, StopK
 /// An ARP packet's value for field `f`, from the bytes `data` (the packet from its start)
 /// holds; `None` when they do not hold all of it.
 fn value(f: &FieldSpec, data: &[u8]) -> Option<Value> {
-    let bytes = data.get(f.offset..f.offset + f.len)?;
+    let bytes = data.get(f.offset..f.offset.saturating_add(f.len))?;
     Some(match f.name {
         "protocol_type" => Value::hex16(u16::from_be_bytes(bytes.try_into().ok()?)),
         "sender_mac" | "target_mac" => Value::Mac(bytes.try_into().ok()?),
@@ -26,9 +26,9 @@ pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
     let standard = data.get(4..6) == Some(&[6, 4][..]);
     let mut rec = c.record(
         ProtocolId::Arp,
-        Span::new(off, off + len),
-        Span::new(off, off + len),
-        crate::ARP_FIELDS.len() + 1,
+        Span::new(off, off.saturating_add(len)),
+        Span::new(off, off.saturating_add(len)),
+        crate::ARP_FIELDS.len().saturating_add(1),
     );
     let mut first_missing = None;
     for f in crate::ARP_FIELDS {
@@ -39,7 +39,7 @@ pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
             Some(v) if !c.summary => rec.push(f, off, v),
             Some(_) => {}
             None => {
-                first_missing = Some((f.name, off + f.offset));
+                first_missing = Some((f.name, off.saturating_add(f.offset)));
                 break;
             }
         }
@@ -47,7 +47,10 @@ pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
     match parsed {
         Ok(_) => {
             if !standard && !c.summary {
-                let rest = Span::new(off + crate::ARP_FIXED_LEN, off + len);
+                let rest = Span::new(
+                    off.saturating_add(crate::ARP_FIXED_LEN),
+                    off.saturating_add(len),
+                );
                 let bytes = packet
                     .get(crate::ARP_FIXED_LEN..)
                     .unwrap_or_default()
@@ -55,7 +58,7 @@ pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
                 rec.push_at("addresses", rest, Value::Bytes(bytes));
             }
             c.push(rec);
-            c.set_packet_end(off + len);
+            c.set_packet_end(off.saturating_add(len));
         }
         Err(e) => {
             if !data.is_empty() {
@@ -69,7 +72,10 @@ pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {
                 needed: e.required_len,
                 present: data.len(),
                 length_from: from,
-                first_missing: first_missing.or(Some(("addresses", off + crate::ARP_FIXED_LEN))),
+                first_missing: first_missing.or(Some((
+                    "addresses",
+                    off.saturating_add(crate::ARP_FIXED_LEN),
+                ))),
             };
             c.stop(ProtocolId::Arp, off, kind);
         }

@@ -32,7 +32,14 @@
 // tests; where one is provably safe, an `#[expect]` says why.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        // Offsets and lengths saturate or are checked: a lying length ends a read early,
+        // never wraps.
+        clippy::arithmetic_side_effects
+    )
 )]
 
 use etherparse::EtherType;

@@ -46,7 +46,7 @@ fn hex16(v: u16) -> Value {
 
 /// Room for a record's fields: its table and a few found ones.
 fn room(table: &[FieldSpec]) -> usize {
-    table.len() + 4
+    table.len().saturating_add(4)
 }
 
 /// An Ethernet II or IEEE 802.3 header at the frame's start.
@@ -61,8 +61,8 @@ pub fn ethernet(c: &mut Cursor<'_, '_>) -> LinkNext {
             2,
         );
         let mut first_missing = ("destination", 0);
-        for (name, at) in [("destination", 0), ("source", 6)] {
-            let Some(bytes) = frame.get(at..at + 6) else {
+        for (name, at) in [("destination", 0usize), ("source", 6)] {
+            let Some(bytes) = frame.get(at..at.saturating_add(6)) else {
                 first_missing = (name, at);
                 break;
             };
@@ -90,7 +90,7 @@ pub fn ethernet(c: &mut Cursor<'_, '_>) -> LinkNext {
     }
     let mac = |at: usize| {
         frame
-            .get(at..at + 6)
+            .get(at..at.saturating_add(6))
             .and_then(|b| <[u8; 6]>::try_from(b).ok())
     };
     let (Some(dst), Some(src), Some(&[high, low])) = (mac(0), mac(6), frame.get(12..14)) else {
@@ -157,7 +157,12 @@ pub fn llc_payload_cut(
     if end > len && !inner_cut {
         // The LLC header is whole; what it carries is cut.
         let what = Text::new("LLC payload", "LLC 载荷");
-        let kind = truncated(what, declared, len - off, Some("802.3 length"));
+        let kind = truncated(
+            what,
+            declared,
+            len.saturating_sub(off),
+            Some("802.3 length"),
+        );
         c.stop(ProtocolId::Llc, off, kind);
     }
 }
@@ -179,7 +184,7 @@ pub fn vlan_tags(
                 "802.1Q tags past the 64-layer limit of a frame, at most",
                 "超过每帧 64 层上限的 802.1Q 标签,最多",
             );
-            let count = (frame.len() - off) / VLAN_TAG_LEN;
+            let count = frame.len().saturating_sub(off) / VLAN_TAG_LEN;
             let kind = StopKind::Unsupported {
                 what,
                 value: count.to_string(),
@@ -192,7 +197,7 @@ pub fn vlan_tags(
         let mut rec = c.record(
             ProtocolId::Vlan,
             Span::new(off, frame.len()),
-            Span::new(off, off + tag.len()),
+            Span::new(off, off.saturating_add(tag.len())),
             room(VLAN_FIELDS),
         );
         let missing = present_fields(&mut rec, VLAN_FIELDS, off, tag, |f, v| match f.name {
@@ -218,7 +223,7 @@ pub fn vlan_tags(
         };
         ethertype = u16::from_be_bytes([high, low]);
         c.push(rec);
-        off += VLAN_TAG_LEN;
+        off = off.saturating_add(VLAN_TAG_LEN);
         owner = ProtocolId::Vlan;
     }
     LinkNext::EtherType {
@@ -251,10 +256,12 @@ pub fn llc(c: &mut Cursor<'_, '_>, off: usize, end: usize) -> LinkNext {
     let mut rec = c.record(
         ProtocolId::Llc,
         Span::new(off, end),
-        Span::new(off, off + hlen),
+        Span::new(off, off.saturating_add(hlen)),
         room(LLC_FIELDS),
     );
-    let inside = LLC_FIELDS.iter().filter(|f| f.offset + f.len <= hlen);
+    let inside = LLC_FIELDS
+        .iter()
+        .filter(|f| f.offset.saturating_add(f.len) <= hlen);
     for (f, v) in inside.filter_map(|f| Some((f, f.read(data)?))) {
         match f.name {
             "pid" => rec.push(f, off, hex16(v as u16)),
@@ -263,7 +270,7 @@ pub fn llc(c: &mut Cursor<'_, '_>, off: usize, end: usize) -> LinkNext {
                 off,
                 Value::Hex {
                     value: u64::from(v),
-                    digits: (f.len * 2) as u8,
+                    digits: u8::try_from(f.len.saturating_mul(2)).unwrap_or(u8::MAX),
                 },
             ),
         }
@@ -273,7 +280,7 @@ pub fn llc(c: &mut Cursor<'_, '_>, off: usize, end: usize) -> LinkNext {
         // The stack walks it within the 802.3 length, so padding is not taken for data.
         let pid = u16::from_be_bytes([high, low]);
         LinkNext::EtherType {
-            off: off + hlen,
+            off: off.saturating_add(hlen),
             ethertype: pid,
             owner: ProtocolId::Llc,
         }
@@ -314,7 +321,9 @@ pub fn sll(c: &mut Cursor<'_, '_>, v2: bool) -> LinkNext {
     for f in table {
         match (f.name, f.read(frame)) {
             ("address", _) => {
-                let address = frame.get(f.offset..f.offset + addr_len).unwrap_or_default();
+                let address = frame
+                    .get(f.offset..f.offset.saturating_add(addr_len))
+                    .unwrap_or_default();
                 rec.push(f, 0, Value::Bytes(address.to_vec()));
             }
             ("protocol", Some(v)) => rec.push(f, 0, hex16(v as u16)),
@@ -328,7 +337,7 @@ pub fn sll(c: &mut Cursor<'_, '_>, v2: bool) -> LinkNext {
         .iter()
         .find(|f| f.name == "protocol")
         .map_or(14, |f| f.offset);
-    let protocol = match frame.get(proto_at..proto_at + 2) {
+    let protocol = match frame.get(proto_at..proto_at.saturating_add(2)) {
         Some(&[high, low]) => u16::from_be_bytes([high, low]),
         _ => 0,
     };

@@ -27,7 +27,14 @@
 // tests; where one is provably safe, an `#[expect]` says why.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        // Offsets and lengths saturate or are checked: a lying length ends a read early,
+        // never wraps.
+        clippy::arithmetic_side_effects
+    )
 )]
 
 mod record;
@@ -72,7 +79,7 @@ pub fn padding_for(len: usize) -> usize {
 /// `frame` padded with zeros to the 60-byte minimum.
 pub fn pad(frame: &[u8]) -> Vec<u8> {
     let mut out = frame.to_vec();
-    out.resize(frame.len() + padding_for(frame.len()), 0);
+    out.resize(frame.len().saturating_add(padding_for(frame.len())), 0);
     out
 }
 
@@ -131,7 +138,9 @@ impl LinkSpeed {
 
     /// How long one bit lasts, in picoseconds.
     pub fn bit_time_ps(self) -> u64 {
-        1_000_000_000_000 / self.bits_per_second()
+        1_000_000_000_000u64
+            .checked_div(self.bits_per_second())
+            .unwrap_or(0)
     }
 }
 
@@ -206,12 +215,15 @@ impl Wire {
 
     /// Preamble, SFD, padded frame and FCS: the bytes the wire carries for this frame.
     pub fn on_wire_bytes(&self) -> usize {
-        PREAMBLE_SFD_LEN + self.frame_len + self.padding + FCS_LEN
+        PREAMBLE_SFD_LEN
+            .saturating_add(self.frame_len)
+            .saturating_add(self.padding)
+            .saturating_add(FCS_LEN)
     }
 
     /// The bits the wire carries for this frame (without the gap).
     pub fn bits(&self) -> usize {
-        self.on_wire_bytes() * 8
+        self.on_wire_bytes().saturating_mul(8)
     }
 
     /// The bit times the line stays idle after it.
@@ -221,17 +233,20 @@ impl Wire {
 
     /// How long the frame takes to send, in picoseconds (without the gap).
     pub fn duration_ps(&self) -> u64 {
-        self.bits() as u64 * self.speed.bit_time_ps()
+        (self.bits() as u64).saturating_mul(self.speed.bit_time_ps())
     }
 
     /// How long the frame and its gap occupy the line, in picoseconds.
     pub fn slot_ps(&self) -> u64 {
-        (self.bits() + self.gap_bits()) as u64 * self.speed.bit_time_ps()
+        (self.bits().saturating_add(self.gap_bits()) as u64)
+            .saturating_mul(self.speed.bit_time_ps())
     }
 
     /// How many such frames fit in a second, back to back.
     pub fn frames_per_second(&self) -> u64 {
-        1_000_000_000_000 / self.slot_ps().max(1)
+        1_000_000_000_000u64
+            .checked_div(self.slot_ps())
+            .unwrap_or(0)
     }
 }
 

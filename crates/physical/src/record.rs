@@ -19,7 +19,7 @@ pub fn finish(mut c: Cursor<'_, '_>, ethernet: bool, original_length: usize, fcs
         Span::new(0, 0),
         4,
     );
-    rec.push_at("bits", Span::new(0, len), len * 8);
+    rec.push_at("bits", Span::new(0, len), len.saturating_mul(8));
     let loopback = ethernet && frame.get(..12).is_some_and(|macs| macs == [0; 12]);
     let wire = ethernet && !loopback;
     let start = Span::new(0, 0);
@@ -55,7 +55,9 @@ fn mac_trailer(c: &mut Cursor<'_, '_>, fcs: Option<&[u8]>) {
     let frame = c.frame;
     let len = frame.len();
     let content_end = c.packet_end.unwrap_or(len).min(len);
-    let padding = (len - content_end) + crate::padding_for(len);
+    let padding = len
+        .saturating_sub(content_end)
+        .saturating_add(crate::padding_for(len));
     // As Wireshark shows it: the four bytes in the order they follow the frame.
     let computed = crate::fcs_bytes(&crate::pad(frame));
     let mut bad = None;
@@ -63,7 +65,7 @@ fn mac_trailer(c: &mut Cursor<'_, '_>, fcs: Option<&[u8]>) {
         eth.push_at("padding", Span::new(content_end, len), padding);
         match fcs {
             Some(found) => {
-                let span = Span::new(len, len + found.len());
+                let span = Span::new(len, len.saturating_add(found.len()));
                 eth.push_at("fcs", span, fcs_value(found));
                 let valid = found == computed;
                 eth.push_at("fcs_valid", span, valid);
@@ -88,7 +90,7 @@ fn mac_trailer(c: &mut Cursor<'_, '_>, fcs: Option<&[u8]>) {
 fn fcs_value(bytes: &[u8]) -> Value {
     Value::Hex {
         value: bytes.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)),
-        digits: (bytes.len() * 2) as u8,
+        digits: u8::try_from(bytes.len().saturating_mul(2)).unwrap_or(u8::MAX),
     }
 }
 
