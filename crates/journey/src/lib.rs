@@ -14,7 +14,13 @@
 // tests; where one is provably safe, an `#[expect]` says why.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        // Counts and offsets saturate or are checked: nothing wraps.
+        clippy::arithmetic_side_effects
+    )
 )]
 
 use std::collections::{BTreeMap, VecDeque};
@@ -305,7 +311,12 @@ impl Topology {
         let spec: TopologySpec = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .map(|s| {
+                    text[..s.start.min(text.len())]
+                        .matches('\n')
+                        .count()
+                        .saturating_add(1)
+                })
                 .unwrap_or(0);
             TopologyError::Toml(format!("line {line}: {}", e.message().replace('\n', "; ")))
         })?;
@@ -318,12 +329,12 @@ impl Topology {
         reason = "host, router, interface and segment numbers are positions in the topology's vectors, made when it is built; they never shrink"
     )]
     pub fn from_spec(spec: &TopologySpec) -> Result<Topology, TopologyError> {
-        let attached = spec.hosts.len()
-            + spec
-                .routers
+        let attached = spec.hosts.len().saturating_add(
+            spec.routers
                 .iter()
                 .map(|r| r.interfaces.len())
-                .sum::<usize>();
+                .fold(0usize, usize::saturating_add),
+        );
         if attached > MAX_ATTACHED {
             return Err(TopologyError::TooMany { most: MAX_ATTACHED });
         }
@@ -720,7 +731,7 @@ struct Sim<'t> {
 
 #[expect(clippy::expect_used, reason = "writing to a Vec cannot fail")]
 fn ethernet(src: Mac, dst: Mac, ethertype: EtherType, payload: &[u8]) -> Vec<u8> {
-    let mut f = Vec::with_capacity(14 + payload.len());
+    let mut f = Vec::with_capacity(payload.len().saturating_add(14));
     Ethernet2Header {
         source: src.octets(),
         destination: dst.octets(),
@@ -801,7 +812,9 @@ mod eth {
 
 /// The MAC address `field` of `frame` (every frame the simulation makes has its header).
 fn mac_at(frame: &[u8], field: &layers_osi::FieldSpec) -> Mac {
-    let bytes = frame.get(field.offset..field.offset + 6).unwrap_or(&[0; 6]);
+    let bytes = frame
+        .get(field.offset..field.offset.saturating_add(6))
+        .unwrap_or(&[0; 6]);
     Mac(bytes.try_into().unwrap_or([0; 6]))
 }
 
@@ -812,7 +825,7 @@ fn get(packet: &[u8], field: &layers_osi::FieldSpec) -> u32 {
 
 /// The header length in bytes.
 fn ihl(packet: &[u8]) -> usize {
-    get(packet, ip::HEADER_LENGTH) as usize * 4
+    (get(packet, ip::HEADER_LENGTH) as usize).saturating_mul(4)
 }
 
 /// An address field.
@@ -841,7 +854,7 @@ impl Sim<'_> {
         // A loop's rounds are told once; what ends it (the TTL running out) is shown.
         if let Some(n) = self.folded {
             if event != Event::TtlExpired {
-                self.folded = Some(n + 1);
+                self.folded = Some(n.saturating_add(1));
                 return;
             }
             self.folded = None;
@@ -870,7 +883,7 @@ impl Sim<'_> {
             bytes: bytes.to_vec(),
             from,
         });
-        self.out.frames.len() - 1
+        self.out.frames.len().saturating_sub(1)
     }
 
     #[expect(
@@ -919,7 +932,7 @@ impl Sim<'_> {
                 .iter_mut()
                 .find(|(f, h, _)| f == from && h == hop)
             {
-                Some(u) => u.2 += 1,
+                Some(u) => u.2 = u.2.saturating_add(1),
                 None => unanswered.push((*from, *hop, 1)),
             }
         }
@@ -999,7 +1012,8 @@ impl Sim<'_> {
             s.frame.get_or_insert(index);
         }
         // The sender is attached to the segment it sends on.
-        let in_port = seg.ports.iter().position(|e| *e == from).unwrap_or(0) as u16 + 1;
+        let in_port =
+            (seg.ports.iter().position(|e| *e == from).unwrap_or(0) as u16).saturating_add(1);
         let ports: Vec<u16> = (1..=seg.ports.len() as u16).collect();
         let targets: Vec<u16> = if seg.hub {
             let out: Vec<u16> = ports.iter().copied().filter(|p| *p != in_port).collect();
@@ -1061,7 +1075,10 @@ impl Sim<'_> {
             }
         };
         for p in targets {
-            let to = seg.ports[usize::from(p) - 1];
+            // Ports are numbered from 1.
+            let Some(&to) = seg.ports.get(usize::from(p).wrapping_sub(1)) else {
+                continue;
+            };
             self.record(self.topo.link(to), &frame, Some(index));
             self.receive(to, &frame, index);
         }
@@ -1181,7 +1198,7 @@ impl Sim<'_> {
                         } else {
                             frame
                         };
-                        let packet_len = frame.len() - 14;
+                        let packet_len = frame.len().saturating_sub(14);
                         let d = dissect_ethernet(frame);
                         let top = d
                             .layers
@@ -1225,8 +1242,8 @@ impl Sim<'_> {
             get(&packet, ip::SOURCE),
             get(&packet, ip::IDENTIFICATION),
         );
-        let offset = get(&packet, ip::FRAGMENT_OFFSET) as usize * 8;
-        let bytes = packet.len() - ihl(&packet);
+        let offset = (get(&packet, ip::FRAGMENT_OFFSET) as usize).saturating_mul(8);
+        let bytes = packet.len().saturating_sub(ihl(&packet));
         self.step(
             name.clone(),
             kind,
@@ -1240,10 +1257,10 @@ impl Sim<'_> {
         // Complete: contiguous from 0, and the last one says no more follow.
         let mut next = 0;
         for p in held.iter() {
-            if get(p, ip::FRAGMENT_OFFSET) as usize * 8 != next {
+            if (get(p, ip::FRAGMENT_OFFSET) as usize).saturating_mul(8) != next {
                 return None;
             }
-            next += p.len() - ihl(p);
+            next = next.saturating_add(p.len().saturating_sub(ihl(p)));
         }
         if held.last().is_some_and(|p| get(p, ip::MORE_FRAGMENTS) != 0) {
             return None;
@@ -1332,7 +1349,8 @@ impl Sim<'_> {
             }
             return;
         }
-        ip::TTL.write(&mut packet, u32::from(ttl - 1));
+        // TTL 0 and 1 were handled above: here it is at least 2.
+        ip::TTL.write(&mut packet, u32::from(ttl.saturating_sub(1)));
         let (old, new) = set_checksum(&mut packet);
         self.step(
             name.clone(),
@@ -1340,7 +1358,7 @@ impl Sim<'_> {
             OsiLayer::Network,
             Event::Ttl {
                 from: ttl,
-                to: ttl - 1,
+                to: ttl.saturating_sub(1),
                 checksum_from: old,
                 checksum_to: new,
             },
@@ -1422,7 +1440,9 @@ impl Sim<'_> {
     fn reply_icmp(&mut self, r: usize, at: End, src: Ipv4Addr, icmp: Icmpv4Type, packet: &[u8]) {
         let End::Iface(_, ii) = at else { return };
         let me = self.topo.routers[r].ifaces[ii].net.addr();
-        let quote = packet.get(..ihl(packet) + 8).unwrap_or(packet);
+        let quote = packet
+            .get(..ihl(packet).saturating_add(8))
+            .unwrap_or(packet);
         let mut out = Vec::new();
         if PacketBuilder::ipv4(me.octets(), src.octets(), 64)
             .icmpv4(icmp)
@@ -1465,7 +1485,7 @@ fn nat(
     set_checksum(packet);
     let (port_field, checksum_field, hlen) = match proto {
         6 => {
-            let hlen = l4::TCP_HEADER_LENGTH.read(packet.get(ihl..)?)? as usize * 4;
+            let hlen = (l4::TCP_HEADER_LENGTH.read(packet.get(ihl..)?)? as usize).saturating_mul(4);
             (l4::TCP_SOURCE_PORT, l4::TCP_CHECKSUM, hlen)
         }
         17 => (
@@ -1502,20 +1522,22 @@ const HOST_MTU: usize = 1500;
 fn fragment(packet: &[u8], mtu: usize) -> Vec<Vec<u8>> {
     let ihl = ihl(packet);
     let (header, data) = packet.split_at(ihl.min(packet.len()));
-    let chunk = ((mtu - ihl) / 8) * 8;
-    let base_offset = get(packet, ip::FRAGMENT_OFFSET) as usize * 8;
+    // MTUs are at least 68 and headers at most 60 bytes, so a fragment carries at least 8
+    // bytes; the floor keeps the loop finite whatever it is given.
+    let chunk = (mtu.saturating_sub(ihl) / 8).saturating_mul(8).max(8);
+    let base_offset = (get(packet, ip::FRAGMENT_OFFSET) as usize).saturating_mul(8);
     let was_more = get(packet, ip::MORE_FRAGMENTS) == 1;
     let mut out = Vec::new();
     let mut at = 0;
     while at < data.len() {
-        let end = (at + chunk).min(data.len());
+        let end = at.saturating_add(chunk).min(data.len());
         let mut p = header.to_vec();
         p.extend_from_slice(data.get(at..end).unwrap_or_default());
         let more = end < data.len() || was_more;
         let total = p.len() as u32;
         ip::TOTAL_LENGTH.write(&mut p, total);
         ip::MORE_FRAGMENTS.write(&mut p, u32::from(more));
-        ip::FRAGMENT_OFFSET.write(&mut p, ((base_offset + at) / 8) as u32);
+        ip::FRAGMENT_OFFSET.write(&mut p, (base_offset.saturating_add(at) / 8) as u32);
         set_checksum(&mut p);
         out.push(p);
         at = end;

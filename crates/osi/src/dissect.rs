@@ -65,7 +65,8 @@ pub struct FieldSpec {
 impl FieldSpec {
     /// The field's span in a frame whose header starts at `base`.
     pub fn span(&self, base: usize) -> Span {
-        Span::new(base + self.offset, base + self.offset + self.len)
+        let start = base.saturating_add(self.offset);
+        Span::new(start, start.saturating_add(self.len))
     }
 
     /// The field's value read from `header` (which starts at the header's first byte):
@@ -75,7 +76,7 @@ impl FieldSpec {
         if self.len > 4 {
             return None;
         }
-        let bytes = header.get(self.offset..self.offset + self.len)?;
+        let bytes = header.get(self.offset..self.offset.saturating_add(self.len))?;
         let raw = bytes.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
         Some(match self.mask {
             Some(mask) => (raw & mask) >> mask.trailing_zeros(),
@@ -92,15 +93,14 @@ impl FieldSpec {
         if self.len > 4 {
             return false;
         }
-        let Some(bytes) = header.get_mut(self.offset..self.offset + self.len) else {
+        let Some(bytes) = header.get_mut(self.offset..self.offset.saturating_add(self.len)) else {
             return false;
         };
-        let width = 8 * self.len as u32;
-        let all = if width == 32 {
-            u32::MAX
-        } else {
-            (1u32 << width) - 1
-        };
+        // 1 to 4 bytes: a width of 8 to 32 bits.
+        let width = (self.len as u32).saturating_mul(8);
+        let all = 1u32
+            .checked_shl(width)
+            .map_or(u32::MAX, |top| top.wrapping_sub(1));
         let mask = self.mask.unwrap_or(all);
         let shift = mask.trailing_zeros();
         if value
@@ -111,8 +111,9 @@ impl FieldSpec {
         }
         let old = bytes.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
         let new = (old & !mask) | (value << shift);
-        for (i, b) in bytes.iter_mut().enumerate() {
-            *b = (new >> (8 * (self.len - 1 - i))) as u8;
+        // Big-endian: the last byte takes the lowest 8 bits.
+        for (k, b) in bytes.iter_mut().rev().enumerate() {
+            *b = new.checked_shr((k as u32).saturating_mul(8)).unwrap_or(0) as u8;
         }
         true
     }
@@ -132,13 +133,13 @@ pub const fn spec_named(table: &'static [FieldSpec], name: &str) -> &'static Fie
         if have.len() == wanted.len() {
             let mut j = 0;
             while j < have.len() && have[j] == wanted[j] {
-                j += 1;
+                j = j.saturating_add(1);
             }
             if j == have.len() {
                 return &table[i];
             }
         }
-        i += 1;
+        i = i.saturating_add(1);
     }
     panic!("no field of that name in the table")
 }
@@ -274,7 +275,7 @@ impl LayerRecord {
             .fields
             .iter()
             .position(|f| f.name == after)
-            .map_or(self.fields.len(), |i| i + 1);
+            .map_or(self.fields.len(), |i| i.saturating_add(1));
         self.fields.insert(
             at,
             Field {

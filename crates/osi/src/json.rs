@@ -33,12 +33,12 @@ pub fn push_str(out: &mut Vec<u8>, s: &str) {
         if escape.is_empty() {
             // A control character: b < 0x20, so both digits are hex digits.
             out.extend_from_slice(b"\\u00");
-            out.push(b'0' + (b >> 4));
+            out.push(if b < 0x10 { b'0' } else { b'1' });
             out.push(char::from_digit(u32::from(b & 0x0f), 16).map_or(b'0', |c| c as u8));
         } else {
             out.extend_from_slice(escape);
         }
-        start = i + 1;
+        start = i.saturating_add(1);
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
     out.push(b'"');

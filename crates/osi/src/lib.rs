@@ -37,7 +37,13 @@
 // tests; where one is provably safe, an `#[expect]` says why.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        // Counts and offsets saturate or are checked: nothing wraps.
+        clippy::arithmetic_side_effects
+    )
 )]
 
 mod dissect;

@@ -183,11 +183,11 @@ pub fn write_escaped(out: &mut String, s: &str) {
     let b = s.as_bytes();
     let suspect = |i: usize| match b.get(i).copied().unwrap_or(0x20) {
         0..=0x1f | 0x7f => true,
-        0xc2 => matches!(b.get(i + 1), Some(0x80..=0x9f)),
-        0xd8 => b.get(i + 1) == Some(&0x9c),
+        0xc2 => matches!(b.get(i.saturating_add(1)), Some(0x80..=0x9f)),
+        0xd8 => b.get(i.saturating_add(1)) == Some(&0x9c),
         // U+200E-200F and U+202A-202E (E2 80 8E-8F, AA-AE), U+2066-2069 (E2 81 A6-A9).
         0xe2 => matches!(
-            (b.get(i + 1), b.get(i + 2)),
+            (b.get(i.saturating_add(1)), b.get(i.saturating_add(2))),
             (Some(0x80), Some(0x8e | 0x8f | 0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
         ),
         _ => false,

@@ -271,8 +271,8 @@ pub fn present_fields(
     value: impl Fn(&FieldSpec, u32) -> FieldValue,
 ) -> Option<(&'static str, usize)> {
     for f in table {
-        if f.offset + f.len > have.len() {
-            return Some((f.name, off + f.offset));
+        if f.offset.saturating_add(f.len) > have.len() {
+            return Some((f.name, off.saturating_add(f.offset)));
         }
         if !rec.is_summary() {
             if let Some(raw) = f.read(have) {

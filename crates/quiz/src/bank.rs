@@ -602,7 +602,11 @@ fn subnet(rng: &mut fastrand::Rng) -> Vec<Question> {
             let host = u32::from(net.network()) | (rng.u32(1..) & !u32::from(net.mask()));
             Ipv4Addr::from(host)
         } else {
-            Ipv4Addr::from(u32::from(net.network()) ^ (1 << (32 - u32::from(prefix))))
+            // The lowest bit of the network part (prefix 1-30 here), flipped.
+            let bit = 1u32
+                .checked_shl(32u32.saturating_sub(u32::from(prefix)))
+                .unwrap_or(0);
+            Ipv4Addr::from(u32::from(net.network()) ^ bit)
         };
         let answer = net.contains(other);
         out.push(q(
@@ -909,7 +913,7 @@ pub fn frame(records: &[LayerRecord], model: Model) -> Vec<Question> {
         .iter()
         .filter(|r| r.layer() != OsiLayer::Physical && !r.header.is_empty() && !r.quoted)
     {
-        let range = format!("{}-{}", r.header.start, r.header.end - 1);
+        let range = format!("{}-{}", r.header.start, r.header.end.saturating_sub(1));
         let p = r.protocol.info();
         let mut by_protocol = q(
             format!("frame:{range}:protocol"),

@@ -98,7 +98,9 @@ pub fn fold(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             // Full-width ASCII (U+FF01..U+FF5E) to ASCII.
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{ff01}'..='\u{ff5e}' => {
+                char::from_u32((c as u32).saturating_sub(0xfee0)).unwrap_or(c)
+            }
             '\u{3000}' => ' ',
             _ => c,
         })
@@ -162,12 +164,12 @@ fn names<'a>(items: &'a [Item], text: &str) -> (Vec<&'a Item>, Vec<String>) {
             // A run never starts at a word that folds to nothing (punctuation).
             let starts = folded.get(i).is_some_and(|f| !f.is_empty());
             for (j, f) in folded.iter().enumerate().skip(i).filter(|_| starts) {
-                if run.len() + f.len() > longest {
+                if run.len().saturating_add(f.len()) > longest {
                     break;
                 }
                 run.push_str(f);
                 if let Some((it, _)) = keys.iter().find(|(_, k)| *k == run) {
-                    hit = Some((*it, j + 1));
+                    hit = Some((*it, j.saturating_add(1)));
                 }
             }
             match hit {
@@ -181,7 +183,7 @@ fn names<'a>(items: &'a [Item], text: &str) -> (Vec<&'a Item>, Vec<String>) {
                 }
                 None => {
                     unknown.push(word);
-                    i += 1;
+                    i = i.saturating_add(1);
                 }
             }
         }

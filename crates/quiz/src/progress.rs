@@ -110,7 +110,7 @@ impl Progress {
     /// Records an answer: right moves up a box, wrong goes back to box 1.
     pub fn record(&mut self, id: &str, right: bool) {
         let b = if right {
-            (self.box_of(id) + 1).min(TOP_BOX)
+            self.box_of(id).saturating_add(1).min(TOP_BOX)
         } else {
             1
         };
@@ -124,13 +124,13 @@ impl Progress {
 }
 
 fn set_aside(path: &Path) -> Loaded {
-    let mut n = 1;
+    let mut n = 1u32;
     let aside = loop {
         let candidate = path.with_extension(format!("json.corrupt-{n}"));
         if !candidate.exists() {
             break candidate;
         }
-        n += 1;
+        n = n.saturating_add(1);
     };
     match fs::rename(path, &aside) {
         Ok(()) => Loaded::SetAside(aside),
