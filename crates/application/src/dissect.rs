@@ -40,7 +40,7 @@ pub fn payload(
     rec.push_at("length", span, declared);
     rec.push_at("text", span, app.text);
     if let Some(line) = app.first_line.as_deref() {
-        let line_span = Span::new(off, off + line.len());
+        let line_span = Span::new(off, off.saturating_add(line.len()));
         match http_line(line) {
             Some(HttpLine::Request {
                 method,
@@ -77,13 +77,18 @@ pub fn payload(
         if let (true, Some(&[high, low])) = (over_tcp, data.get(..2)) {
             rec.push_at(
                 "length_prefix",
-                Span::new(off, off + 2),
+                Span::new(off, off.saturating_add(2)),
                 u16::from_be_bytes([high, low]),
             );
         }
         match dns::parse(data.get(skip..).unwrap_or_default()) {
-            Ok(msg) => dns_fields(&mut rec, off + skip, &msg),
-            Err(e) => problem = Some((off + skip + e.offset, e.expected)),
+            Ok(msg) => dns_fields(&mut rec, off.saturating_add(skip), &msg),
+            Err(e) => {
+                problem = Some((
+                    off.saturating_add(skip).saturating_add(e.offset),
+                    e.expected,
+                ))
+            }
         }
     }
     let name = rec.protocol;
@@ -104,10 +109,22 @@ pub fn payload(
 }
 
 fn dns_fields(rec: &mut LayerRecord, off: usize, msg: &dns::Dns) {
-    rec.push_at("id", Span::new(off, off + 2), msg.id);
-    rec.push_at("flags", Span::new(off + 2, off + 4), hex16(msg.flags));
-    rec.push_at("response", Span::new(off + 2, off + 3), msg.is_response());
-    rec.push_at("rcode", Span::new(off + 3, off + 4), msg.rcode());
+    rec.push_at("id", Span::new(off, off.saturating_add(2)), msg.id);
+    rec.push_at(
+        "flags",
+        Span::new(off.saturating_add(2), off.saturating_add(4)),
+        hex16(msg.flags),
+    );
+    rec.push_at(
+        "response",
+        Span::new(off.saturating_add(2), off.saturating_add(3)),
+        msg.is_response(),
+    );
+    rec.push_at(
+        "rcode",
+        Span::new(off.saturating_add(3), off.saturating_add(4)),
+        msg.rcode(),
+    );
     let questions: Vec<Value> = msg
         .questions
         .iter()
@@ -119,7 +136,11 @@ fn dns_fields(rec: &mut LayerRecord, off: usize, msg: &dns::Dns) {
             ])
         })
         .collect();
-    rec.push_at("questions", Span::new(off + 4, off + 6), questions);
+    rec.push_at(
+        "questions",
+        Span::new(off.saturating_add(4), off.saturating_add(6)),
+        questions,
+    );
     let answers: Vec<Value> = msg
         .answers
         .iter()
@@ -132,7 +153,11 @@ fn dns_fields(rec: &mut LayerRecord, off: usize, msg: &dns::Dns) {
             ])
         })
         .collect();
-    rec.push_at("answers", Span::new(off + 6, off + 8), answers);
+    rec.push_at(
+        "answers",
+        Span::new(off.saturating_add(6), off.saturating_add(8)),
+        answers,
+    );
 }
 
 #[cfg(test)]

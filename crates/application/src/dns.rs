@@ -88,7 +88,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn u16(&self, at: usize, expected: Text) -> Result<u16, DnsError> {
-        match self.msg.get(at..at + 2) {
+        match self.msg.get(at..at.saturating_add(2)) {
             Some(&[a, b]) => Ok(u16::from_be_bytes([a, b])),
             _ => Err(DnsError {
                 offset: at,
@@ -98,7 +98,7 @@ impl Reader<'_> {
     }
 
     fn u32(&self, at: usize, expected: Text) -> Result<u32, DnsError> {
-        match self.msg.get(at..at + 4) {
+        match self.msg.get(at..at.saturating_add(4)) {
             Some(&[a, b, c, d]) => Ok(u32::from_be_bytes([a, b, c, d])),
             _ => Err(DnsError {
                 offset: at,
@@ -111,10 +111,10 @@ impl Reader<'_> {
     fn name(&self, mut at: usize) -> Result<(String, usize), DnsError> {
         let mut labels: Vec<String> = Vec::new();
         // The name's length on the wire so far: its labels and their length bytes.
-        let mut wire = 0;
+        let mut wire = 0usize;
         let mut after = None;
         // Each pointer must go backwards, so a message cannot loop; the bound is a second guard.
-        let mut jumps = 0;
+        let mut jumps = 0u32;
         loop {
             let err = |expected| DnsError {
                 offset: at,
@@ -126,7 +126,7 @@ impl Reader<'_> {
                 .ok_or_else(|| err(Text::new("a label length", "标签长度")))?;
             match len {
                 0 => {
-                    let next = after.unwrap_or(at + 1);
+                    let next = after.unwrap_or(at.saturating_add(1));
                     let name = if labels.is_empty() {
                         ".".to_string()
                     } else {
@@ -135,21 +135,23 @@ impl Reader<'_> {
                     return Ok((name, next));
                 }
                 1..=63 => {
+                    // The length byte, then `len` bytes of label.
+                    let step = usize::from(len).saturating_add(1);
                     let label = self
                         .msg
-                        .get(at + 1..at + 1 + usize::from(len))
+                        .get(at.saturating_add(1)..at.saturating_add(step))
                         .ok_or_else(|| err(Text::new("a label", "标签")))?;
                     // RFC 1035 3.1: a name is at most 255 bytes, its length bytes counted;
                     // pointers cannot make one longer (a 64 KB frame once printed 170 MB).
-                    wire += 1 + usize::from(len);
-                    if wire + 1 > MAX_NAME {
+                    wire = wire.saturating_add(step);
+                    if wire.saturating_add(1) > MAX_NAME {
                         return Err(err(Text::new(
                             "a name of at most 255 bytes (RFC 1035)",
                             "不超过 255 字节的名字(RFC 1035)",
                         )));
                     }
                     labels.push(String::from_utf8_lossy(label).into_owned());
-                    at += 1 + usize::from(len);
+                    at = at.saturating_add(step);
                 }
                 0xc0..=0xff => {
                     let target = usize::from(
@@ -161,8 +163,8 @@ impl Reader<'_> {
                             "指向前面某个名字的指针",
                         )));
                     }
-                    after.get_or_insert(at + 2);
-                    jumps += 1;
+                    after.get_or_insert(at.saturating_add(2));
+                    jumps = jumps.saturating_add(1);
                     at = target;
                 }
                 _ => {
@@ -195,25 +197,35 @@ pub fn parse(msg: &[u8]) -> Result<Dns, DnsError> {
     for _ in 0..qdcount {
         let (name, next) = r.name(at)?;
         let qtype = r.u16(next, Text::new("a question type", "问题的类型"))?;
-        let class = r.u16(next + 2, Text::new("a question class", "问题的类别"))?;
+        let class = r.u16(
+            next.saturating_add(2),
+            Text::new("a question class", "问题的类别"),
+        )?;
         questions.push(Question { name, qtype, class });
-        at = next + 4;
+        at = next.saturating_add(4);
     }
     let mut answers = Vec::new();
     for _ in 0..ancount {
         let (name, next) = r.name(at)?;
         let rtype = r.u16(next, Text::new("a record type", "记录类型"))?;
-        let ttl = r.u32(next + 4, Text::new("a record TTL", "记录的 TTL"))?;
-        let rdlen =
-            usize::from(r.u16(next + 8, Text::new("a record data length", "记录数据长度"))?);
-        let start = next + 10;
-        let rdata = msg.get(start..start + rdlen).ok_or(DnsError {
-            offset: start,
-            expected: Text::new(
-                "the record data its length promises",
-                "长度字段所说的记录数据",
-            ),
-        })?;
+        let ttl = r.u32(
+            next.saturating_add(4),
+            Text::new("a record TTL", "记录的 TTL"),
+        )?;
+        let rdlen = usize::from(r.u16(
+            next.saturating_add(8),
+            Text::new("a record data length", "记录数据长度"),
+        )?);
+        let start = next.saturating_add(10);
+        let rdata = msg
+            .get(start..start.saturating_add(rdlen))
+            .ok_or(DnsError {
+                offset: start,
+                expected: Text::new(
+                    "the record data its length promises",
+                    "长度字段所说的记录数据",
+                ),
+            })?;
         let v4 = <[u8; 4]>::try_from(rdata).ok();
         let v6 = <[u8; 16]>::try_from(rdata).ok();
         let data = match (rtype, v4, v6) {
@@ -228,7 +240,7 @@ pub fn parse(msg: &[u8]) -> Result<Dns, DnsError> {
             ttl,
             data,
         });
-        at = start + rdlen;
+        at = start.saturating_add(rdlen);
     }
     Ok(Dns {
         id,

@@ -17,7 +17,14 @@
 // tests; where one is provably safe, an `#[expect]` says why.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        // Offsets and lengths saturate or are checked: a lying length ends a read early,
+        // never wraps.
+        clippy::arithmetic_side_effects
+    )
 )]
 
 mod dissect;
@@ -143,7 +150,7 @@ pub fn http_headers(payload: &[u8]) -> Vec<(String, String)> {
     let head = payload
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .and_then(|end| payload.get(..end + 2))
+        .and_then(|end| payload.get(..end.saturating_add(2)))
         .unwrap_or(payload);
     let text = String::from_utf8_lossy(head);
     text.split("\r\n")
@@ -173,9 +180,9 @@ pub fn preview(payload: &[u8]) -> String {
 /// The preview, and whether the whole payload is UTF-8: one UTF-8 check serves both.
 fn preview_and_utf8(payload: &[u8]) -> (String, bool) {
     let mut out = String::new();
-    let mut count = 0;
+    let mut count = 0usize;
     let mut push = |s: &str, out: &mut String| {
-        count += 1;
+        count = count.saturating_add(1);
         if count <= PREVIEW_CHARS {
             out.push_str(s);
         }

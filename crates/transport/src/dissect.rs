@@ -33,7 +33,7 @@ fn hex16(v: u16) -> Value {
 /// A TCP header field's value from its raw bits, as the JSON contract types it.
 fn tcp_value(f: &FieldSpec, raw: u32) -> Value {
     match f.name {
-        "header_length" => (raw * 4).into(),
+        "header_length" => raw.saturating_mul(4).into(),
         "flags" => Value::Flags {
             bits: TcpFlags(raw as u16).0,
             names: &TCP_FLAG_BIT_NAMES,
@@ -62,11 +62,15 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     let claimed = hlen.unwrap_or(TCP_MIN_LEN).max(TCP_MIN_LEN);
     let have = data.get(..claimed).unwrap_or(data);
     let whole = hlen.is_some_and(|h| h >= TCP_MIN_LEN && data.len() >= h);
-    let span_end = if whole { end } else { off + have.len() };
+    let span_end = if whole {
+        end
+    } else {
+        off.saturating_add(have.len())
+    };
     let mut rec = c.record(
         P,
         Span::new(off, span_end),
-        Span::new(off, off + have.len()),
+        Span::new(off, off.saturating_add(have.len())),
         8,
     );
     let fixed = have.get(..TCP_MIN_LEN).unwrap_or(have);
@@ -98,7 +102,10 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
             let (options, _) = tcp_options(bytes, !c.summary);
             rec.push_at(
                 "options",
-                Span::new(off + TCP_MIN_LEN, off + have.len()),
+                Span::new(
+                    off.saturating_add(TCP_MIN_LEN),
+                    off.saturating_add(have.len()),
+                ),
                 options,
             );
         }
@@ -117,7 +124,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
                 needed: h,
                 present: data.len(),
                 length_from: Some("header_length"),
-                first_missing: Some(("options", off + data.len())),
+                first_missing: Some(("options", off.saturating_add(data.len()))),
             },
             _ => StopKind::Truncated {
                 what,
@@ -128,7 +135,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
             },
         };
         let at = if matches!(kind, StopKind::Invalid { .. }) {
-            off + 12
+            off.saturating_add(12)
         } else {
             off
         };
@@ -136,7 +143,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
         return None;
     };
     let hlen = have.len();
-    let declared_payload = ip.declared_end.saturating_sub(off + hlen);
+    let declared_payload = ip.declared_end.saturating_sub(off.saturating_add(hlen));
     let payload = data.get(hlen..).unwrap_or_default();
     let computed = if ip.checksum_verifiable() {
         match ip.addrs {
@@ -146,7 +153,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     } else {
         None
     };
-    let offload = ip.addrs.offload_sum(6, hlen + payload.len());
+    let offload = ip.addrs.offload_sum(6, hlen.saturating_add(payload.len()));
     checksum_verdict(
         c,
         &mut rec,
@@ -159,18 +166,22 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     let mut option_problem = None;
     if hlen > TCP_MIN_LEN {
         let (options, problem) = tcp_options(h.options(), !c.summary);
-        rec.push_at("options", Span::new(off + TCP_MIN_LEN, off + hlen), options);
+        rec.push_at(
+            "options",
+            Span::new(off.saturating_add(TCP_MIN_LEN), off.saturating_add(hlen)),
+            options,
+        );
         option_problem = problem;
     } else {
         rec.push_at(
             "options",
-            Span::new(off + hlen, off + hlen),
+            Span::new(off.saturating_add(hlen), off.saturating_add(hlen)),
             Value::List(Vec::new()),
         );
     }
     rec.push_at(
         "payload_length",
-        Span::new(off + hlen, end),
+        Span::new(off.saturating_add(hlen), end),
         declared_payload,
     );
     c.push(rec);
@@ -181,10 +192,10 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
             value: problem,
             expected,
         };
-        c.stop(P, off + TCP_MIN_LEN, kind);
+        c.stop(P, off.saturating_add(TCP_MIN_LEN), kind);
     }
     (declared_payload > 0 && !c.quoted).then_some(AppPayload {
-        off: off + hlen,
+        off: off.saturating_add(hlen),
         end,
         declared: declared_payload,
         ports: (h.source_port(), h.destination_port()),
@@ -213,7 +224,7 @@ fn bad_length(
         value,
         expected,
     };
-    c.stop(ProtocolId::Udp, off + 4, kind);
+    c.stop(ProtocolId::Udp, off.saturating_add(4), kind);
 }
 
 /// A UDP datagram at `off` in the IP payload that ends at `end`; its data, if any.
@@ -225,8 +236,8 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     let have = data.get(..UDP_LEN).unwrap_or(data);
     let mut rec = c.record(
         P,
-        Span::new(off, off + have.len()),
-        Span::new(off, off + have.len()),
+        Span::new(off, off.saturating_add(have.len())),
+        Span::new(off, off.saturating_add(have.len())),
         8,
     );
     let missing = present_fields(&mut rec, T, off, have, udp_value);
@@ -244,7 +255,7 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
         return None;
     };
     let length = usize::from(h.length);
-    let ip_payload = ip.declared_end - off;
+    let ip_payload = ip.declared_end.saturating_sub(off);
     // The first fragment of a datagram carries the whole datagram's length.
     let too_long = length > ip_payload && !ip.fragmented;
     if (length < UDP_LEN || too_long) && !c.quoted {
@@ -258,10 +269,13 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
         bad_length(c, off, length, ip_payload, expected);
         return None;
     }
-    let udp_end = (off + length.max(UDP_LEN)).min(end);
+    let udp_end = off.saturating_add(length.max(UDP_LEN)).min(end);
     rec.span = Span::new(off, udp_end);
-    let payload = c.frame.get(off + UDP_LEN..udp_end).unwrap_or_default();
-    let complete = ip.checksum_verifiable() && off + length <= c.frame.len();
+    let payload = c
+        .frame
+        .get(off.saturating_add(UDP_LEN)..udp_end)
+        .unwrap_or_default();
+    let complete = ip.checksum_verifiable() && off.saturating_add(length) <= c.frame.len();
     let computed = match (complete, h.checksum, ip.addrs) {
         // 0 is "no checksum" over IPv4; over IPv6 it is not allowed (RFC 8200 8.1).
         (_, 0, Addrs::V4(..)) | (false, _, _) => None,
@@ -288,12 +302,15 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     }
     // In a first fragment only this fragment's bytes are here to show.
     let declared = if ip.fragmented {
-        (off + length).min(ip.declared_end) - off - UDP_LEN
+        off.saturating_add(length)
+            .min(ip.declared_end)
+            .saturating_sub(off)
+            .saturating_sub(UDP_LEN)
     } else {
-        length - UDP_LEN
+        length.saturating_sub(UDP_LEN)
     };
     Some(AppPayload {
-        off: off + UDP_LEN,
+        off: off.saturating_add(UDP_LEN),
         end: udp_end,
         declared,
         ports: (h.source_port, h.destination_port),
@@ -327,18 +344,20 @@ fn tcp_options(bytes: &[u8], keep: bool) -> (Vec<Value>, Option<String>) {
                 if keep {
                     out.push(option(1, None));
                 }
-                at += 1;
+                at = at.saturating_add(1);
                 continue;
             }
             _ => {}
         }
-        let left = bytes.len() - at;
-        let len = bytes.get(at + 1).map_or(0, |l| usize::from(*l));
+        let left = bytes.len().saturating_sub(at);
+        let len = bytes
+            .get(at.saturating_add(1))
+            .map_or(0, |l| usize::from(*l));
         if len < 2 || len > left {
             let problem = format!("option kind {kind} has length {len} with {left} bytes left");
             return (out, Some(problem));
         }
-        let one = bytes.get(at..at + len).unwrap_or_default();
+        let one = bytes.get(at..at.saturating_add(len)).unwrap_or_default();
         if matches!(kind, 2 | 3 | 4 | 5 | 8) {
             match TcpOptionsIterator::from_slice(one).next() {
                 Some(Ok(opt)) if keep => out.push(known(opt)),
@@ -358,7 +377,7 @@ fn tcp_options(bytes: &[u8], keep: bool) -> (Vec<Value>, Option<String>) {
                 ),
             ]));
         }
-        at += len;
+        at = at.saturating_add(len);
     }
     (out, None)
 }

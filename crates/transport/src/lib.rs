@@ -42,7 +42,14 @@
 // tests; where one is provably safe, an `#[expect]` says why.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        // Offsets and lengths saturate or are checked: a lying length ends a read early,
+        // never wraps.
+        clippy::arithmetic_side_effects
+    )
 )]
 
 mod dissect;
@@ -302,7 +309,8 @@ impl FromStr for TcpFlags {
                 .iter()
                 .position(|n| *n == upper)
                 .ok_or_else(|| TcpFlagsParseError(word.to_string()))?;
-            bits |= 1 << (8 - i);
+            // Nine names: bit 8 (AE) down to bit 0 (FIN).
+            bits |= 1u16.checked_shl(8u32.saturating_sub(i as u32)).unwrap_or(0);
         }
         Ok(TcpFlags(bits))
     }
@@ -435,50 +443,84 @@ pub fn option_layout(options: &[u8]) -> Vec<OptionPart> {
     while let Some(&kind) = options.get(at) {
         let named = format!("{kind} {}", tcp_option_name(kind));
         if kind <= 1 {
-            parts.push(part(at, at + 1, "Kind", named));
-            at += 1;
+            parts.push(part(at, at.saturating_add(1), "Kind", named));
+            at = at.saturating_add(1);
             if kind == 0 {
                 break;
             }
             continue;
         }
-        let len = options.get(at + 1).map_or(0, |l| usize::from(*l));
-        if len < 2 || at + len > options.len() {
+        let len = options
+            .get(at.saturating_add(1))
+            .map_or(0, |l| usize::from(*l));
+        if len < 2 || at.saturating_add(len) > options.len() {
             parts.push(part(at, options.len(), "Kind", named));
             return parts;
         }
-        parts.push(part(at, at + 1, "Kind", named));
-        parts.push(part(at + 1, at + 2, "Length", len.to_string()));
-        let value = options.get(at + 2..at + len).unwrap_or_default();
-        let v = at + 2;
+        parts.push(part(at, at.saturating_add(1), "Kind", named));
+        parts.push(part(
+            at.saturating_add(1),
+            at.saturating_add(2),
+            "Length",
+            len.to_string(),
+        ));
+        let value = options
+            .get(at.saturating_add(2)..at.saturating_add(len))
+            .unwrap_or_default();
+        let v = at.saturating_add(2);
         match (kind, value.len()) {
             (2, 2) => parts.push(part(
                 v,
-                v + 2,
+                v.saturating_add(2),
                 "Maximum Segment Size",
                 num(value).to_string(),
             )),
-            (3, 1) => parts.push(part(v, v + 1, "Shift", num(value).to_string())),
+            (3, 1) => parts.push(part(
+                v,
+                v.saturating_add(1),
+                "Shift",
+                num(value).to_string(),
+            )),
             (8, 8) => {
                 let (tsval, tsecr) = value.split_at(4);
-                parts.push(part(v, v + 4, "TSval", num(tsval).to_string()));
-                parts.push(part(v + 4, v + 8, "TSecr", num(tsecr).to_string()));
+                parts.push(part(
+                    v,
+                    v.saturating_add(4),
+                    "TSval",
+                    num(tsval).to_string(),
+                ));
+                parts.push(part(
+                    v.saturating_add(4),
+                    v.saturating_add(8),
+                    "TSecr",
+                    num(tsecr).to_string(),
+                ));
             }
             (5, n) if n % 8 == 0 => {
                 for (i, block) in value.chunks_exact(8).enumerate() {
-                    let s = v + 8 * i;
+                    let s = v.saturating_add(i.saturating_mul(8));
                     let (left, right) = block.split_at(4);
-                    parts.push(part(s, s + 4, "Left Edge", num(left).to_string()));
-                    parts.push(part(s + 4, s + 8, "Right Edge", num(right).to_string()));
+                    parts.push(part(
+                        s,
+                        s.saturating_add(4),
+                        "Left Edge",
+                        num(left).to_string(),
+                    ));
+                    parts.push(part(
+                        s.saturating_add(4),
+                        s.saturating_add(8),
+                        "Right Edge",
+                        num(right).to_string(),
+                    ));
                 }
             }
             (_, 0) => {}
             _ => {
                 let hex: String = value.iter().map(|b| format!("{b:02x}")).collect();
-                parts.push(part(v, at + len, "Data", hex));
+                parts.push(part(v, at.saturating_add(len), "Data", hex));
             }
         }
-        at += len;
+        at = at.saturating_add(len);
     }
     if at < options.len() {
         parts.push(part(at, options.len(), "Padding", String::new()));

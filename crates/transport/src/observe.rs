@@ -150,7 +150,7 @@ impl Follower {
         let key = (s.seq, s.len, marks);
         let retransmission = consumes && me.seen.contains(&key);
         if retransmission {
-            self.retransmissions += 1;
+            self.retransmissions = self.retransmissions.saturating_add(1);
         } else if consumes {
             me.seen.insert(key);
         }

@@ -282,7 +282,7 @@ impl Sim {
     }
 
     fn push(&mut self, at: u64, ev: Ev) {
-        self.order += 1;
+        self.order = self.order.saturating_add(1);
         self.queue.push((at, self.order, ev));
     }
 
@@ -328,9 +328,9 @@ impl Sim {
         let end = self.end(from);
         let seq = end.nxt;
         let ack = if flags.has(TcpFlags::ACK) { end.rcv } else { 0 };
-        let consumes = payload.len() as u32
-            + u32::from(flags.has(TcpFlags::SYN))
-            + u32::from(flags.has(TcpFlags::FIN));
+        let consumes = (payload.len() as u32)
+            .saturating_add(u32::from(flags.has(TcpFlags::SYN)))
+            .saturating_add(u32::from(flags.has(TcpFlags::FIN)));
         end.nxt = seq.wrapping_add(consumes);
         if flags.has(TcpFlags::FIN) {
             end.fin_seq = Some(seq);
@@ -352,11 +352,11 @@ impl Sim {
             // initial RTO, 1 s, before any round trip was measured): the client's SYN timer
             // fires first, as it does on a real network.
             let rto = if flags.has(TcpFlags::SYN) {
-                self.o.rto_ms * 5
+                self.o.rto_ms.saturating_mul(5)
             } else {
                 self.o.rto_ms
             };
-            self.push(now + rto, Ev::Rto(from, until));
+            self.push(now.saturating_add(rto), Ev::Rto(from, until));
         }
         self.transmit(now, segment);
     }
@@ -371,7 +371,7 @@ impl Sim {
             sender,
             receiver,
         });
-        let at = now + self.o.delay_ms;
+        let at = now.saturating_add(self.o.delay_ms);
         if segment.lost {
             // The receiver column shows its state when the segment would have arrived.
             self.push(at, Ev::Missed(segment));
@@ -392,8 +392,8 @@ impl Sim {
             side,
             what: TimerEvent::Retransmit,
         });
-        let rto = self.o.rto_ms * 2;
-        self.push(now + rto, Ev::Rto(side, until));
+        let rto = self.o.rto_ms.saturating_mul(2);
+        self.push(now.saturating_add(rto), Ev::Rto(side, until));
         let end = self.end(side);
         let ack = if seg.flags.has(TcpFlags::ACK) {
             end.rcv
@@ -454,9 +454,9 @@ impl Sim {
             self.set_receiver_state(&seg);
             return;
         }
-        let consumes = seg.payload.len() as u32
-            + u32::from(f.has(TcpFlags::SYN))
-            + u32::from(f.has(TcpFlags::FIN));
+        let consumes = (seg.payload.len() as u32)
+            .saturating_add(u32::from(f.has(TcpFlags::SYN)))
+            .saturating_add(u32::from(f.has(TcpFlags::FIN)));
         let state = self.ends[me].tcb.state;
         // A SYN again in SYN_RCVD: our SYN,ACK was lost, so it is sent again (once: its own
         // timer may have just resent it).
@@ -507,7 +507,7 @@ impl Sim {
         let entered = state != TcpState::TimeWait && now_state == TcpState::TimeWait;
         let fin_again = state == TcpState::TimeWait && f.has(TcpFlags::FIN);
         if entered || fin_again {
-            let until = now + 2 * self.o.msl_ms;
+            let until = now.saturating_add(self.o.msl_ms.saturating_mul(2));
             let restarted = self.ends[me].time_wait_until.is_some();
             self.end(me).time_wait_until = Some(until);
             let what = if restarted {
