@@ -308,14 +308,28 @@ fn capture_without_the_privilege_says_how_to_grant_it() {
             std::fs::set_permissions(d, std::os::unix::fs::PermissionsExt::from_mode(0o755))
                 .unwrap();
         }
-        let o = Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin)
-            .args(["capture", "-i", "lo", "--count", "1"])
-            .output();
-        match o {
-            Ok(o) => o,
-            Err(_) => return skip_without("setpriv", "to run a capture without privilege"),
+        // The copy may be busy for a moment ("Text file busy"): another test's fork can
+        // hold it open for writing until that child execs.
+        let mut tries = 0;
+        loop {
+            let o = Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&bin)
+                .args(["capture", "-i", "lo", "--count", "1"])
+                .env_remove("LANG")
+                .env_remove("LC_ALL")
+                .output();
+            match o {
+                Ok(o)
+                    if String::from_utf8_lossy(&o.stderr).contains("Text file busy")
+                        && tries < 50 =>
+                {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Ok(o) => break o,
+                Err(_) => return skip_without("setpriv", "to run a capture without privilege"),
+            }
         }
     } else {
         layers()
