@@ -209,6 +209,8 @@ fn bad_subnets_are_refused_with_the_reason() {
         (vec!["1.2.3.4/24", "1.2.3"], "error: OTHER 1.2.3: expected an IPv4 address such as 192.168.11.34\n"),
         (vec!["1.2.3.4/24", "--hosts", "50,x"], "error: --hosts 50,x: expected host counts separated by commas, such as 50,20,10\n"),
         (vec!["1.2.3.4/30", "--split", "8"], "error: --split 8: 1.2.3.4/30 cannot be split into 8 subnets: it has 4 addresses\n"),
+        // Once a panic in a debug build: the block for 2^32 - 1 hosts has a prefix below /0.
+        (vec!["10.0.0.0/8", "--hosts", "4294967295"], "error: --hosts 4294967295: 10.0.0.0/8 has no room left for 4294967295 hosts (next free address 10.0.0.0)\n"),
     ] {
         let mut all = vec!["subnet"];
         all.extend(args.iter());

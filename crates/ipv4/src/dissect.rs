@@ -62,7 +62,7 @@ impl Addrs {
                 .add_4bytes([0, 0, 0, proto]),
         };
         sum.add_slice(segment.get(..at).unwrap_or_default())
-            .add_slice(segment.get(at + 2..).unwrap_or_default())
+            .add_slice(segment.get(at.saturating_add(2)..).unwrap_or_default())
             .ones_complement()
             .to_be()
     }
@@ -116,8 +116,8 @@ struct IcmpKind {
 /// An IPv4 header field's value from its raw bits.
 fn ipv4_value(f: &FieldSpec, raw: u32) -> Value {
     match f.name {
-        "header_length" => (raw * 4).into(),
-        "fragment_offset" => (raw * 8).into(),
+        "header_length" => raw.saturating_mul(4).into(),
+        "fragment_offset" => raw.saturating_mul(8).into(),
         "dont_fragment" | "more_fragments" => (raw == 1).into(),
         "checksum" => hex16(raw as u16),
         "source" | "destination" => Ipv4Addr::from(raw).into(),
@@ -148,14 +148,22 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     let whole = ihl >= 20 && data.len() >= ihl && total >= ihl;
     // More than even the wire carried: the length field lies (a snap length only cuts
     // what the wire had). The layers above get what the frame holds, as in tshark.
-    let lies = whole && off + total > c.wire_length;
-    let declared_end = if lies { frame.len() } else { off + total };
+    let lies = whole && off.saturating_add(total) > c.wire_length;
+    let declared_end = if lies {
+        frame.len()
+    } else {
+        off.saturating_add(total)
+    };
     let end = declared_end.min(frame.len());
-    let span_end = if whole { end } else { off + have.len() };
+    let span_end = if whole {
+        end
+    } else {
+        off.saturating_add(have.len())
+    };
     let mut rec = c.record(
         P,
         Span::new(off, span_end),
-        Span::new(off, off + have.len()),
+        Span::new(off, off.saturating_add(have.len())),
         8,
     );
     let fixed = have.get(..crate::IPV4_MIN_LEN).unwrap_or(have);
@@ -191,7 +199,7 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     }
     if data.len() < ihl {
         c.push(rec);
-        let first_missing = missing.or(Some(("options", off + crate::IPV4_MIN_LEN)));
+        let first_missing = missing.or(Some(("options", off.saturating_add(crate::IPV4_MIN_LEN))));
         let from = (ihl > crate::IPV4_MIN_LEN).then_some("header_length");
         let kind = StopKind::Truncated {
             what,
@@ -208,7 +216,7 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
         let expected = Text::new("at least the header length", "不小于首部长度");
         c.stop(
             P,
-            off + 2,
+            off.saturating_add(2),
             StopKind::Invalid {
                 field: "total_length",
                 value: total.to_string(),
@@ -220,7 +228,7 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     let options = have.get(crate::IPV4_MIN_LEN..ihl).unwrap_or_default();
     let mut option_problem = None;
     if ihl > 20 {
-        let span = Span::new(off + 20, off + ihl);
+        let span = Span::new(off.saturating_add(20), off.saturating_add(ihl));
         if !c.summary {
             rec.push_at("options", span, Value::Bytes(options.to_vec()));
         }
@@ -236,7 +244,7 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
         );
         c.stop(
             P,
-            off + 20 + at,
+            off.saturating_add(20).saturating_add(at),
             StopKind::Invalid {
                 field: "options",
                 value,
@@ -251,12 +259,12 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
                 expected: computed,
                 offload: false,
             };
-            c.stop(P, off + 10, kind);
+            c.stop(P, off.saturating_add(10), kind);
         }
     }
     if tso {
         let kind = StopKind::SegmentationOffload { length: total };
-        c.stop(P, off + 2, kind);
+        c.stop(P, off.saturating_add(2), kind);
     }
     if lies {
         let kind = StopKind::Truncated {
@@ -270,14 +278,15 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     }
     c.set_packet_end(end);
 
-    let frag_bytes = spec!(T, "fragment_offset").read(have).unwrap_or(0) as usize * 8;
+    let frag_bytes =
+        (spec!(T, "fragment_offset").read(have).unwrap_or(0) as usize).saturating_mul(8);
     if frag_bytes != 0 {
-        fragment_data(c, off + ihl, end, declared_end, frag_bytes);
+        fragment_data(c, off.saturating_add(ihl), end, declared_end, frag_bytes);
         return IpNext::Done;
     }
     // Inside the whole header (checked above), so never the zeros.
     let addr = |at: usize| -> [u8; 4] {
-        have.get(at..at + 4)
+        have.get(at..at.saturating_add(4))
             .and_then(|b| b.try_into().ok())
             .unwrap_or_default()
     };
@@ -289,10 +298,10 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     };
     IpNext::Payload {
         protocol: have.get(9).copied().unwrap_or_default(),
-        start: off + ihl,
+        start: off.saturating_add(ihl),
         end,
         ip,
-        field_at: off + 9,
+        field_at: off.saturating_add(9),
     }
 }
 
@@ -310,12 +319,21 @@ fn fragment_data(
         Span::new(off, end),
         8,
     );
-    rec.push_at("length", Span::new(off, end), declared_end - off);
+    rec.push_at(
+        "length",
+        Span::new(off, end),
+        declared_end.saturating_sub(off),
+    );
     rec.push_at("fragment_offset", Span::new(off, end), offset_bytes);
     c.push(rec);
     if end < declared_end {
         let what = Text::new("fragment data", "分片数据");
-        let kind = truncated(what, declared_end - off, end - off, Some("IP length"));
+        let kind = truncated(
+            what,
+            declared_end.saturating_sub(off),
+            end.saturating_sub(off),
+            Some("IP length"),
+        );
         c.stop(ProtocolId::IpFragment, off, kind);
     }
 }
@@ -335,9 +353,13 @@ pub fn ipv6(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
         }
     };
     let payload_len = usize::from(h.payload_length());
-    let declared_end = off + crate::IPV6_LEN + payload_len;
+    let declared_end = off
+        .saturating_add(crate::IPV6_LEN)
+        .saturating_add(payload_len);
     let end = declared_end.min(frame.len());
-    let body = frame.get(off + crate::IPV6_LEN..end).unwrap_or_default();
+    let body = frame
+        .get(off.saturating_add(crate::IPV6_LEN)..end)
+        .unwrap_or_default();
     let parsed = Ipv6ExtensionsSlice::from_slice(h.next_header(), body);
     let (exts_len, next, fragment, names) = match &parsed {
         Ok((exts, next, rest)) => {
@@ -349,21 +371,26 @@ pub fn ipv6(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
                 }
                 if let Ipv6ExtensionSlice::Fragment(f) = e {
                     frag = Some((
-                        usize::from(f.fragment_offset().value()) * 8,
+                        usize::from(f.fragment_offset().value()).saturating_mul(8),
                         f.more_fragments(),
                     ));
                 }
             }
-            (body.len() - rest.len(), Some(*next), frag, names)
+            (
+                body.len().saturating_sub(rest.len()),
+                Some(*next),
+                frag,
+                names,
+            )
         }
         Err(_) => (0, None, None, Vec::new()),
     };
-    let hlen = crate::IPV6_LEN + exts_len;
+    let hlen = crate::IPV6_LEN.saturating_add(exts_len);
     let mut rec = c.record(
         P,
         Span::new(off, end),
-        Span::new(off, off + hlen),
-        T.len() + 2,
+        Span::new(off, off.saturating_add(hlen)),
+        T.len().saturating_add(2),
     );
     const T: &[FieldSpec] = crate::IPV6_FIELDS;
     rec.push(spec!(T, "version"), off, 6u8);
@@ -377,7 +404,10 @@ pub fn ipv6(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     if exts_len > 0 {
         rec.push_at(
             "extension_headers",
-            Span::new(off + crate::IPV6_LEN, off + hlen),
+            Span::new(
+                off.saturating_add(crate::IPV6_LEN),
+                off.saturating_add(hlen),
+            ),
             names,
         );
     }
@@ -390,7 +420,10 @@ pub fn ipv6(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
                     "IPv6 header with its extension headers",
                     "IPv6 首部及其扩展首部",
                 );
-                let (needed, present) = (crate::IPV6_LEN + e.required_len, crate::IPV6_LEN + e.len);
+                let (needed, present) = (
+                    crate::IPV6_LEN.saturating_add(e.required_len),
+                    crate::IPV6_LEN.saturating_add(e.len),
+                );
                 truncated(what, needed, present, Some("next_header"))
             }
             other => StopKind::Invalid {
@@ -403,7 +436,7 @@ pub fn ipv6(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
         return IpNext::Done;
     };
     if let Some((offset_bytes, _)) = fragment.filter(|(o, _)| *o != 0) {
-        fragment_data(c, off + hlen, end, declared_end, offset_bytes);
+        fragment_data(c, off.saturating_add(hlen), end, declared_end, offset_bytes);
         return IpNext::Done;
     }
     let ip = IpContext {
@@ -414,10 +447,10 @@ pub fn ipv6(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     };
     IpNext::Payload {
         protocol: next.0,
-        start: off + hlen,
+        start: off.saturating_add(hlen),
         end,
         ip,
-        field_at: off + 6,
+        field_at: off.saturating_add(6),
     }
 }
 
@@ -532,7 +565,7 @@ fn icmp_cut(
     (what, needed): (Text, usize),
 ) {
     const T: &[FieldSpec] = crate::ICMP_FIELDS;
-    let span = Span::new(off, off + data.len());
+    let span = Span::new(off, off.saturating_add(data.len()));
     let mut rec = c.record(id, span, span, T.len());
     let fields = if echo { T } else { T.get(..3).unwrap_or(T) };
     let missing = present_fields(&mut rec, fields, off, data, |f, raw| {
@@ -567,12 +600,16 @@ fn icmp_message(
 ) -> Option<(usize, usize)> {
     let data = c.frame.get(off..end).unwrap_or_default();
     const T: &[FieldSpec] = crate::ICMP_FIELDS;
-    let header_end = if kind.quotes { off + 8 } else { end };
+    let header_end = if kind.quotes {
+        off.saturating_add(8)
+    } else {
+        end
+    };
     let mut rec = c.record(
         kind.id,
         Span::new(off, end),
         Span::new(off, header_end),
-        T.len() + 2,
+        T.len().saturating_add(2),
     );
     // The caller checked the 4 (ICMPv6) or 8 (ICMP) bytes of the header are there.
     let [kind_byte, code] = two(data, 0);
@@ -593,11 +630,11 @@ fn icmp_message(
             rec.push(f, off, f.read(data).unwrap_or(0));
         }
     }
-    let body = (off + 8).min(end);
+    let body = (off.saturating_add(8)).min(end);
     rec.push_at(
         "data_length",
         Span::new(body, end),
-        ip.declared_end.saturating_sub(off + 8),
+        ip.declared_end.saturating_sub(off.saturating_add(8)),
     );
     c.push(rec);
     if !ip.complete {
@@ -608,16 +645,21 @@ fn icmp_message(
                 "IPv6 payload_length",
             ),
         };
-        let cut = truncated(what, ip.declared_end - off, data.len(), Some(length_from));
+        let cut = truncated(
+            what,
+            ip.declared_end.saturating_sub(off),
+            data.len(),
+            Some(length_from),
+        );
         c.stop(kind.id, off, cut);
     }
-    let start = off + 8;
+    let start = off.saturating_add(8);
     (kind.quotes && !c.quoted && end > start).then_some((start, end))
 }
 
 /// The two bytes of `data` at `at`, or zeros past its end (callers check its length first).
 fn two(data: &[u8], at: usize) -> [u8; 2] {
-    match data.get(at..at + 2) {
+    match data.get(at..at.saturating_add(2)) {
         Some(&[a, b]) => [a, b],
         _ => [0, 0],
     }
@@ -653,19 +695,19 @@ fn ipv4_options(options: &[u8], keep: bool) -> (Vec<Value>, Option<(usize, Strin
                 if keep {
                     out.push(Value::Object(vec![("kind", name.into())]));
                 }
-                at += 1;
+                at = at.saturating_add(1);
             }
             _ => {
-                let len = options.get(at + 1).copied().map(usize::from);
+                let len = options.get(at.saturating_add(1)).copied().map(usize::from);
                 match len {
-                    Some(len) if len >= 2 && at + len <= options.len() => {
+                    Some(len) if len >= 2 && at.saturating_add(len) <= options.len() => {
                         if keep {
                             out.push(Value::Object(vec![
                                 ("kind", name.into()),
                                 ("length", len.into()),
                             ]));
                         }
-                        at += len;
+                        at = at.saturating_add(len);
                     }
                     _ => {
                         return (

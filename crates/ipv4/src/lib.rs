@@ -38,7 +38,14 @@
 // tests; where one is provably safe, an `#[expect]` says why.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        // Offsets, lengths and subnet sizes saturate or are checked: nothing wraps (the lint
+        // found `subnet --hosts 4294967295` overflowing a prefix).
+        clippy::arithmetic_side_effects
+    )
 )]
 
 mod dissect;

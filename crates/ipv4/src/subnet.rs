@@ -22,11 +22,22 @@ pub enum SubnetError {
     NonContiguous(Ipv4Addr),
 }
 
+/// How many addresses a /`prefix` block holds: 2^(32 - prefix) (0 past /32).
+fn block_size(prefix: u8) -> u64 {
+    1u64.checked_shl(32u32.saturating_sub(u32::from(prefix)))
+        .filter(|_| prefix <= 32)
+        .unwrap_or(0)
+}
+
 /// The mask of a prefix length: /24 is 255.255.255.0, /0 is 0.0.0.0.
 pub fn mask_from_prefix(prefix: u8) -> Result<Ipv4Addr, SubnetError> {
     match prefix {
         0 => Ok(Ipv4Addr::UNSPECIFIED),
-        1..=32 => Ok(Ipv4Addr::from(u32::MAX << (32 - u32::from(prefix)))),
+        1..=32 => Ok(Ipv4Addr::from(
+            u32::MAX
+                .checked_shl(32u32.saturating_sub(u32::from(prefix)))
+                .unwrap_or(0),
+        )),
         _ => Err(SubnetError::Prefix(prefix.to_string())),
     }
 }
@@ -108,7 +119,12 @@ impl Ipv4Net {
     /// The first usable host (network + 1; for /31 and /32 the network itself).
     pub fn first_host(&self) -> Ipv4Addr {
         let net = u32::from(self.network());
-        Ipv4Addr::from(if self.prefix >= 31 { net } else { net + 1 })
+        // Below /31 the network has a broadcast above it, so net + 1 is in range.
+        Ipv4Addr::from(if self.prefix >= 31 {
+            net
+        } else {
+            net.saturating_add(1)
+        })
     }
 
     /// `other` AND this mask, octet by octet, as the lesson writes it out.
@@ -161,7 +177,11 @@ impl Ipv4Net {
     /// The last usable host (broadcast - 1; for /31 and /32 the last address itself).
     pub fn last_host(&self) -> Ipv4Addr {
         let last = u32::from(self.network()) | !u32::from(self.mask());
-        Ipv4Addr::from(if self.prefix >= 31 { last } else { last - 1 })
+        Ipv4Addr::from(if self.prefix >= 31 {
+            last
+        } else {
+            last.saturating_sub(1)
+        })
     }
 
     /// How many hosts it holds: 2^(32-prefix) - 2, but 2 for /31 (RFC 3021) and 1 for /32.
@@ -169,7 +189,7 @@ impl Ipv4Net {
         match self.prefix {
             32 => 1,
             31 => 2,
-            p => (1u64 << (32 - u32::from(p))) - 2,
+            p => block_size(p).saturating_sub(2),
         }
     }
 
@@ -192,12 +212,12 @@ impl Ipv4Net {
             return Err(SplitError::Zero);
         }
         let bits = n.next_power_of_two().trailing_zeros();
-        let prefix = u32::from(self.prefix) + bits;
+        let prefix = u32::from(self.prefix).saturating_add(bits);
         if prefix > 32 {
             return Err(SplitError::TooMany {
                 network: self.trunc(),
                 wanted: n,
-                most: 1u64 << (32 - u32::from(self.prefix)),
+                most: block_size(self.prefix),
             });
         }
         Ok(Subnets {
@@ -214,7 +234,7 @@ impl Ipv4Net {
         let mut wanted: Vec<u32> = hosts.to_vec();
         wanted.sort_by(|a, b| b.cmp(a));
         let start = u64::from(u32::from(self.network()));
-        let end = start + (1u64 << (32 - u32::from(self.prefix)));
+        let end = start.saturating_add(block_size(self.prefix));
         let mut next = start;
         let mut out = Vec::new();
         for h in wanted {
@@ -223,15 +243,16 @@ impl Ipv4Net {
             }
             // Network and broadcast take two addresses (a /31 point-to-point link needs none,
             // but VLSM plans for LANs).
-            let size = (u64::from(h) + 2).next_power_of_two();
-            let prefix = 32 - size.trailing_zeros();
-            if next + size > end {
+            let size = u64::from(h).saturating_add(2).next_power_of_two();
+            if next.saturating_add(size) > end {
                 return Err(SplitError::NoRoom {
                     network: self.trunc(),
                     hosts: h,
                     at: Ipv4Addr::from(next.min(u64::from(u32::MAX)) as u32),
                 });
             }
+            // It fits in the network, so it is at most 2^32: a prefix of 0 to 32.
+            let prefix = 32u32.saturating_sub(size.trailing_zeros());
             out.push((
                 h,
                 Ipv4Net {
@@ -239,7 +260,7 @@ impl Ipv4Net {
                     prefix: prefix as u8,
                 },
             ));
-            next += size;
+            next = next.saturating_add(size);
         }
         Ok(out)
     }
@@ -272,17 +293,19 @@ impl Subnets {
 
     /// The subnets in order.
     pub fn iter(&self) -> impl Iterator<Item = Ipv4Net> + '_ {
-        let size = 1u64 << (32 - u32::from(self.prefix));
+        let size = block_size(self.prefix);
         (0..self.count).map(move |i| Ipv4Net {
-            addr: Ipv4Addr::from((self.base + i * size) as u32),
+            addr: Ipv4Addr::from(self.base.saturating_add(i.saturating_mul(size)) as u32),
             prefix: self.prefix,
         })
     }
 
     /// The last one.
     pub fn last(&self) -> Option<Ipv4Net> {
-        let size = 1u64 << (32 - u32::from(self.prefix));
-        let last = self.base + self.count.checked_sub(1)? * size;
+        let size = block_size(self.prefix);
+        let last = self
+            .base
+            .saturating_add(self.count.checked_sub(1)?.saturating_mul(size));
         Some(Ipv4Net {
             addr: Ipv4Addr::from(last as u32),
             prefix: self.prefix,
