@@ -125,13 +125,17 @@ impl FrameSpec {
     pub fn ipv4_total_length(&self) -> Option<usize> {
         match &self.network {
             NetworkSpec::Arp(_) => None,
-            NetworkSpec::Ipv4(_, t) => Some(IPV4_MIN_LEN + t.header_len() + t.payload().len()),
+            NetworkSpec::Ipv4(_, t) => Some(
+                IPV4_MIN_LEN
+                    .saturating_add(t.header_len())
+                    .saturating_add(t.payload().len()),
+            ),
         }
     }
 
     /// Bytes before the network layer: the Ethernet header and the VLAN tag.
     pub fn link_header_len(&self) -> usize {
-        ETHERNET2_LEN + if self.vlan.is_some() { VLAN_TAG_LEN } else { 0 }
+        ETHERNET2_LEN.saturating_add(if self.vlan.is_some() { VLAN_TAG_LEN } else { 0 })
     }
 
     /// Refuses a packet longer than `mtu`, with the numbers.
@@ -139,11 +143,12 @@ impl FrameSpec {
         let NetworkSpec::Ipv4(_, t) = &self.network else {
             return Ok(());
         };
-        let headers = IPV4_MIN_LEN + t.header_len();
+        let headers = IPV4_MIN_LEN.saturating_add(t.header_len());
         let payload = t.payload().len();
-        if headers + payload > mtu {
+        let packet = headers.saturating_add(payload);
+        if packet > mtu {
             return Err(BuildError::OverMtu {
-                packet: headers + payload,
+                packet,
                 headers,
                 payload,
                 mtu,
@@ -227,11 +232,9 @@ impl TransportSpec {
     /// The transport header's length.
     pub fn header_len(&self) -> usize {
         match self {
-            TransportSpec::Tcp(t) => {
-                TCP_MIN_LEN
-                    + if t.mss.is_some() { 4 } else { 0 }
-                    + if t.window_scale.is_some() { 4 } else { 0 }
-            }
+            TransportSpec::Tcp(t) => TCP_MIN_LEN
+                .saturating_add(if t.mss.is_some() { 4 } else { 0 })
+                .saturating_add(if t.window_scale.is_some() { 4 } else { 0 }),
             TransportSpec::Udp { .. } => UDP_LEN,
             TransportSpec::IcmpEcho { .. } => ICMP_ECHO_LEN,
         }

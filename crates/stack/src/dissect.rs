@@ -67,9 +67,9 @@ pub fn dissect_into(
     let kept = link == LinkType::Ethernet
         && fcs_len > 0
         && frame.len() >= original_length
-        && frame.len() >= ETHERNET2_LEN + fcs_len;
+        && frame.len() >= ETHERNET2_LEN.saturating_add(fcs_len);
     let (frame, fcs) = if kept {
-        let (body, fcs) = frame.split_at(frame.len() - fcs_len);
+        let (body, fcs) = frame.split_at(frame.len().saturating_sub(fcs_len));
         (body, Some(fcs))
     } else {
         (frame, None)
@@ -149,7 +149,8 @@ fn ethertype_next(c: &mut Cursor<'_, '_>, off: usize, ethertype: u16, owner: Pro
         0x0806 => layers_arp::arp(c, off),
         other => c.stop(
             owner,
-            off - 2,
+            // The EtherType field is the two bytes before `off`.
+            off.saturating_sub(2),
             StopKind::Unsupported {
                 what: Text::new("EtherType", "以太网类型"),
                 value: match layers_ethernet::ethertype_name(other) {

@@ -171,13 +171,15 @@ fn corrupt(correct: u16) -> u16 {
 
 /// Writes `v` at `at`, if the frame holds those two bytes (the callers found them there).
 fn put16(frame: &mut [u8], at: usize, v: u16) {
-    if let Some(slot) = frame.get_mut(at..at + 2) {
+    if let Some(slot) = frame.get_mut(at..at.saturating_add(2)) {
         slot.copy_from_slice(&v.to_be_bytes());
     }
 }
 
 fn get16(frame: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(frame.get(at..at + 2)?.try_into().ok()?))
+    Some(u16::from_be_bytes(
+        frame.get(at..at.saturating_add(2))?.try_into().ok()?,
+    ))
 }
 
 fn ipv4_checksum(frame: &[u8], ip_off: usize) -> Option<u16> {
@@ -213,23 +215,23 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
         match fault {
             Fault::TtlZero => {
                 let off = ip.ok_or_else(no_ip)?;
-                let ttl = bytes.get_mut(off + 8).ok_or_else(no_ip)?;
+                let ttl = bytes.get_mut(off.saturating_add(8)).ok_or_else(no_ip)?;
                 let was = std::mem::replace(ttl, 0);
                 let sum = ipv4_checksum(&bytes, off).ok_or_else(no_ip)?;
-                put16(&mut bytes, off + 10, sum);
+                put16(&mut bytes, off.saturating_add(10), sum);
                 effects.push(FaultEffect::TtlZero {
                     was,
-                    offset: off + 8,
+                    offset: off.saturating_add(8),
                 });
             }
             Fault::BadIpChecksum => {
                 let off = ip.ok_or_else(no_ip)?;
                 let correct = ipv4_checksum(&bytes, off).ok_or_else(no_ip)?;
                 let written = corrupt(correct);
-                put16(&mut bytes, off + 10, written);
+                put16(&mut bytes, off.saturating_add(10), written);
                 effects.push(FaultEffect::Checksum {
                     protocol: "IPv4",
-                    offset: off + 10,
+                    offset: off.saturating_add(10),
                     written,
                     correct,
                 });
@@ -279,12 +281,12 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
                 format!(
                     "the frame is {} bytes: keep 1 to {} of them",
                     written.len(),
-                    written.len() - 1
+                    written.len().saturating_sub(1)
                 ),
                 format!(
                     "该帧共 {} 字节:只能保留 1 到 {} 字节",
                     written.len(),
-                    written.len() - 1
+                    written.len().saturating_sub(1)
                 ),
             ));
         }

@@ -33,7 +33,13 @@
 // tests; where one is provably safe, an `#[expect]` says why.
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        // Offsets, lengths and counts saturate or are checked: nothing wraps.
+        clippy::arithmetic_side_effects
+    )
 )]
 
 mod build;

@@ -65,10 +65,19 @@ pub struct Count {
     pub bytes: u64,
 }
 
+impl Count {
+    /// Both counts added, each stopping at `u64::MAX`.
+    pub fn saturating_add(self, other: Count) -> Count {
+        Count {
+            frames: self.frames.saturating_add(other.frames),
+            bytes: self.bytes.saturating_add(other.bytes),
+        }
+    }
+}
+
 impl AddAssign for Count {
     fn add_assign(&mut self, other: Count) {
-        self.frames += other.frames;
-        self.bytes += other.bytes;
+        *self = self.saturating_add(other);
     }
 }
 
@@ -100,7 +109,7 @@ impl Stats {
             frames: 1,
             bytes: captured as u64,
         };
-        self.total += count;
+        self.total = self.total.saturating_add(count);
         self.scratch.clear();
         self.scratch.extend(
             d.layers
@@ -110,7 +119,7 @@ impl Stats {
         );
         // Neighbouring frames mostly share a path: count a run without hashing it again.
         if self.run.0 == self.scratch && self.run.1.frames > 0 {
-            self.run.1 += count;
+            self.run.1 = self.run.1.saturating_add(count);
         } else {
             self.flush_run();
             self.run.0.clone_from(&self.scratch);
@@ -121,13 +130,16 @@ impl Stats {
             let kind = ProblemKind::of(e);
             malformed |= kind.is_malformed();
             match kind {
-                ProblemKind::ChecksumOffload => self.offload += 1,
-                ProblemKind::BadChecksum | ProblemKind::BadFcs => self.bad_checksums += 1,
+                ProblemKind::ChecksumOffload => self.offload = self.offload.saturating_add(1),
+                ProblemKind::BadChecksum | ProblemKind::BadFcs => {
+                    self.bad_checksums = self.bad_checksums.saturating_add(1)
+                }
                 _ => {}
             }
-            *self.problems.entry((e.protocol, kind)).or_default() += 1;
+            let n = self.problems.entry((e.protocol, kind)).or_default();
+            *n = n.saturating_add(1);
         }
-        self.malformed += u64::from(malformed);
+        self.malformed = self.malformed.saturating_add(u64::from(malformed));
     }
 
     /// Moves the current run of one path into `paths`.
@@ -136,7 +148,7 @@ impl Stats {
             return;
         }
         match self.paths.get_mut(self.run.0.as_slice()) {
-            Some(c) => *c += self.run.1,
+            Some(c) => *c = c.saturating_add(self.run.1),
             None => {
                 self.paths.insert(self.run.0.clone(), self.run.1);
             }
@@ -160,7 +172,7 @@ impl Stats {
                 let entry = tree
                     .entry(names)
                     .or_insert_with(|| (prefix.to_vec(), Count::default()));
-                entry.1 += count;
+                entry.1 = entry.1.saturating_add(count);
             }
         }
         tree.into_values().collect()
@@ -180,16 +192,18 @@ impl Stats {
 
 impl AddAssign<&Stats> for Stats {
     fn add_assign(&mut self, other: &Stats) {
-        self.total += other.total;
-        self.malformed += other.malformed;
-        self.bad_checksums += other.bad_checksums;
-        self.offload += other.offload;
+        self.total = self.total.saturating_add(other.total);
+        self.malformed = self.malformed.saturating_add(other.malformed);
+        self.bad_checksums = self.bad_checksums.saturating_add(other.bad_checksums);
+        self.offload = self.offload.saturating_add(other.offload);
         self.flush_run();
         for (path, count) in other.all_paths() {
-            *self.paths.entry(path.clone()).or_default() += count;
+            let slot = self.paths.entry(path.clone()).or_default();
+            *slot = slot.saturating_add(count);
         }
         for (key, n) in &other.problems {
-            *self.problems.entry(*key).or_default() += n;
+            let slot = self.problems.entry(*key).or_default();
+            *slot = slot.saturating_add(*n);
         }
     }
 }
