@@ -203,7 +203,9 @@ impl Run<'_> {
                     original_length: data.len(),
                     time,
                 };
+                // Each frame reaches the file (or a reader of `-w -`) as it comes.
                 f.write(&frame)
+                    .and_then(|()| f.flush())
                     .map_err(|e| CliError::Input(e.to_string()))?;
             }
         }

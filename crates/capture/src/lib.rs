@@ -275,6 +275,13 @@ impl<W: Write> PcapngStream<W> {
         Ok(())
     }
 
+    /// Hands what was written so far to the writer's destination (a reader at the other
+    /// end of a pipe sees each frame as it comes).
+    pub fn flush(&mut self) -> Result<(), WriteError> {
+        self.w.get_mut().flush()?;
+        Ok(())
+    }
+
     /// Flushes what was written, and gives the writer back.
     pub fn finish(self) -> Result<W, WriteError> {
         let mut out = self.w.into_inner();
