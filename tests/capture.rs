@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::util::{layers, skip_without, temp_dir};
+use crate::util::{layers, skip_without, skip_without_root, temp_dir};
 
 const T: Duration = Duration::from_secs(15);
 
@@ -363,7 +363,7 @@ fn an_unknown_interface_lists_the_known_ones() {
 #[test]
 fn a_chat_on_loopback_is_captured_live_each_frame_once() {
     if !is_root() {
-        return skip_without("root", "capturing on lo needs CAP_NET_RAW");
+        return skip_without_root("capturing on lo needs CAP_NET_RAW");
     }
     if Command::new("tcpdump").arg("--version").output().is_err() {
         return skip_without("tcpdump", "the capture is compared with its");
@@ -456,7 +456,7 @@ impl Drop for Namespaces {
 #[test]
 fn a_chat_across_two_namespaces_shows_real_macs_and_the_arp_exchange() {
     if !is_root() {
-        return skip_without("root", "network namespaces need CAP_SYS_ADMIN");
+        return skip_without_root("network namespaces need CAP_SYS_ADMIN");
     }
     if Command::new("ip").arg("-V").output().is_err() {
         return skip_without("iproute2", "the test creates network namespaces with ip");
@@ -506,7 +506,7 @@ fn a_chat_across_two_namespaces_shows_real_macs_and_the_arp_exchange() {
 #[test]
 fn a_64_kib_loopback_frame_is_captured_whole() {
     if !is_root() {
-        return skip_without("root", "capturing on lo needs CAP_NET_RAW");
+        return skip_without_root("capturing on lo needs CAP_NET_RAW");
     }
     let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = sock.local_addr().unwrap().port();

@@ -76,3 +76,16 @@ pub fn skip_without(tool: &str, why: &str) {
         format_args!("skipped: {tool} is not installed ({why}); .ci/run installs it\n"),
     );
 }
+
+/// Says on the terminal that a test is skipped because it needs root (`why`), or fails in
+/// CI, which runs as root.
+pub fn skip_without_root(why: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "not root in CI: .ci/run runs as root ({why})"
+    );
+    let _ = std::io::Write::write_fmt(
+        &mut std::io::stderr(),
+        format_args!("skipped: not running as root ({why}); .ci/run runs as root\n"),
+    );
+}
