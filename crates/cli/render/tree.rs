@@ -16,14 +16,14 @@ use crate::Ui;
 
 /// What a field's number means, as Wireshark says it beside the number: the EtherType's
 /// protocol, ARP's operation, the IP protocol, the ICMP type, a port's service, a MAC's kind.
-fn meaning(protocol: ProtocolId, f: &Field, lang: Lang) -> Option<String> {
+fn meaning(protocol: ProtocolId, f: &Field, lang: Lang) -> Option<&'static str> {
     use ProtocolId as P;
     let n = match &f.value {
         FieldValue::Uint(n) => Some(*n),
         FieldValue::Hex { value, .. } => Some(*value),
         _ => None,
     };
-    let name = |s: Option<&str>| s.map(str::to_string);
+    let name = |s: Option<&'static str>| s;
     match (protocol, f.name, n) {
         (
             P::Ethernet2 | P::Vlan | P::Llc | P::LinuxSll | P::LinuxSll2,
@@ -31,24 +31,18 @@ fn meaning(protocol: ProtocolId, f: &Field, lang: Lang) -> Option<String> {
             Some(v),
         ) => name(layers_ethernet::ethertype_name(v as u16)),
         (P::Arp, "protocol_type", Some(v)) => name(layers_ethernet::ethertype_name(v as u16)),
-        (P::Arp, "hardware_type", Some(1)) => Some("Ethernet".to_string()),
-        (P::Arp, "operation", Some(v)) => {
-            Some(layers_arp::operation_name(v as u16).get(lang).to_string())
-        }
+        (P::Arp, "hardware_type", Some(1)) => Some("Ethernet"),
+        (P::Arp, "operation", Some(v)) => Some(layers_arp::operation_name(v as u16).get(lang)),
         (P::Ipv4, "protocol", Some(v)) | (P::Ipv6, "next_header", Some(v)) => {
             name(layers_ipv4::ip_protocol_name(v as u8))
         }
-        (P::Icmp, "type", Some(v)) => {
-            Some(layers_ipv4::icmp_type_name(v as u8).get(lang).to_string())
-        }
-        (P::Icmpv6, "type", Some(v)) => {
-            Some(layers_ipv4::icmpv6_type_name(v as u8).get(lang).to_string())
-        }
+        (P::Icmp, "type", Some(v)) => Some(layers_ipv4::icmp_type_name(v as u8).get(lang)),
+        (P::Icmpv6, "type", Some(v)) => Some(layers_ipv4::icmpv6_type_name(v as u8).get(lang)),
         (P::Tcp | P::Udp, "source_port" | "destination_port", Some(v)) => {
-            layers_transport::service_name(v as u16, protocol == P::Tcp).map(str::to_string)
+            layers_transport::service_name(v as u16, protocol == P::Tcp)
         }
         (P::Ethernet2, "source" | "destination", _) => match &f.value {
-            FieldValue::Mac(m) => Some(layers_ethernet::Mac(*m).kind().get(lang).to_string()),
+            FieldValue::Mac(m) => Some(layers_ethernet::Mac(*m).kind().get(lang)),
             _ => None,
         },
         _ => None,
@@ -74,6 +68,7 @@ pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::
         ],
     );
     writeln!(out, "{}", paint(ui, &head, Style::new().bold()))?;
+    let mut buf = String::with_capacity(128);
     for rec in &frame.layers {
         let layer = rec.layer();
         let quoted = if rec.quoted {
@@ -117,21 +112,42 @@ pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::
             .map(|f| label(f).width())
             .max()
             .unwrap_or(0);
+        // Each field's line is built in one reused buffer and written whole.
         for f in &rec.fields {
-            let value = match (&f.value, lang) {
-                (FieldValue::Bool(b), Lang::Zh) => if *b { "是" } else { "否" }.to_string(),
-                (v, Lang::En) => field_value_in(v, &|k| k),
-                (v, Lang::Zh) => field_value_in(v, &|k| {
-                    layers_osi::zh_field_name(rec.protocol, k).unwrap_or(k)
-                }),
-            };
+            buf.clear();
             let name = label(f);
-            let pad = " ".repeat(width - name.width());
-            match meaning(rec.protocol, f, lang) {
-                Some(m) if lang == Lang::Zh => writeln!(out, "      {name}{pad}  {value}({m})")?,
-                Some(m) => writeln!(out, "      {name}{pad}  {value} ({m})")?,
-                None => writeln!(out, "      {name}{pad}  {value}")?,
+            buf.push_str("      ");
+            buf.push_str(name);
+            buf.extend(std::iter::repeat_n(' ', width.saturating_sub(name.width())));
+            buf.push_str("  ");
+            match (&f.value, lang) {
+                (FieldValue::Bool(b), Lang::Zh) => buf.push_str(if *b { "是" } else { "否" }),
+                (v @ (FieldValue::List(_) | FieldValue::Object(_) | FieldValue::Map(_)), _) => {
+                    let text = match lang {
+                        Lang::En => field_value_in(v, &|k| k),
+                        Lang::Zh => field_value_in(v, &|k| {
+                            layers_osi::zh_field_name(rec.protocol, k).unwrap_or(k)
+                        }),
+                    };
+                    buf.push_str(&text);
+                }
+                (v, _) => v.write_text(&mut buf),
             }
+            match meaning(rec.protocol, f, lang) {
+                Some(m) if lang == Lang::Zh => {
+                    buf.push('(');
+                    buf.push_str(m);
+                    buf.push(')');
+                }
+                Some(m) => {
+                    buf.push_str(" (");
+                    buf.push_str(m);
+                    buf.push(')');
+                }
+                None => {}
+            }
+            buf.push('\n');
+            out.write_all(buf.as_bytes())?;
         }
     }
     errors(out, ui, frame)?;
