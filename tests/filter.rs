@@ -253,3 +253,43 @@ fn count_counts_the_frames_the_filter_selects_on_any_number_of_threads() {
         "{arp} ARP frames: {text}"
     );
 }
+
+#[test]
+fn standard_input_is_filtered_as_a_file_is() {
+    let capture = format!("{}/fixtures/loopback-dns.pcap", env!("CARGO_MANIFEST_DIR"));
+    let from_file = run(&["decode", &capture, "--oneline", "--filter", "udp port 53"]);
+    let mut child = crate::util::layers()
+        .args([
+            "decode",
+            "-",
+            "--oneline",
+            "--filter",
+            "udp port 53",
+            "--count",
+            "1",
+        ])
+        .stdin(std::process::Stdio::from(
+            std::fs::File::open(&capture).unwrap(),
+        ))
+        .output()
+        .unwrap();
+    assert!(child.status.success(), "{}", stderr(&child));
+    let first = stdout(&from_file).lines().next().unwrap().to_string();
+    assert_eq!(stdout(&child), format!("{first}\n"));
+    // The stream's frames keep their numbers too: frame 1 of the file is the first query.
+    child = crate::util::layers()
+        .args(["decode", "-", "--json", "--filter", "tcp"])
+        .stdin(std::process::Stdio::from(
+            std::fs::File::open(&capture).unwrap(),
+        ))
+        .output()
+        .unwrap();
+    let text = stdout(&child);
+    let numbers: Vec<&str> = text.lines().map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(numbers.len(), 11, "{numbers:?}");
+    assert!(numbers.iter().all(|n| n.starts_with("{\"frame\":")));
+    assert!(
+        !numbers.contains(&"{\"frame\":1"),
+        "frame 1 is UDP: {numbers:?}"
+    );
+}
