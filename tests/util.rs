@@ -66,26 +66,24 @@ pub fn temp_dir(name: &str) -> PathBuf {
 /// Says on the terminal that a test is skipped because `tool` is missing (`why`), or fails
 /// in CI, where `.ci/run` installs every tool the tests compare against.
 pub fn skip_without(tool: &str, why: &str) {
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{tool} is missing in CI: .ci/run should have installed it ({why})"
-    );
-    // Written straight to the terminal: the test harness would swallow println!.
-    let _ = std::io::Write::write_fmt(
-        &mut std::io::stderr(),
-        format_args!("skipped: {tool} is not installed ({why}); .ci/run installs it\n"),
+    skip(
+        &format!("{tool} is missing in CI: .ci/run should have installed it ({why})"),
+        &format!("{tool} is not installed ({why}); .ci/run installs it"),
     );
 }
 
 /// Says on the terminal that a test is skipped because it needs root (`why`), or fails in
 /// CI, which runs as root.
 pub fn skip_without_root(why: &str) {
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "not root in CI: .ci/run runs as root ({why})"
+    skip(
+        &format!("not root in CI: .ci/run runs as root ({why})"),
+        &format!("not running as root ({why}); .ci/run runs as root"),
     );
-    let _ = std::io::Write::write_fmt(
-        &mut std::io::stderr(),
-        format_args!("skipped: not running as root ({why}); .ci/run runs as root\n"),
-    );
+}
+
+/// Fails with `in_ci` in CI (where nothing may be skipped), else says `skipped: {why}`.
+fn skip(in_ci: &str, why: &str) {
+    assert!(std::env::var_os("CI").is_none(), "{in_ci}");
+    // Written straight to the terminal: the test harness would swallow println!.
+    let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("skipped: {why}\n"));
 }
