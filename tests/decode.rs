@@ -1192,3 +1192,33 @@ fn a_stray_byte_in_hex_text_is_named_not_read_as_raw() {
     let frame: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(frame["captured_length"], text.len());
 }
+
+#[test]
+fn cooked_and_raw_ip_captures_have_bits_not_an_ethernet_phy() {
+    // A cooked capture (tcpdump -i any) and a raw-IP interface say nothing of the medium:
+    // their physical record is the bits alone, with no preamble, SFD or gap.
+    for (file, frame) in [
+        ("loopback-any-sll2.pcap", "1"),
+        ("crafted-multi.pcapng", "2"),
+    ] {
+        let o = run(&["decode", &fixture(file), "--json", "--frame", frame]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let f: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        let phy = &f["layers"][0];
+        assert_eq!(phy["osi"], 1, "{file}");
+        assert_eq!(phy["protocol"], "bits", "{file}: {phy}");
+        let fields = phy["fields"].as_object().unwrap();
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["bits"], "{file}: {phy}");
+        assert_eq!(fields["bits"], f["captured_length"].as_u64().unwrap() * 8);
+    }
+    // An Ethernet frame keeps its PHY.
+    let o = run(&[
+        "decode",
+        &fixture("netns-arp-ping.pcap"),
+        "--json",
+        "--frame",
+        "1",
+    ]);
+    let f: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(f["layers"][0]["protocol"], "Ethernet PHY");
+}

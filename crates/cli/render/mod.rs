@@ -67,7 +67,7 @@ fn look(rec: Option<&LayerRecord>) -> Look {
             | ProtocolId::Data,
         ) => (Color::Magenta, Style::new().magenta(), 'D'),
         // The physical layer owns no byte of its own: the frame's bytes are the MAC's.
-        Some(ProtocolId::EthernetPhy) | None => padding,
+        Some(ProtocolId::EthernetPhy | ProtocolId::Bits) | None => padding,
     };
     Look {
         table,
@@ -124,6 +124,7 @@ pub fn devices_text(layer: OsiLayer, lang: Lang) -> String {
 pub fn protocol_name(p: ProtocolId, lang: Lang) -> &'static str {
     match (p, lang) {
         (ProtocolId::Data, Lang::Zh) => "数据",
+        (ProtocolId::Bits, Lang::Zh) => "比特",
         _ => p.name(),
     }
 }

@@ -206,6 +206,9 @@ pub fn device(name: &str) -> Option<&'static Device> {
 pub enum ProtocolId {
     /// The Ethernet physical layer: the frame's bits, preamble, SFD, gap.
     EthernetPhy,
+    /// The bits of a frame whose medium the capture does not say (a Linux cooked capture,
+    /// raw IP): no preamble, SFD or gap to show.
+    Bits,
     /// Ethernet II (DIX) framing.
     Ethernet2,
     /// An IEEE 802.1Q (or 802.1ad) VLAN tag.
@@ -254,8 +257,9 @@ pub enum ProtocolId {
 
 impl ProtocolId {
     /// Every id, in the order of [`PROTOCOLS`].
-    pub const ALL: [ProtocolId; 23] = [
+    pub const ALL: [ProtocolId; 24] = [
         ProtocolId::EthernetPhy,
+        ProtocolId::Bits,
         ProtocolId::Ethernet2,
         ProtocolId::Vlan,
         ProtocolId::Ieee8023,
@@ -355,6 +359,22 @@ pub static PROTOCOLS: &[Protocol] = &[
             "课程的默写表中物理层协议为「无」",
         )),
         aliases: &["PHY", "physical"],
+    },
+    Protocol {
+        id: ProtocolId::Bits,
+        name: "bits",
+        layer: OsiLayer::Physical,
+        pdu: None,
+        spec: "none: the capture does not say which medium carried the frame",
+        about: Text::new(
+            "the frame as bits; a cooked (tcpdump -i any) or raw-IP capture does not say which medium carried them, so no preamble, SFD or gap is shown",
+            "帧的比特;Linux cooked 抓包(tcpdump -i any)或原始 IP 抓包不记录由什么介质传送,所以不显示前导码、帧首定界符和帧间隙",
+        ),
+        note: Some(Text::new(
+            "the course's table lists no protocol at the physical layer",
+            "课程的默写表中物理层协议为「无」",
+        )),
+        aliases: &[],
     },
     Protocol {
         id: ProtocolId::Ethernet2,

@@ -13,12 +13,13 @@ use layers_osi::{Cursor, FieldValue as Value, ProtocolId, Span, StopKind};
 pub fn finish(mut c: Cursor<'_, '_>, ethernet: bool, original_length: usize, fcs: Option<&[u8]>) {
     let frame = c.frame;
     let len = frame.len();
-    let mut rec = c.record(
-        ProtocolId::EthernetPhy,
-        Span::new(0, len),
-        Span::new(0, 0),
-        4,
-    );
+    // Only an Ethernet link says the medium; a cooked or raw-IP capture has just bits.
+    let phy = if ethernet {
+        ProtocolId::EthernetPhy
+    } else {
+        ProtocolId::Bits
+    };
+    let mut rec = c.record(phy, Span::new(0, len), Span::new(0, 0), 4);
     rec.push_at("bits", Span::new(0, len), len.saturating_mul(8));
     let loopback = ethernet && frame.get(..12).is_some_and(|macs| macs == [0; 12]);
     let wire = ethernet && !loopback;
@@ -44,7 +45,7 @@ pub fn finish(mut c: Cursor<'_, '_>, ethernet: bool, original_length: usize, fcs
             captured: len,
             original: original_length,
         };
-        c.stop(ProtocolId::EthernetPhy, len, kind);
+        c.stop(phy, len, kind);
     }
     c.finish(rec);
 }

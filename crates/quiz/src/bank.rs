@@ -137,6 +137,7 @@ fn q(
 /// Protocols `layers` dissects for its own bookkeeping, never an answer.
 const INTERNAL: &[&str] = &[
     "Ethernet PHY",
+    "bits",
     "data",
     "IP fragment",
     "Linux SLL",

@@ -76,6 +76,7 @@ pub fn field_table(protocol: ProtocolId) -> &'static [FieldSpec] {
         ProtocolId::Tcp => layers_transport::TCP_FIELDS,
         ProtocolId::Udp => layers_transport::UDP_FIELDS,
         ProtocolId::EthernetPhy
+        | ProtocolId::Bits
         | ProtocolId::IpFragment
         | ProtocolId::Http
         | ProtocolId::Smtp
