@@ -618,7 +618,14 @@ pub fn run(args: &EncodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         .build()
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let finished = finish(&built, &plan.faults, args.fcs).map_err(|e| {
-        CliError::Usage(Msg::BadValue.fill(lang, &[&"--fault", &e.fault, &e.reason_text(lang)]))
+        CliError::Usage(Msg::BadValue.fill(
+            lang,
+            &[
+                &"--fault",
+                &e.fault,
+                &crate::said::fault_reason(&e.reason, lang),
+            ],
+        ))
     })?;
     // The model describes the frame as a capture without FCS shows it; a truncate fault
     // cuts it as a snap length would, so it is dissected as `decode` reads the file.

@@ -170,6 +170,7 @@ messages! {
     ExSendTo => "sendto({} bytes) to {} peer{s}: no handshake and no acknowledgement", "「sendto」{} 字节给 {} 个对端:没有握手,也没有确认";
     ExUdpConnect => "connect({}) on UDP only sets the default destination: nothing is sent", "UDP 上的「connect({})」只设定默认目的地:什么也不发送";
     ExUdpQuit => "UDP has no connection to close: nothing is sent", "UDP 没有需要关闭的连接:什么也不发送";
+    FaultKeepRange => "the frame is {} bytes: keep 1 to {} of them", "该帧共 {} 字节:只能保留 1 到 {} 字节";
     FilterAt => "--filter: column {}: {}", "--filter:第 {} 列:{}";
     FilterExpected => "expected {}, found \"{}\"", "此处应为{},却是「{}」";
     FilterExpectedEnd => "expected {}, but the expression ends", "此处应为{},但表达式已结束";

@@ -217,6 +217,16 @@ pub fn filter_error(text: &str, e: &layers_filter::FilterError, lang: Lang) -> S
     out
 }
 
+/// Why a deliberate fault does not apply, in `lang`.
+pub fn fault_reason(r: &layers_stack::FaultReason, lang: Lang) -> String {
+    match r {
+        layers_stack::FaultReason::Missing(t) => t.get(lang).to_string(),
+        layers_stack::FaultReason::KeepRange { frame_len } => {
+            Msg::FaultKeepRange.fill(lang, &[frame_len, &frame_len.saturating_sub(1)])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

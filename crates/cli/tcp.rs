@@ -338,7 +338,7 @@ fn write_capture(
         };
         let built = spec.build().map_err(|e| CliError::Input(e.to_string()))?;
         let bytes = finish(&built, &[], false)
-            .map_err(|e| CliError::Input(e.reason))?
+            .map_err(|e| CliError::Input(crate::said::fault_reason(&e.reason, lang)))?
             .frame;
         // The capture point sees its own segments when sent and the other's on arrival.
         let at = if s.from == capture_at {

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use etherparse::Ipv4HeaderSlice;
-use layers_osi::{Lang, OsiLayer, ProtocolId, Text};
+use layers_osi::{OsiLayer, ProtocolId, Text};
 use layers_physical as phy;
 
 use crate::dissect_ethernet;
@@ -116,33 +116,38 @@ impl FaultEffect {
 pub struct FaultError {
     /// The fault.
     pub fault: Fault,
-    /// Why it does not apply (English; see [`FaultError::reason_text`]).
-    pub reason: String,
-    reason_zh: String,
+    /// Why it does not apply.
+    pub reason: FaultReason,
+}
+
+/// Why a fault does not apply: a sentence of the knowledge, or the numbers of a cut.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaultReason {
+    /// The frame lacks what the fault changes.
+    Missing(Text),
+    /// `truncate=N` must keep 1 to `frame_len - 1` bytes of a `frame_len`-byte frame.
+    KeepRange { frame_len: usize },
+}
+
+impl std::fmt::Display for FaultReason {
+    /// In English; the CLI says it in the user's language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FaultReason::Missing(t) => f.write_str(t.en),
+            FaultReason::KeepRange { frame_len } => write!(
+                f,
+                "the frame is {frame_len} bytes: keep 1 to {} of them",
+                frame_len.saturating_sub(1)
+            ),
+        }
+    }
 }
 
 impl FaultError {
     fn new(fault: Fault, reason: Text) -> FaultError {
         FaultError {
             fault,
-            reason: reason.en.to_string(),
-            reason_zh: reason.zh.to_string(),
-        }
-    }
-
-    fn owned(fault: Fault, en: String, zh: String) -> FaultError {
-        FaultError {
-            fault,
-            reason: en,
-            reason_zh: zh,
-        }
-    }
-
-    /// The reason in `lang`.
-    pub fn reason_text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.reason,
-            Lang::Zh => &self.reason_zh,
+            reason: FaultReason::Missing(reason),
         }
     }
 }
@@ -276,19 +281,12 @@ pub fn finish(frame: &[u8], faults: &[Fault], with_fcs: bool) -> Result<Finished
     let original_length = written.len();
     if let Some((fault, n)) = cut {
         if n == 0 || n >= written.len() {
-            return Err(FaultError::owned(
+            return Err(FaultError {
                 fault,
-                format!(
-                    "the frame is {} bytes: keep 1 to {} of them",
-                    written.len(),
-                    written.len().saturating_sub(1)
-                ),
-                format!(
-                    "该帧共 {} 字节:只能保留 1 到 {} 字节",
-                    written.len(),
-                    written.len().saturating_sub(1)
-                ),
-            ));
+                reason: FaultReason::KeepRange {
+                    frame_len: written.len(),
+                },
+            });
         }
         let d = dissect_ethernet(&bytes);
         let (inside, layer) = match d.owner_of(n) {

@@ -50,7 +50,9 @@ mod stats;
 
 pub use build::{BuildError, FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec};
 pub use dissect::{dissect, dissect_ethernet, dissect_into, dissect_with_fcs, Detail};
-pub use fault::{finish, Fault, FaultEffect, FaultError, FaultParseError, Finished, FAULT_NAMES};
+pub use fault::{
+    finish, Fault, FaultEffect, FaultError, FaultParseError, FaultReason, Finished, FAULT_NAMES,
+};
 pub use frame::Frame;
 pub use layers_osi::Dissection;
 pub use stats::{Count, ProblemKind, Stats};
