@@ -902,3 +902,20 @@ fn captures_are_written_atomically() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_write_error_names_the_file_asked_for_not_the_temporary_one() {
+    let dir = temp_dir("no-such-dir").join("missing");
+    let target = dir.join("x.pcap");
+    let o = run(&["encode", "-o", target.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert_eq!(
+        e,
+        format!(
+            "error: cannot write {}: No such file or directory (os error 2)\n",
+            target.display()
+        )
+    );
+    assert!(!e.contains(".layers-"), "{e}");
+}

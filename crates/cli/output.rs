@@ -47,7 +47,7 @@ pub fn write_atomically<E: std::fmt::Display>(
         .prefix(".layers-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| failed(&e))?;
+        .map_err(|e| failed(&without_temp_path(&e)))?;
     // A capture is for everyone to read, as File::create would make it (the temporary
     // file is private); an existing file keeps its own permissions.
     let mode = std::fs::metadata(path)
@@ -62,6 +62,16 @@ pub fn write_atomically<E: std::fmt::Display>(
     tmp.as_file().sync_all().map_err(|e| failed(&e))?;
     tmp.persist(path).map_err(|e| failed(&e.error))?;
     Ok(())
+}
+
+/// tempfile's error says `... at path "/dir/.layers-XXXX.tmp"`: a name the user never gave
+/// (and tempfile keeps the system's error only in that text), so the suffix goes.
+fn without_temp_path(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.rsplit_once(" at path \"") {
+        Some((system, path)) if path.contains(".layers-") => system.to_string(),
+        _ => text,
+    }
 }
 
 /// The error of writing `path`.
