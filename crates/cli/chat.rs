@@ -450,18 +450,23 @@ fn accept_loop(listener: &TcpListener, tx: &Sender<Event>) {
         if tx.send(Event::Joined(id, stream, peer)).is_err() {
             return;
         }
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let gone = read_framed(reader, |f| {
-                let ev = match f {
-                    Framed::Line(l) => Event::Line(id, l),
-                    Framed::TooLong => Event::TooLong(id),
-                };
-                tx.send(ev).is_ok()
-            });
-            let _ = tx.send(Event::Gone(id, gone));
-        });
+        read_stream(reader, id, tx.clone());
     }
+}
+
+/// A connection's messages as events (`id`: whose), on a thread of its own, then how it
+/// ended.
+fn read_stream(reader: TcpStream, id: u64, tx: Sender<Event>) {
+    std::thread::spawn(move || {
+        let gone = read_framed(reader, |f| {
+            let ev = match f {
+                Framed::Line(l) => Event::Line(id, l),
+                Framed::TooLong => Event::TooLong(id),
+            };
+            tx.send(ev).is_ok()
+        });
+        let _ = tx.send(Event::Gone(id, gone));
+    });
 }
 
 /// The login name, for a client that gives none.
@@ -485,19 +490,7 @@ fn connect_tcp(addr: SocketAddr, name: &str, mut screen: Screen<'_>) -> Result<(
 
     let (tx, rx) = channel();
     read_stdin(tx.clone());
-    let reader = stream.try_clone()?;
-    let net_tx = tx.clone();
-    std::thread::spawn(move || {
-        let gone = read_framed(reader, |f| {
-            let ev = match f {
-                Framed::Line(l) => Event::Line(0, l),
-                Framed::TooLong => Event::TooLong(0),
-            };
-            net_tx.send(ev).is_ok()
-        });
-        let _ = net_tx.send(Event::Gone(0, gone));
-    });
-    drop(tx);
+    read_stream(stream.try_clone()?, 0, tx);
     loop {
         let Ok(ev) = rx.recv() else { break };
         match ev {
