@@ -548,3 +548,46 @@ fn a_64_kib_loopback_frame_is_captured_whole() {
     );
     assert_eq!(frame["original_length"], frame["captured_length"]);
 }
+
+#[test]
+fn tcp_states_follow_both_ends_of_a_live_chat() {
+    if !is_root() {
+        return skip_without_root("capturing on lo needs CAP_NET_RAW");
+    }
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut cap = layers_in(None);
+    cap.args(["capture", "-i", "lo", "--tcp-states"])
+        .args(["--filter", &format!("tcp port {port}")])
+        .stdout(Stdio::piped());
+    let cap = Bg::start(cap);
+    cap.wait_err("capturing on");
+    chat(None, None, &format!("127.0.0.1:{port}"));
+    std::thread::sleep(Duration::from_millis(300));
+    let (text, _) = cap.interrupt();
+    let states: Vec<&str> = text.lines().filter(|l| l.contains("TCP states:")).collect();
+    let segments = text.lines().filter(|l| l.contains(" TCP [")).count();
+    assert_eq!(
+        states.len(),
+        segments,
+        "a states line after each segment:\n{text}"
+    );
+    let client = format!("127.0.0.1:{port}");
+    // After the SYN: the client has sent it, the server has received it.
+    assert!(
+        states[0].contains("SYN_SENT") && states[0].contains("SYN_RCVD"),
+        "{text}"
+    );
+    assert!(
+        states[2].contains("ESTABLISHED ·") && states[2].ends_with("ESTABLISHED"),
+        "{text}"
+    );
+    // The client closes first (q): it ends in TIME_WAIT, the server's end CLOSED.
+    let last = states.last().unwrap();
+    assert!(
+        last.contains("TIME_WAIT") && last.contains(&format!("{client} CLOSED")),
+        "{text}"
+    );
+}

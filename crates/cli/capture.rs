@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use layers_capture::live::{Interface, Live, LiveError};
 use layers_capture::{FrameInfo, OutFrame, PcapngStream};
 use layers_filter::Filter;
-use layers_osi::{Lang, LinkType};
+use layers_osi::{Lang, LayerRecord};
 use layers_transport::observe::Follower;
 
 use crate::args::CaptureArgs;
@@ -28,13 +28,7 @@ pub fn run(a: &CaptureArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError
         return list(ui, out);
     }
     let name = a.interface.as_deref().unwrap_or_default();
-    let filter = match &a.filter {
-        Some(text) => Some(
-            Filter::parse(text)
-                .map_err(|e| CliError::Usage(crate::said::filter_error(text, &e, lang)))?,
-        ),
-        None => None,
-    };
+    let filter = crate::decode::parse_filter(a.filter.as_deref(), lang)?;
     if let Some(t) = a.timeout {
         if !(t.is_finite() && t > 0.0) {
             let msg =
@@ -121,9 +115,8 @@ fn list(ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
         }
         line.push(')');
         if let Some(m) = mac.filter(|m| *m != [0; 6]) {
-            let m: Vec<String> = m.iter().map(|b| format!("{b:02x}")).collect();
             line.push(' ');
-            line.push_str(&m.join(":"));
+            line.push_str(&layers_ethernet::Mac(m).to_string());
         }
         for a in addresses {
             line.push(' ');
@@ -193,7 +186,7 @@ impl Run<'_> {
             buf.clear();
             worker.frame(&info, data, &mut buf)?;
             if a.tcp_states {
-                self.states(link, data, shown, &mut followed, &mut buf);
+                self.states(worker.layers(), shown, &mut followed, &mut buf);
             }
             out.write_all(&buf)?;
             out.flush()?;
@@ -213,23 +206,18 @@ impl Run<'_> {
     }
 
     /// `--tcp-states`: a line with both ends' states after this segment.
+    /// `layers`: the frame's records, as the worker just dissected them.
     fn states(
         &self,
-        link: LinkType,
-        data: &[u8],
+        layers: &[LayerRecord],
         number: u64,
         followed: &mut HashMap<(String, String), Follower>,
         buf: &mut Vec<u8>,
     ) {
-        let d = layers_stack::dissect(link, data, data.len());
-        let Some(seen) = crate::tcp::seen_of(&d.layers, number) else {
+        let Some(seen) = crate::tcp::seen_of(layers, number) else {
             return;
         };
-        let key = if seen.from <= seen.to {
-            (seen.from.clone(), seen.to.clone())
-        } else {
-            (seen.to.clone(), seen.from.clone())
-        };
+        let key = crate::tcp::connection_key(&seen);
         if followed.len() >= MAX_FOLLOWED && !followed.contains_key(&key) {
             followed.clear();
         }

@@ -119,6 +119,11 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
+    /// The records of the frame [`Worker::frame`] dissected last (none for `--stats`).
+    pub(crate) fn layers(&self) -> &[layers_osi::LayerRecord] {
+        &self.dissection.layers
+    }
+
     pub(crate) fn new(ui: Ui, view: View) -> Worker {
         Worker {
             view,
@@ -274,6 +279,18 @@ fn progress_bar(size: Option<u64>, lang: layers_osi::Lang) -> Option<indicatif::
     Some(bar)
 }
 
+/// The `--filter` expression of `decode` or `capture`, parsed; a mistake is a usage error
+/// that shows its column.
+pub(crate) fn parse_filter(
+    text: Option<&str>,
+    lang: layers_osi::Lang,
+) -> Result<Option<Filter>, CliError> {
+    text.map(|t| {
+        Filter::parse(t).map_err(|e| CliError::Usage(crate::said::filter_error(t, &e, lang)))
+    })
+    .transpose()
+}
+
 /// Runs `layers decode`.
 pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = ui.lang;
@@ -306,13 +323,7 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     let view = View::of(args);
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let threads = args.threads.map_or(cores, usize::from);
-    let filter = match &args.filter {
-        Some(text) => Some(
-            Filter::parse(text)
-                .map_err(|e| CliError::Usage(crate::said::filter_error(text, &e, lang)))?,
-        ),
-        None => None,
-    };
+    let filter = parse_filter(args.filter.as_deref(), lang)?;
     let select = Selection {
         frame: args.frame,
         skip: args.skip.unwrap_or(0),

@@ -396,12 +396,7 @@ fn from_capture(path: &str, json: bool, ui: &Ui, out: &mut dyn Write) -> Result<
         let Some(seen) = seen_of(&d.layers, raw.number) else {
             continue;
         };
-        let (from, to) = (seen.from.clone(), seen.to.clone());
-        let key = if from <= to {
-            (from.clone(), to.clone())
-        } else {
-            (to.clone(), from.clone())
-        };
+        let key = connection_key(&seen);
         if !conns.contains_key(&key) {
             order.push(key.clone());
         }
@@ -512,6 +507,15 @@ fn abnormal_text(a: &Abnormal, lang: Lang) -> String {
             format!("still open when the capture ends ({a}, {b})")
         }
         (Abnormal::StillOpen(a, b), Lang::Zh) => format!("抓包结束时连接仍未关闭({a},{b})"),
+    }
+}
+
+/// A connection's two ends in a fixed order, whichever sent `seen`.
+pub(crate) fn connection_key(seen: &Seen) -> (String, String) {
+    if seen.from <= seen.to {
+        (seen.from.clone(), seen.to.clone())
+    } else {
+        (seen.to.clone(), seen.from.clone())
     }
 }
 
