@@ -69,18 +69,19 @@ fn link_of(name: &str) -> LinkType {
 
 /// The interfaces of this machine (of this network namespace).
 pub fn interfaces() -> Vec<Interface> {
-    pnet_datalink::interfaces()
-        .into_iter()
-        .map(|i| Interface {
-            link: link_of(&i.name),
-            mac: i.mac.map(|m| m.octets()),
-            addresses: i.ips.iter().map(ToString::to_string).collect(),
-            up: i.is_up(),
-            loopback: i.is_loopback(),
-            index: i.index,
-            name: i.name,
-        })
-        .collect()
+    pnet_datalink::interfaces().iter().map(interface).collect()
+}
+
+fn interface(i: &pnet_datalink::NetworkInterface) -> Interface {
+    Interface {
+        link: link_of(&i.name),
+        mac: i.mac.map(|m| m.octets()),
+        addresses: i.ips.iter().map(ToString::to_string).collect(),
+        up: i.is_up(),
+        loopback: i.is_loopback(),
+        index: i.index,
+        name: i.name.clone(),
+    }
 }
 
 /// A capture running on one interface.
@@ -112,22 +113,14 @@ fn incoming_only() -> [libc::sock_filter; 4] {
 impl Live {
     /// Opens interface `name` for capture (promiscuous, as tcpdump does by default).
     pub fn open(name: &str) -> Result<Live, LiveError> {
-        let all = interfaces();
-        let Some(interface) = all.iter().find(|i| i.name == name).cloned() else {
+        let all = pnet_datalink::interfaces();
+        let Some(pnet_if) = all.iter().find(|i| i.name == name) else {
             return Err(LiveError::NoSuchInterface {
                 name: name.to_string(),
                 known: all.into_iter().map(|i| i.name).collect(),
             });
         };
-        let Some(pnet_if) = pnet_datalink::interfaces()
-            .into_iter()
-            .find(|i| i.name == name)
-        else {
-            return Err(LiveError::NoSuchInterface {
-                name: name.to_string(),
-                known: Vec::new(),
-            });
-        };
+        let interface = interface(pnet_if);
         let refused = |e: io::Error| match e.kind() {
             io::ErrorKind::PermissionDenied => LiveError::Permission(e),
             _ if e.raw_os_error() == Some(1) => LiveError::Permission(e),
@@ -150,7 +143,7 @@ impl Live {
             socket_fd: Some(fd),
             ..Default::default()
         };
-        let rx = match pnet_datalink::channel(&pnet_if, config) {
+        let rx = match pnet_datalink::channel(pnet_if, config) {
             Ok(Channel::Ethernet(_tx, rx)) => rx,
             Ok(_) => {
                 return Err(LiveError::Io(io::Error::other(

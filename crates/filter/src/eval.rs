@@ -154,10 +154,10 @@ impl Frame<'_> {
             Test::EtherType(e) => self.is(e, shift),
             Test::Proto4(p) => Ok(self.is(0x0800, shift)? && self.u8(pl.saturating_add(9))? == p),
             Test::Proto6(p) => Ok(self.is(0x86dd, shift)? && self.next_header(pl, p)?),
-            Test::Proto(p) => Ok(
-                (self.is(0x0800, shift)? && self.u8(pl.saturating_add(9))? == p)
-                    || (self.is(0x86dd, shift)? && self.next_header(pl, p)?),
-            ),
+            // libpcap's `ip proto p or ip6 proto p`, in that order.
+            Test::Proto(p) => {
+                Ok(self.test(&Test::Proto4(p), shift)? || self.test(&Test::Proto6(p), shift)?)
+            }
             Test::Port { protos, dir, port } => {
                 let protos: &[u8] = match protos {
                     PortProtos::Any => &[6, 17, SCTP],
