@@ -112,7 +112,6 @@ const SPLIT_CHUNK_STATS: usize = 1 << 20;
 /// What one worker keeps between frames: its view's printer, its reused dissection and
 /// its share of the stats.
 pub(crate) struct Worker {
-    view: View,
     printer: Box<dyn Printer>,
     dissection: Dissection,
     pub(crate) stats: Stats,
@@ -126,7 +125,6 @@ impl Worker {
 
     pub(crate) fn new(ui: Ui, view: View) -> Worker {
         Worker {
-            view,
             printer: view.printer(ui),
             dissection: Dissection::default(),
             stats: Stats::default(),
@@ -172,13 +170,7 @@ impl Worker {
     }
 
     fn batch(&mut self, batch: &Batch) -> io::Result<Vec<u8>> {
-        // Room for what a view usually writes per captured byte, so the buffer rarely grows.
-        let per_byte = match self.view {
-            View::Json | View::Tree | View::Hex | View::Diagram => 6,
-            View::Oneline => 1,
-            View::Stats => 0,
-        };
-        let mut out = Vec::with_capacity(batch.data.len() * per_byte);
+        let mut out = Vec::with_capacity(batch.data.len() * self.printer.bytes_per_byte());
         for (info, range) in &batch.frames {
             self.frame(info, &batch.data[range.clone()], &mut out)?;
         }

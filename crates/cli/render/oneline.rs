@@ -245,6 +245,10 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
 pub struct Oneline(pub Ui);
 
 impl Printer for Oneline {
+    fn bytes_per_byte(&self) -> usize {
+        1
+    }
+
     fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, _: &[u8], _: LinkType) -> io::Result<()> {
         oneline(out, &self.0, f)
     }

@@ -33,6 +33,12 @@ pub trait Printer: Send {
     fn full(&self) -> bool {
         true
     }
+
+    /// About how many bytes it writes per captured byte: the room a batch's output buffer
+    /// starts with, so it rarely grows.
+    fn bytes_per_byte(&self) -> usize {
+        6
+    }
 }
 
 pub use super::diagram::Diagram;

@@ -90,4 +90,8 @@ impl Printer for StatsTable {
     fn full(&self) -> bool {
         false
     }
+
+    fn bytes_per_byte(&self) -> usize {
+        0
+    }
 }
