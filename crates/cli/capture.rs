@@ -179,6 +179,7 @@ impl Run<'_> {
             let info = FrameInfo {
                 number: shown,
                 time: Some(time.as_secs_f64()),
+                time_ns: i64::try_from(time.as_nanos()).ok(),
                 original_length: data.len(),
                 link,
                 fcs_len: 0,

@@ -158,6 +158,7 @@ impl Worker {
         let frame = Frame {
             frame: info.number,
             time: info.time,
+            time_ns: info.time_ns,
             captured_length: data.len(),
             original_length: info.original_length,
             layers: std::mem::take(&mut d.layers),

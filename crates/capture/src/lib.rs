@@ -388,6 +388,21 @@ mod tests {
         [block(0x0a0d_0d0a, &shb), block(1, &idb), block(6, &epb)].concat()
     }
 
+    /// A nanosecond pcap's times, exact: what tshark prints as frame.time_epoch for the
+    /// fixture (1795574025.099355655), which a float of seconds cannot hold.
+    #[test]
+    fn nanosecond_pcap_times_are_kept_to_the_nanosecond() {
+        let file = std::fs::File::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/loopback-nano.pcap"
+        ))
+        .unwrap();
+        let mut frames = open(file, None).unwrap();
+        let mut data = Vec::new();
+        let info = frames.next_into(&mut data).unwrap().unwrap();
+        assert_eq!(info.time_ns, Some(1_795_574_025_099_355_655));
+    }
+
     /// if_tsresol in base 2 (top bit set) is honoured, not taken for microseconds; tshark
     /// reads the 2^-30 file below as 1732500000.5 too.
     #[test]
@@ -403,6 +418,24 @@ mod tests {
             time_of(with_tsresol(9, 1_732_500_000_500_000_000)),
             1_732_500_000.5
         );
+        // The exact instant too, whatever the resolution: 1 ns, 2^-30 s (cut to the ns).
+        let ns_of = |bytes: Vec<u8>| {
+            let mut frames = open(std::io::Cursor::new(bytes), None).unwrap();
+            let mut data = Vec::new();
+            frames
+                .next_into(&mut data)
+                .unwrap()
+                .unwrap()
+                .time_ns
+                .unwrap()
+        };
+        let t = 1_732_500_000_123_456_789i64;
+        assert_eq!(ns_of(with_tsresol(9, t as u64)), t);
+        assert_eq!(
+            ns_of(with_tsresol(0x9e, (half << 29) + 1)),
+            1_732_500_000_500_000_000
+        );
+        assert_eq!(ns_of(with_tsresol(6, 1)), 1_000);
         let mut bad = open(std::io::Cursor::new(with_tsresol(20, 1)), None).unwrap();
         let e = bad.next().unwrap().unwrap_err();
         assert!(e.message().contains("if_tsresol 0x14"), "{}", e.message());

@@ -97,6 +97,9 @@ pub struct FrameInfo {
     pub number: u64,
     /// Seconds since the epoch, where the input has a time.
     pub time: Option<f64>,
+    /// The same instant in whole nanoseconds since the epoch, exact (a float of seconds
+    /// keeps only about a quarter of a microsecond); `None` without a time, or past 2262.
+    pub time_ns: Option<i64>,
     /// How long it was on the wire.
     pub original_length: usize,
     /// Its link layer.
@@ -467,6 +470,7 @@ impl Frames {
                 Ok(FrameInfo {
                     number: 0,
                     time: f.time,
+                    time_ns: f.time.and_then(seconds_to_nanos),
                     original_length: f.original_length,
                     link: f.link,
                     fcs_len: f.fcs_len,
@@ -608,10 +612,16 @@ impl Context {
             PcapBlockOwned::Legacy(b) => {
                 let (link, nanos, fcs_len) = self.legacy.unwrap_or((LinkType::Ethernet, false, 0));
                 let fraction = f64::from(b.ts_usec) / if nanos { 1e9 } else { 1e6 };
+                let per_fraction: i64 = if nanos { 1 } else { 1000 };
                 let len = (b.caplen as usize).min(b.data.len());
                 let info = FrameInfo {
                     number: 0,
                     time: Some(f64::from(b.ts_sec) + fraction),
+                    time_ns: i64::from(b.ts_sec)
+                        .checked_mul(1_000_000_000)
+                        .and_then(|s| {
+                            s.checked_add(i64::from(b.ts_usec).checked_mul(per_fraction)?)
+                        }),
                     original_length: b.origlen as usize,
                     link,
                     fcs_len,
@@ -665,6 +675,7 @@ impl Context {
                 let info = FrameInfo {
                     number: 0,
                     time: Some(time),
+                    time_ns: ticks_to_nanos(ticks, iface.resolution, iface.offset),
                     original_length: epb.origlen as usize,
                     link: iface.link,
                     fcs_len: iface.fcs_len,
@@ -679,6 +690,7 @@ impl Context {
                 let info = FrameInfo {
                     number: 0,
                     time: None,
+                    time_ns: None,
                     original_length: spb.origlen as usize,
                     link: iface.link,
                     fcs_len: iface.fcs_len,
@@ -733,12 +745,30 @@ impl Context {
         let info = FrameInfo {
             number: 0,
             time: Some(ticks as f64 / iface.resolution as f64 + iface.offset as f64),
+            time_ns: ticks_to_nanos(ticks, iface.resolution, iface.offset),
             original_length: origlen as usize,
             link: iface.link,
             fcs_len: iface.fcs_len,
         };
         Taken::Frame(info, data)
     }
+}
+
+/// A pcapng timestamp (`ticks` of `1 / per_second` s, after `offset` s) in nanoseconds since
+/// the epoch, exact to the nanosecond (finer resolutions are cut to it).
+fn ticks_to_nanos(ticks: u64, per_second: u64, offset: i64) -> Option<i64> {
+    let ns = i128::from(ticks)
+        .checked_mul(1_000_000_000)?
+        .checked_div(i128::from(per_second))?
+        .checked_add(i128::from(offset).checked_mul(1_000_000_000)?)?;
+    i64::try_from(ns).ok()
+}
+
+/// Seconds (from text input) in whole nanoseconds.
+fn seconds_to_nanos(t: f64) -> Option<i64> {
+    let ns = (t * 1e9).round();
+    // In range, the cast is exact; a NaN or an infinity is no time.
+    (ns.is_finite() && ns.abs() < 9.2e18).then_some(ns as i64)
 }
 
 /// The block type of pcapng's obsolete Packet Block.

@@ -12,6 +12,8 @@ pub struct Frame {
     pub frame: u64,
     /// Seconds since the epoch, where the input has a time.
     pub time: Option<f64>,
+    /// The same instant in whole nanoseconds since the epoch, exact where the input is.
+    pub time_ns: Option<i64>,
     /// Bytes present.
     pub captured_length: usize,
     /// Bytes the frame had on the wire (more than captured when a snap length cut it).
@@ -69,6 +71,8 @@ impl Frame {
         Frame {
             frame,
             time,
+            // In range, the cast is exact (NaN would give 0, and no reader gives one).
+            time_ns: time.map(|t| (t * 1e9).round() as i64),
             captured_length,
             original_length,
             layers: dissection.layers,
