@@ -346,9 +346,10 @@ pub enum InputFormatArg {
 /// `layers decode`.
 #[derive(Debug, Args)]
 pub struct DecodeArgs {
-    /// The input: a pcap, pcapng, hex text or raw frame file; - for standard input
-    #[arg(value_name = "FILE|-", default_value = "-")]
-    pub input: String,
+    /// The input: a pcap, pcapng, hex text or raw frame file; - for standard input. With
+    /// --parquet, any number of files (and quoted globs such as "caps/*.pcap")
+    #[arg(value_name = "FILE|-", default_value = "-", num_args = 1..)]
+    pub inputs: Vec<String>,
     /// The input's format, instead of detecting it
     #[arg(long, value_enum)]
     pub format: Option<InputFormatArg>,
@@ -368,6 +369,15 @@ pub struct DecodeArgs {
     /// Protocol hierarchy with frame and byte counts, checksum and malformed counts
     #[arg(long, help_heading = "Views")]
     pub stats: bool,
+    /// One row per frame into an Apache Parquet file (for DuckDB, Spark, pandas); OUT
+    /// a directory (existing, or ending in /): one file per input in it
+    #[arg(
+        long,
+        value_name = "OUT",
+        help_heading = "Views",
+        conflicts_with_all = ["oneline", "json", "hex", "diagram", "stats"]
+    )]
+    pub parquet: Option<PathBuf>,
 
     /// Only frame N (counting from 1)
     #[arg(long, value_name = "N", help_heading = "Frames")]

@@ -64,6 +64,9 @@ pub(crate) enum View {
     Hex,
     Diagram,
     Stats,
+    /// `--parquet`: rows for the Parquet writer.
+    #[cfg(feature = "parquet")]
+    Parquet,
 }
 
 impl View {
@@ -76,6 +79,8 @@ impl View {
             View::Hex => Box::new(printer::Hex(ui)),
             View::Diagram => Box::new(printer::Diagram(ui)),
             View::Stats => Box::new(printer::StatsTable(ui)),
+            #[cfg(feature = "parquet")]
+            View::Parquet => Box::new(crate::parquet::Rows),
         }
     }
 
@@ -286,12 +291,58 @@ pub(crate) fn parse_filter(
 
 /// Runs `layers decode`.
 pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
+    if let Some(target) = &args.parquet {
+        return parquet_run(args, target, ui, out);
+    }
+    let [input] = args.inputs.as_slice() else {
+        return Err(CliError::Usage(Msg::OneInput.get(ui.lang).to_string()));
+    };
+    run_input(args, input, View::of(args), ui, out)
+}
+
+#[cfg(feature = "parquet")]
+fn parquet_run(
+    args: &DecodeArgs,
+    target: &std::path::Path,
+    ui: &Ui,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    crate::parquet::run(args, target, ui, out)
+}
+
+/// Without the feature, `--parquet` says how to build a `layers` that has it.
+#[cfg(not(feature = "parquet"))]
+fn parquet_run(
+    _: &DecodeArgs,
+    _: &std::path::Path,
+    ui: &Ui,
+    _: &mut dyn Write,
+) -> Result<(), CliError> {
+    Err(no_parquet(ui.lang))
+}
+
+#[cfg_attr(
+    feature = "parquet",
+    allow(dead_code, reason = "only a build without the parquet feature says it")
+)]
+fn no_parquet(lang: layers_osi::Lang) -> CliError {
+    CliError::Usage(Msg::NoParquet.get(lang).to_string())
+}
+
+/// Decodes one input (`-` for standard input) in `view`.
+pub(crate) fn run_input(
+    args: &DecodeArgs,
+    input: &str,
+    view: View,
+    ui: &Ui,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let lang = ui.lang;
-    let stdin = args.input == "-";
+    let stdin = input == "-";
     let name = if stdin {
         "<stdin>".to_string()
     } else {
-        args.input.clone()
+        input.to_string()
     };
     let read_failed = |e: &io::Error| CliError::Input(Msg::ReadInput.fill(lang, &[&name, e]));
     let (input, size, file): (Box<dyn Read + Send>, Option<u64>, Option<File>) = if stdin {
@@ -300,7 +351,7 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         }
         (Box::new(io::stdin()), None, None)
     } else {
-        let file = File::open(&args.input).map_err(|e| read_failed(&e))?;
+        let file = File::open(input).map_err(|e| read_failed(&e))?;
         let size = file
             .metadata()
             .ok()
@@ -313,7 +364,6 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         let msg = Msg::BadValue.fill(lang, &[&"--frame", &0, &Msg::ExpFrameNumber.get(lang)]);
         return Err(CliError::Usage(msg));
     }
-    let view = View::of(args);
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let threads = args.threads.map_or(cores, usize::from);
     let filter = parse_filter(args.filter.as_deref(), lang)?;

@@ -434,13 +434,14 @@ const ARGS_ZH: &[ArgZh] = &[
     ("connect", "udp", "用 UDP 数据报代替 TCP 字节流(服务器也要用 --udp 启动)", None, &[]),
     ("connect", "name", "你在聊天中的名字 [默认:登录名,或「guest」]", Some("名字"), &[]),
     ("connect", "explain", "讲解每一次套接字调用(「socket」「connect」「send」「recv」「shutdown」「close」)以及它带来的 TCP 状态", None, &[]),
-    ("decode", "input", "输入:pcap、pcapng、十六进制文本或原始帧文件;- 为标准输入", Some("文件|-"), &[]),
+    ("decode", "inputs", "输入:pcap、pcapng、十六进制文本或原始帧文件;- 为标准输入。用 --parquet 时可以给任意多个文件(以及加引号的通配符,如 \"caps/*.pcap\")", Some("文件|-"), &[]),
     ("decode", "format", "输入的格式,不自动检测", Some("格式"), &["一个帧的原始字节", "十六进制文本", "经典 pcap", "pcapng"]),
     ("decode", "oneline", "每帧一行,与 tcpdump 相似", None, &[]),
     ("decode", "json", "每帧一个 JSON 对象(JSON Lines):字段见 README", None, &[]),
     ("decode", "hex", "每个帧的字节,按层着色(或标字母)", None, &[]),
     ("decode", "diagram", "按 RFC 的结构图画出每个首部,填上这个帧的值", None, &[]),
     ("decode", "stats", "协议分层统计:帧数和字节数、校验和错误与格式错误的帧数", None, &[]),
+    ("decode", "parquet", "每帧一行,写成「Apache Parquet」文件(供「DuckDB」、「Spark」、「pandas」查询);输出是目录(已存在,或以 / 结尾)时,每个输入在其中写一个文件", Some("输出"), &[]),
     ("decode", "frame", "只看第 N 帧(从 1 数起)", Some("N"), &[]),
     ("decode", "count", "最多 N 帧", Some("N"), &[]),
     ("decode", "skip", "跳过前 N 帧", Some("N"), &[]),
@@ -538,6 +539,10 @@ fn relabel(mut cmd: Command, name: &str, lang: Lang) -> Command {
                 .find(|r| r.0 == name && r.1 == id)
                 .or_else(|| ARGS_ZH.iter().find(|r| r.0.is_empty() && r.1 == id));
             let Some(&(_, _, help, value_name, choices)) = row else {
+                // mut_arg moves the argument to the end of the built command, whose
+                // positions are already counted: every argument goes through it, in
+                // order, or the flags after a missing row would shift by one.
+                cmd = cmd.mut_arg(id, |arg| arg);
                 continue;
             };
             cmd = cmd.mut_arg(id, |mut arg| {

@@ -18,6 +18,8 @@ mod help;
 mod i18n;
 mod journey;
 mod output;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod plan;
 mod quiz;
 mod render;

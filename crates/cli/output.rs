@@ -38,30 +38,69 @@ pub fn write_atomically<E: std::fmt::Display>(
         write(&mut out).map_err(|e| write_failed(path, lang, &e))?;
         return out.flush().map_err(|e| write_failed(path, lang, &e));
     }
-    let failed = |e: &dyn std::fmt::Display| write_failed(path, lang, e);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".layers-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| failed(&without_temp_path(&e)))?;
-    // A capture is for everyone to read, as File::create would make it (the temporary
-    // file is private); an existing file keeps its own permissions.
-    let mode = std::fs::metadata(path)
-        .map(|m| m.permissions())
-        .unwrap_or_else(|_| std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut out = io::BufWriter::new(tmp);
-    write(&mut out).map_err(|e| failed(&e))?;
-    let tmp = out.into_inner().map_err(|e| failed(&e.into_error()))?;
-    tmp.as_file()
-        .set_permissions(mode)
-        .map_err(|e| failed(&e))?;
-    tmp.as_file().sync_all().map_err(|e| failed(&e))?;
-    tmp.persist(path).map_err(|e| failed(&e.error))?;
-    Ok(())
+    let mut file = AtomicFile::create(path, lang)?;
+    write(&mut file).map_err(|e| write_failed(path, lang, &e))?;
+    file.commit()
+}
+
+/// A file written whole or not at all: its bytes go to a temporary file beside `path`,
+/// renamed over it by [`AtomicFile::commit`]; dropped without that, it leaves no trace.
+pub struct AtomicFile {
+    out: io::BufWriter<tempfile::NamedTempFile>,
+    path: std::path::PathBuf,
+    lang: Lang,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`.
+    pub fn create(path: &Path, lang: Lang) -> Result<AtomicFile, CliError> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".layers-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| write_failed(path, lang, &without_temp_path(&e)))?;
+        Ok(AtomicFile {
+            out: io::BufWriter::with_capacity(1 << 16, tmp),
+            path: path.to_path_buf(),
+            lang,
+        })
+    }
+
+    /// Puts the file in place, once every byte is on disk.
+    pub fn commit(self) -> Result<(), CliError> {
+        let (path, lang) = (self.path, self.lang);
+        let failed = |e: &dyn std::fmt::Display| write_failed(&path, lang, e);
+        // A capture is for everyone to read, as File::create would make it (the temporary
+        // file is private); an existing file keeps its own permissions.
+        let mode = std::fs::metadata(&path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let tmp = self.out.into_inner().map_err(|e| failed(&e.into_error()))?;
+        tmp.as_file()
+            .set_permissions(mode)
+            .map_err(|e| failed(&e))?;
+        tmp.as_file().sync_all().map_err(|e| failed(&e))?;
+        tmp.persist(&path).map_err(|e| failed(&e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// tempfile's error says `... at path "/dir/.layers-XXXX.tmp"`: a name the user never gave

@@ -303,6 +303,40 @@ impl ProtocolId {
         self.info().name
     }
 
+    /// Its short name in a protocol path (`eth:ip:tcp:http`, as tshark's `frame.protocols`):
+    /// Wireshark's display-filter name where Wireshark has one for it alone, else a name
+    /// in the same style, so that every id has its own.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            ProtocolId::EthernetPhy => "phy",
+            ProtocolId::Bits => "bits",
+            ProtocolId::Ethernet2 => "eth",
+            ProtocolId::Vlan => "vlan",
+            // Wireshark calls both Ethernet framings "eth", and both cooked captures "sll".
+            ProtocolId::Ieee8023 => "eth802_3",
+            ProtocolId::Llc => "llc",
+            ProtocolId::LinuxSll => "sll",
+            ProtocolId::LinuxSll2 => "sll2",
+            ProtocolId::Arp => "arp",
+            ProtocolId::Ipv4 => "ip",
+            ProtocolId::Icmp => "icmp",
+            // Wireshark shows a later fragment's bytes as "data"; here they are their own layer.
+            ProtocolId::IpFragment => "ip_fragment",
+            ProtocolId::Icmpv6 => "icmpv6",
+            ProtocolId::Ipv6 => "ipv6",
+            ProtocolId::Tcp => "tcp",
+            ProtocolId::Udp => "udp",
+            ProtocolId::Http => "http",
+            ProtocolId::Smtp => "smtp",
+            ProtocolId::Pop3 => "pop",
+            ProtocolId::Ftp => "ftp",
+            ProtocolId::Telnet => "telnet",
+            ProtocolId::Dns => "dns",
+            ProtocolId::Snmp => "snmp",
+            ProtocolId::Data => "data",
+        }
+    }
+
     /// Its layer by the standard.
     pub fn layer(self) -> OsiLayer {
         self.info().layer
@@ -830,6 +864,17 @@ impl Model {
 mod tests {
     use super::*;
     use crate::Lang;
+
+    /// A protocol path written with short names reads back as one path: no two protocols
+    /// share a name, and no name holds the separator.
+    #[test]
+    fn short_names_are_one_per_protocol() {
+        let mut names: Vec<&str> = ProtocolId::ALL.iter().map(|p| p.short_name()).collect();
+        assert!(names.iter().all(|n| !n.is_empty() && !n.contains(':')));
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ProtocolId::ALL.len());
+    }
 
     #[test]
     fn every_model_covers_each_osi_layer_exactly_once() {
