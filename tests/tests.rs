@@ -14,6 +14,7 @@
 //! - `readme`: the README's console sessions, run and compared line by line.
 //! - `hostile`: inputs that once asked for unbounded memory or time, under a ceiling.
 //! - `filter`: `decode --filter` against tcpdump's selection of the same frames.
+//! - `parquet`: `decode --parquet` read back by DuckDB, against `--stats`, `--json` and tshark.
 //! - `paste`: hex text from xxd, hexdump, tshark, tcpdump, Wireshark and `layers`, read back.
 
 mod capture;
@@ -25,9 +26,27 @@ mod filter;
 mod hostile;
 mod interop;
 mod journey;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod paste;
 mod quiz;
 mod readme;
 mod subnet;
 mod tcp;
 mod util;
+
+/// Without the `parquet` feature its tests are not built (said, and refused in CI, which
+/// builds it); `--parquet` then says how to get it.
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn without_the_parquet_feature_the_flag_says_how_to_build_it() {
+    let o = util::run(&["decode", "fixtures/crafted.pcap", "--parquet", "x.parquet"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        util::stderr(&o).contains("--features parquet"),
+        "{}",
+        util::stderr(&o)
+    );
+    assert!(!std::path::Path::new("x.parquet").exists());
+    util::skip_without_feature("parquet", "tests/parquet.rs");
+}

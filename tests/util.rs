@@ -81,6 +81,16 @@ pub fn skip_without_root(why: &str) {
     );
 }
 
+/// Says that the tests `what` need the cargo feature `feature`, or fails in CI, which
+/// builds with every feature.
+#[allow(dead_code, reason = "only a build without some feature skips")]
+pub fn skip_without_feature(feature: &str, what: &str) {
+    skip(
+        &format!("{what} not built in CI: .ci/run tests with --all-features"),
+        &format!("{what} need the {feature} feature: cargo test --workspace --all-features"),
+    );
+}
+
 /// Fails with `in_ci` in CI (where nothing may be skipped), else says `skipped: {why}`.
 fn skip(in_ci: &str, why: &str) {
     assert!(std::env::var_os("CI").is_none(), "{in_ci}");

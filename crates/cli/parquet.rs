@@ -234,7 +234,13 @@ pub fn write_row(frame: &Frame, out: &mut Vec<u8>) {
     let find = |ids: &[ProtocolId]| own.iter().copied().find(|l| ids.contains(&l.protocol));
     let eth = find(&[ProtocolId::Ethernet2, ProtocolId::Ieee8023]);
     let ethernet2 = find(&[ProtocolId::Ethernet2]);
-    let vlan = find(&[ProtocolId::Vlan]);
+    // The innermost tag, as Wireshark's vlan.id (in QinQ its outer 802.1ad tag is
+    // ieee8021ad.id): the customer's VLAN.
+    let vlan = own
+        .iter()
+        .rev()
+        .copied()
+        .find(|l| l.protocol == ProtocolId::Vlan);
     let v4 = find(&[ProtocolId::Ipv4]);
     let ip = find(&[ProtocolId::Ipv4, ProtocolId::Ipv6]);
     let is_v6 = ip.is_some_and(|l| l.protocol == ProtocolId::Ipv6);
