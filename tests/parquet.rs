@@ -263,9 +263,25 @@ fn as_column(column: &str, v: &Value) -> Value {
 
 #[test]
 fn each_row_holds_the_fields_of_the_frame_in_json() {
-    let dir = temp_dir("parquet-json");
     let mut inputs = fixture_captures();
     inputs.retain(|i| !i.ends_with("crafted-cut-short.pcap"));
+    rows_are_the_json_frames("parquet-json", &inputs, 1000);
+}
+
+/// The same on a generated capture: every kind of frame, fragments, tags and malformed
+/// ones among them.
+#[test]
+fn each_row_of_a_generated_capture_holds_the_fields_of_its_frame_in_json() {
+    let Some((pcap, _)) = generated(6000) else {
+        return;
+    };
+    rows_are_the_json_frames("parquet-json-generated", &[pcap], 100_000);
+}
+
+/// Converts `inputs` into one file; each row must hold what `--json` says of its frame
+/// (at least `cells` values compared in all).
+fn rows_are_the_json_frames(name: &str, inputs: &[String], cells: usize) {
+    let dir = temp_dir(name);
     let out = dir.join("all.parquet");
     let mut args = vec!["decode".to_string()];
     args.extend(inputs.iter().cloned());
@@ -280,7 +296,7 @@ fn each_row_holds_the_fields_of_the_frame_in_json() {
     };
     let mut checked = 0;
     let mut at = 0;
-    for input in &inputs {
+    for input in inputs {
         let json = run(&["decode", input, "--json"]);
         for line in stdout(&json).lines() {
             let frame: Value = serde_json::from_str(line).unwrap();
@@ -325,12 +341,38 @@ fn each_row_holds_the_fields_of_the_frame_in_json() {
                 let want = ip.map_or(Value::Null, |l| l["fields"][field].clone());
                 assert_eq!(row[column], want, "{here}: {column}");
             }
-            let eth = find("Ethernet II").or_else(|| find("IEEE 802.3"));
+            let v6 = ip.is_some_and(|l| l["protocol"] == "IPv6");
+            let ip_field = |v4: &str, v6_name: &str| {
+                ip.map_or(Value::Null, |l| {
+                    l["fields"][if v6 { v6_name } else { v4 }].clone()
+                })
+            };
+            assert_eq!(row["ip_ttl"], ip_field("ttl", "hop_limit"), "{here}");
             assert_eq!(
-                row["eth_src"],
-                eth.map_or(Value::Null, |l| l["fields"]["source"].clone()),
+                row["ip_proto"],
+                ip_field("protocol", "next_header"),
                 "{here}"
             );
+            let len = match ip_field("total_length", "payload_length") {
+                Value::Number(n) if v6 => Value::from(n.as_u64().unwrap() + 40),
+                other => other,
+            };
+            assert_eq!(row["ip_len"], len, "{here}");
+            let version = ip.map_or(Value::Null, |_| Value::from(if v6 { 6 } else { 4 }));
+            assert_eq!(row["ip_version"], version, "{here}");
+            let icmp = find("ICMP").or_else(|| find("ICMPv6"));
+            for (column, field) in [("icmp_type", "type"), ("icmp_code", "code")] {
+                let want = icmp.map_or(Value::Null, |l| l["fields"][field].clone());
+                assert_eq!(row[column], want, "{here}: {column}");
+            }
+            let dns =
+                find("DNS").map_or(Value::Null, |l| l["fields"]["questions"][0]["name"].clone());
+            assert_eq!(row["dns_qry_name"], dns, "{here}");
+            let eth = find("Ethernet II").or_else(|| find("IEEE 802.3"));
+            for (column, field) in [("eth_src", "source"), ("eth_dst", "destination")] {
+                let want = eth.map_or(Value::Null, |l| l["fields"][field].clone());
+                assert_eq!(row[column], want, "{here}: {column}");
+            }
             let status = |l: Option<&&Value>| {
                 l.map_or(Value::Null, |l| match &l["fields"]["checksum_valid"] {
                     Value::Bool(true) => "good".into(),
@@ -340,6 +382,7 @@ fn each_row_holds_the_fields_of_the_frame_in_json() {
             };
             assert_eq!(row["ip_checksum_status"], status(find("IPv4")), "{here}");
             assert_eq!(row["tcp_checksum_status"], status(find("TCP")), "{here}");
+            assert_eq!(row["udp_checksum_status"], status(find("UDP")), "{here}");
             let errors = frame["errors"].as_array().unwrap();
             assert_eq!(row["error_count"], errors.len(), "{here}");
             match errors.first() {
@@ -368,7 +411,7 @@ fn each_row_holds_the_fields_of_the_frame_in_json() {
         }
     }
     assert_eq!(at, rows.len(), "one row per frame, in order");
-    assert!(checked > 1000, "{checked} cells compared");
+    assert!(checked > cells, "{checked} cells compared");
 }
 
 /// The columns named after Wireshark's fields hold what tshark reads in those fields.

@@ -80,7 +80,7 @@ impl View {
             View::Diagram => Box::new(printer::Diagram(ui)),
             View::Stats => Box::new(printer::StatsTable(ui)),
             #[cfg(feature = "parquet")]
-            View::Parquet => Box::new(crate::parquet::Rows),
+            View::Parquet => Box::<crate::parquet::Rows>::default(),
         }
     }
 
@@ -154,7 +154,7 @@ impl Worker {
             detail,
             d,
         );
-        if !full {
+        if self.printer.counts() {
             self.stats.add(d, data.len());
             return Ok(());
         }
@@ -180,6 +180,7 @@ impl Worker {
         for (info, range) in &batch.frames {
             self.frame(info, &batch.data[range.clone()], &mut out)?;
         }
+        self.printer.end_batch(&mut out);
         Ok(out)
     }
 }

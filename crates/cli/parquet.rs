@@ -11,13 +11,15 @@
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use layers_osi::{FieldValue, LayerRecord, LinkType, OsiLayer, ProtocolId};
+use layers_osi::{FieldSpec, FieldValue, LayerRecord, LinkType, OsiLayer, ProtocolId};
 use layers_stack::Frame;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int32Type, Int64Type};
 use parquet::file::metadata::KeyValue;
+use parquet::file::properties::EnabledStatistics;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::ColumnPath;
 
 use std::path::{Path, PathBuf};
 
@@ -134,200 +136,354 @@ pub fn schema_text() -> String {
     s
 }
 
-// A row in the workers' output: its length (u32, little-endian), then one cell per column
-// but the last: a tag byte, then 8 bytes of an integer, 1 of a bool, or a u32 length and
-// the text's bytes.
-const NULL: u8 = 0;
-const INT: u8 = 1;
-const BOOL: u8 = 2;
-const TEXT: u8 = 3;
+// The workers hand their rows over a batch at a time, column by column, in their output
+// bytes: the batch's length (u64, little-endian, itself included) and row count (u32), then
+// for each column but `source_file`: one byte per row (1: a value, 0: null), the values'
+// count (u32) and the values (4 bytes each in an INT32 column, 8 in an INT64 one, 1 for a
+// bool; for text, where each value ends (u32 each), then the bytes' length and the bytes).
 
-/// Writes one row's cells.
+/// Puts one row's cells into the batch's columns, in schema order.
 struct Cells<'a> {
-    out: &'a mut Vec<u8>,
+    columns: std::slice::IterMut<'a, Column>,
 }
 
 impl Cells<'_> {
+    fn next(&mut self) -> Option<&mut Column> {
+        self.columns.next()
+    }
+
     fn int(&mut self, v: Option<u64>) -> &mut Self {
-        match v {
-            Some(v) => {
-                self.out.push(INT);
-                self.out.extend_from_slice(&v.to_le_bytes());
+        if let Some(c) = self.next() {
+            match (v, &mut c.values) {
+                // Unsigned 32-bit values are stored in INT32's bits, as Parquet says.
+                (Some(v), Values::Int32(vals)) => vals.push(v as u32 as i32),
+                (Some(v), Values::Int64(vals)) => vals.push(v as i64),
+                _ => {}
             }
-            None => self.out.push(NULL),
+            c.defs.push(i16::from(v.is_some()));
         }
         self
     }
 
     fn time(&mut self, v: Option<i64>) -> &mut Self {
-        // Two's complement, read back with from_le_bytes as i64.
-        self.int(v.map(|t| u64::from_le_bytes(t.to_le_bytes())))
+        if let Some(c) = self.next() {
+            if let (Some(v), Values::Int64(vals)) = (v, &mut c.values) {
+                vals.push(v);
+            }
+            c.defs.push(i16::from(v.is_some()));
+        }
+        self
     }
 
     fn bool(&mut self, v: Option<bool>) -> &mut Self {
-        match v {
-            Some(b) => self.out.extend_from_slice(&[BOOL, u8::from(b)]),
-            None => self.out.push(NULL),
+        if let Some(c) = self.next() {
+            if let (Some(v), Values::Bool(vals)) = (v, &mut c.values) {
+                vals.push(v);
+            }
+            c.defs.push(i16::from(v.is_some()));
         }
         self
     }
 
     fn text(&mut self, v: Option<&str>) -> &mut Self {
-        match v {
-            Some(s) => {
-                self.out.push(TEXT);
-                let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
-                self.out.extend_from_slice(&len.to_le_bytes());
-                self.out
-                    .extend_from_slice(s.as_bytes().get(..len as usize).unwrap_or_default());
+        if let Some(c) = self.next() {
+            match v {
+                Some(s) => c.text(s.as_bytes()),
+                None => c.defs.push(0),
             }
-            None => self.out.push(NULL),
         }
         self
     }
 
-    /// A field's text form (an address), written straight into the row.
-    fn value_text(&mut self, v: Option<&FieldValue>) -> &mut Self {
+    /// An address written as the views write it.
+    fn address(&mut self, v: Option<FieldValue>) -> &mut Self {
         match v {
-            Some(FieldValue::Null) | None => self.text(None),
-            Some(FieldValue::Text(s)) => self.text(Some(s)),
             Some(v) => {
                 let mut s = String::with_capacity(40);
                 v.write_text(&mut s);
                 self.text(Some(&s))
             }
+            None => self.text(None),
         }
     }
 }
 
-/// A field's number (a count, a type, TCP's flag bits).
-fn num(rec: Option<&LayerRecord>, name: &str) -> Option<u64> {
-    match &rec?.field(name)?.value {
-        FieldValue::Flags { bits, .. } => Some(u64::from(*bits)),
-        v => v.as_u64(),
+/// One layer of the frame, read from its bytes through its protocol's field table: the
+/// summary walk's records keep no field, only where the header lies.
+#[derive(Clone, Copy)]
+struct Header<'a> {
+    rec: &'a LayerRecord,
+    /// The header's bytes that the frame holds.
+    bytes: &'a [u8],
+}
+
+impl<'a> Header<'a> {
+    fn of(rec: Option<&'a LayerRecord>, data: &'a [u8]) -> Option<Header<'a>> {
+        let rec = rec?;
+        let bytes = data
+            .get(rec.header.start..rec.header.end)
+            .unwrap_or_default();
+        Some(Header { rec, bytes })
+    }
+
+    /// The field's raw number, if its bytes are there (as the full walk reports a field).
+    fn raw(self, spec: &FieldSpec) -> Option<u64> {
+        spec.read(self.bytes).map(u64::from)
+    }
+
+    /// The field's bytes, if they are all there.
+    fn bytes_of(self, spec: &FieldSpec) -> Option<&'a [u8]> {
+        self.bytes
+            .get(spec.offset..spec.offset.checked_add(spec.len)?)
+    }
+
+    fn mac(self, spec: &FieldSpec) -> Option<FieldValue> {
+        Some(FieldValue::Mac(self.bytes_of(spec)?.try_into().ok()?))
+    }
+
+    /// An IPv4 or IPv6 address.
+    fn ip(self, spec: &FieldSpec) -> Option<FieldValue> {
+        let b = self.bytes_of(spec)?;
+        Some(match b.len() {
+            4 => FieldValue::Ipv4(b.try_into().ok()?),
+            _ => FieldValue::Ipv6(b.try_into().ok()?),
+        })
     }
 }
 
-fn flag(rec: Option<&LayerRecord>, name: &str) -> Option<bool> {
-    rec?.field(name)?.value.as_bool()
+fn raw(h: Option<Header<'_>>, spec: &FieldSpec) -> Option<u64> {
+    h?.raw(spec)
 }
 
-fn value<'a>(rec: Option<&'a LayerRecord>, name: &str) -> Option<&'a FieldValue> {
-    rec?.field(name).map(|f| &f.value)
+/// The fields the rows read, found in the layer crates' tables at compile time.
+mod spec {
+    use layers_osi::{spec_named, FieldSpec};
+
+    use layers_arp::ARP_FIELDS as ARP;
+    use layers_ethernet::{ETHERNET2_FIELDS as ETH, VLAN_FIELDS as VLAN};
+    use layers_ipv4::{ICMP_FIELDS as ICMP, IPV4_FIELDS as V4, IPV6_FIELDS as V6};
+    use layers_transport::{TCP_FIELDS as TCP, UDP_FIELDS as UDP};
+
+    /// Ethernet II's and 802.3's addresses lie alike (a test checks it).
+    pub const ETH_SRC: &FieldSpec = spec_named(ETH, "source");
+    pub const ETH_DST: &FieldSpec = spec_named(ETH, "destination");
+    pub const ETH_TYPE: &FieldSpec = spec_named(ETH, "ethertype");
+    pub const VLAN_ID: &FieldSpec = spec_named(VLAN, "id");
+    pub const V4_SRC: &FieldSpec = spec_named(V4, "source");
+    pub const V4_DST: &FieldSpec = spec_named(V4, "destination");
+    pub const V4_PROTO: &FieldSpec = spec_named(V4, "protocol");
+    pub const V4_TTL: &FieldSpec = spec_named(V4, "ttl");
+    pub const V4_LEN: &FieldSpec = spec_named(V4, "total_length");
+    pub const V4_ID: &FieldSpec = spec_named(V4, "identification");
+    pub const V4_DF: &FieldSpec = spec_named(V4, "dont_fragment");
+    pub const V4_MF: &FieldSpec = spec_named(V4, "more_fragments");
+    pub const V4_FRAG: &FieldSpec = spec_named(V4, "fragment_offset");
+    pub const V6_SRC: &FieldSpec = spec_named(V6, "source");
+    pub const V6_DST: &FieldSpec = spec_named(V6, "destination");
+    pub const V6_NEXT: &FieldSpec = spec_named(V6, "next_header");
+    pub const V6_HOPS: &FieldSpec = spec_named(V6, "hop_limit");
+    pub const V6_LEN: &FieldSpec = spec_named(V6, "payload_length");
+    pub const TCP_SRC: &FieldSpec = spec_named(TCP, "source_port");
+    pub const TCP_DST: &FieldSpec = spec_named(TCP, "destination_port");
+    pub const TCP_SEQ: &FieldSpec = spec_named(TCP, "sequence");
+    pub const TCP_ACK: &FieldSpec = spec_named(TCP, "acknowledgment");
+    pub const TCP_FLAGS: &FieldSpec = spec_named(TCP, "flags");
+    pub const TCP_WINDOW: &FieldSpec = spec_named(TCP, "window");
+    pub const UDP_SRC: &FieldSpec = spec_named(UDP, "source_port");
+    pub const UDP_DST: &FieldSpec = spec_named(UDP, "destination_port");
+    pub const UDP_LEN: &FieldSpec = spec_named(UDP, "length");
+    pub const ICMP_TYPE: &FieldSpec = spec_named(ICMP, "type");
+    pub const ICMP_CODE: &FieldSpec = spec_named(ICMP, "code");
+    pub const ARP_OP: &FieldSpec = spec_named(ARP, "operation");
 }
 
 /// A checksum's verdict as Wireshark's `*.checksum.status` names them.
 fn checksum_status(rec: Option<&LayerRecord>) -> Option<&'static str> {
-    rec?;
-    Some(match value(rec, "checksum_valid") {
-        Some(FieldValue::Bool(true)) => "good",
-        Some(FieldValue::Bool(false)) => "bad",
-        _ => "unverified",
+    Some(match rec?.checksum {
+        Some(Some(true)) => "good",
+        Some(Some(false)) => "bad",
+        // Not verifiable, or a header cut before its checksum: no verdict either way.
+        Some(None) | None => "unverified",
     })
 }
 
-/// Writes `frame`'s row (all columns but `source_file`) at the end of `out`.
-pub fn write_row(frame: &Frame, out: &mut Vec<u8>) {
-    let start = out.len();
-    out.extend_from_slice(&[0; 4]);
-    let own: Vec<&LayerRecord> = frame.layers.iter().filter(|l| !l.quoted).collect();
-    let find = |ids: &[ProtocolId]| own.iter().copied().find(|l| ids.contains(&l.protocol));
-    let eth = find(&[ProtocolId::Ethernet2, ProtocolId::Ieee8023]);
-    let ethernet2 = find(&[ProtocolId::Ethernet2]);
+/// The first question's name of a DNS message (after its 2-byte length over TCP).
+fn dns_name(rec: &LayerRecord, data: &[u8], over_tcp: bool) -> Option<String> {
+    let msg = data.get(rec.span.start..rec.span.end)?;
+    let msg = msg.get(if over_tcp { 2 } else { 0 }..)?;
+    let dns = layers_application::dns::parse(msg).ok()?;
+    dns.questions.into_iter().next().map(|q| q.name)
+}
+
+/// Adds the row (all columns but `source_file`) of a frame that the summary walk dissected
+/// (`frame`'s records) and whose bytes are `data` to `columns`.
+fn write_row(frame: &Frame, data: &[u8], columns: &mut [Column]) {
+    use layers_application::{first_line, http_line, HttpLine};
+    let own = || frame.layers.iter().filter(|l| !l.quoted);
+    let find = |ids: &[ProtocolId]| own().find(|l| ids.contains(&l.protocol));
+    let header = |ids: &[ProtocolId]| Header::of(find(ids), data);
+    let eth = header(&[ProtocolId::Ethernet2, ProtocolId::Ieee8023]);
+    let ethernet2 = header(&[ProtocolId::Ethernet2]);
     // The innermost tag, as Wireshark's vlan.id (in QinQ its outer 802.1ad tag is
     // ieee8021ad.id): the customer's VLAN.
-    let vlan = own
-        .iter()
-        .rev()
-        .copied()
-        .find(|l| l.protocol == ProtocolId::Vlan);
-    let v4 = find(&[ProtocolId::Ipv4]);
-    let ip = find(&[ProtocolId::Ipv4, ProtocolId::Ipv6]);
-    let is_v6 = ip.is_some_and(|l| l.protocol == ProtocolId::Ipv6);
-    let tcp = find(&[ProtocolId::Tcp]);
-    let udp = find(&[ProtocolId::Udp]);
-    let icmp = find(&[ProtocolId::Icmp, ProtocolId::Icmpv6]);
-    let arp = find(&[ProtocolId::Arp]);
-    let dns = find(&[ProtocolId::Dns]);
-    let http = find(&[ProtocolId::Http]);
+    let vlan = Header::of(own().rfind(|l| l.protocol == ProtocolId::Vlan), data);
+    let v4 = header(&[ProtocolId::Ipv4]);
+    let ip = header(&[ProtocolId::Ipv4, ProtocolId::Ipv6]);
+    let is_v6 = ip.is_some_and(|h| h.rec.protocol == ProtocolId::Ipv6);
+    let tcp_rec = find(&[ProtocolId::Tcp]);
+    let tcp = Header::of(tcp_rec, data);
+    let udp_rec = find(&[ProtocolId::Udp]);
+    let udp = Header::of(udp_rec, data);
+    let icmp = header(&[ProtocolId::Icmp, ProtocolId::Icmpv6]);
+    let arp = header(&[ProtocolId::Arp]);
     let ip_len = if is_v6 {
-        num(ip, "payload_length").map(|n| n.saturating_add(40))
+        raw(ip, spec::V6_LEN).map(|n| n.saturating_add(40))
     } else {
-        num(ip, "total_length")
+        raw(ip, spec::V4_LEN)
     };
-    let dns_name = value(dns, "questions")
-        .and_then(FieldValue::as_list)
-        .and_then(|q| q.first())
-        .and_then(|q| q.get("name"));
-    let path = own.iter().filter(|l| l.layer() != OsiLayer::Physical);
+    let dns = find(&[ProtocolId::Dns]).and_then(|d| dns_name(d, data, tcp_rec.is_some()));
+    let http = find(&[ProtocolId::Http])
+        .and_then(|h| data.get(h.span.start..h.span.end))
+        .and_then(first_line)
+        .and_then(|l| http_line(&l));
+    let (method, uri, status) = match http {
+        Some(HttpLine::Request { method, uri, .. }) => (Some(method), Some(uri), None),
+        Some(HttpLine::Response { status, .. }) => (None, None, Some(u64::from(status))),
+        None => (None, None, None),
+    };
     let mut protocols = String::with_capacity(32);
-    for (i, l) in path.enumerate() {
+    for (i, l) in own()
+        .filter(|l| l.layer() != OsiLayer::Physical)
+        .enumerate()
+    {
         if i > 0 {
             protocols.push(':');
         }
         protocols.push_str(l.protocol.short_name());
     }
-    let top = own.iter().map(|l| l.layer().number()).max();
+    let top = own().map(|l| l.layer().number()).max();
     let error = frame.errors.first();
     let message = error.map(layers_osi::Stop::message);
-    let mut c = Cells { out };
+    let mut c = Cells {
+        columns: columns.iter_mut(),
+    };
     c.int(Some(frame.frame))
         .time(frame.time_ns)
         .int(Some(frame.original_length as u64))
         .int(Some(frame.captured_length as u64))
-        .value_text(value(eth, "source"))
-        .value_text(value(eth, "destination"))
-        .int(num(ethernet2, "ethertype"))
-        .int(num(vlan, "id"))
+        .address(eth.and_then(|h| h.mac(spec::ETH_SRC)))
+        .address(eth.and_then(|h| h.mac(spec::ETH_DST)))
+        .int(raw(ethernet2, spec::ETH_TYPE))
+        .int(raw(vlan, spec::VLAN_ID))
         .int(ip.map(|_| if is_v6 { 6 } else { 4 }))
-        .value_text(value(ip, "source"))
-        .value_text(value(ip, "destination"))
-        .int(num(ip, "protocol").or_else(|| num(ip, "next_header")))
-        .int(num(ip, "ttl").or_else(|| num(ip, "hop_limit")))
+        .address(ip.and_then(|h| h.ip(if is_v6 { spec::V6_SRC } else { spec::V4_SRC })))
+        .address(ip.and_then(|h| h.ip(if is_v6 { spec::V6_DST } else { spec::V4_DST })))
+        .int(raw(ip, if is_v6 { spec::V6_NEXT } else { spec::V4_PROTO }))
+        .int(raw(ip, if is_v6 { spec::V6_HOPS } else { spec::V4_TTL }))
         .int(ip_len)
-        .int(num(v4, "identification"))
-        .bool(flag(v4, "dont_fragment"))
-        .bool(flag(v4, "more_fragments"))
-        .int(num(v4, "fragment_offset"))
-        .text(checksum_status(v4))
-        .int(num(tcp, "source_port"))
-        .int(num(tcp, "destination_port"))
-        .int(num(tcp, "sequence"))
-        .int(num(tcp, "acknowledgment"))
-        .int(num(tcp, "flags"))
-        .int(num(tcp, "window"))
-        .int(num(tcp, "payload_length"))
-        .text(checksum_status(tcp))
-        .int(num(udp, "source_port"))
-        .int(num(udp, "destination_port"))
-        .int(num(udp, "length"))
-        .text(checksum_status(udp))
-        .int(num(icmp, "type"))
-        .int(num(icmp, "code"))
-        .int(num(arp, "operation"))
-        .value_text(dns_name)
-        .value_text(value(http, "method"))
-        .value_text(value(http, "uri"))
-        .int(num(http, "status"))
+        .int(raw(v4, spec::V4_ID))
+        .bool(raw(v4, spec::V4_DF).map(|b| b == 1))
+        .bool(raw(v4, spec::V4_MF).map(|b| b == 1))
+        .int(raw(v4, spec::V4_FRAG).map(|o| o * 8))
+        .text(checksum_status(v4.map(|h| h.rec)))
+        .int(raw(tcp, spec::TCP_SRC))
+        .int(raw(tcp, spec::TCP_DST))
+        .int(raw(tcp, spec::TCP_SEQ))
+        .int(raw(tcp, spec::TCP_ACK))
+        .int(raw(tcp, spec::TCP_FLAGS))
+        .int(raw(tcp, spec::TCP_WINDOW))
+        .int(tcp_rec.and_then(|t| t.payload_length))
+        .text(checksum_status(tcp_rec))
+        .int(raw(udp, spec::UDP_SRC))
+        .int(raw(udp, spec::UDP_DST))
+        .int(raw(udp, spec::UDP_LEN))
+        .text(checksum_status(udp_rec))
+        .int(raw(icmp, spec::ICMP_TYPE))
+        .int(raw(icmp, spec::ICMP_CODE))
+        .int(raw(arp, spec::ARP_OP))
+        .text(dns.as_deref())
+        .text(method.as_deref())
+        .text(uri.as_deref())
+        .int(status)
         .int(top.map(u64::from))
         .text(Some(&protocols))
         .int(error.map(|e| u64::from(e.layer.number())))
         .int(error.map(|e| e.offset as u64))
         .text(message.as_deref())
         .int(Some(frame.errors.len() as u64));
-    let len = u32::try_from(out.len().saturating_sub(start)).unwrap_or(u32::MAX);
-    if let Some(head) = out.get_mut(start..start.saturating_add(4)) {
-        head.copy_from_slice(&len.to_le_bytes());
+}
+
+/// `--parquet`: each frame as a row, gathered by columns and handed to the writing
+/// thread (which makes the file) a batch at a time.
+pub struct Rows {
+    columns: Vec<Column>,
+    rows: u32,
+}
+
+impl Default for Rows {
+    fn default() -> Rows {
+        Rows {
+            columns: COLUMNS[..SOURCE_FILE]
+                .iter()
+                .map(|(_, k, _)| Column::new(*k))
+                .collect(),
+            rows: 0,
+        }
     }
 }
 
-/// `--parquet`: each frame as a row (the writing thread makes the file).
-pub struct Rows;
-
 impl Printer for Rows {
-    fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, _: &[u8], _: LinkType) -> io::Result<()> {
-        write_row(f, out);
+    fn frame(&mut self, _: &mut Vec<u8>, f: &Frame, data: &[u8], _: LinkType) -> io::Result<()> {
+        write_row(f, data, &mut self.columns);
+        self.rows = self.rows.saturating_add(1);
         Ok(())
+    }
+
+    fn end_batch(&mut self, out: &mut Vec<u8>) {
+        if self.rows == 0 {
+            return;
+        }
+        let start = out.len();
+        out.extend_from_slice(&[0; 8]);
+        out.extend_from_slice(&self.rows.to_le_bytes());
+        for c in &mut self.columns {
+            out.extend(c.defs.iter().map(|d| *d as u8));
+            let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
+            match &c.values {
+                Values::Int32(v) => {
+                    out.extend_from_slice(&count(v.len()));
+                    v.iter()
+                        .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+                }
+                Values::Int64(v) => {
+                    out.extend_from_slice(&count(v.len()));
+                    v.iter()
+                        .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+                }
+                Values::Bool(v) => {
+                    out.extend_from_slice(&count(v.len()));
+                    out.extend(v.iter().map(|b| u8::from(*b)));
+                }
+                Values::Text(bytes, ends) => {
+                    out.extend_from_slice(&count(ends.len()));
+                    ends.iter().for_each(|e| out.extend_from_slice(&count(*e)));
+                    out.extend_from_slice(&count(bytes.len()));
+                    out.extend_from_slice(bytes);
+                }
+            }
+            c.clear();
+        }
+        let len = (out.len() - start) as u64;
+        if let Some(head) = out.get_mut(start..start + 8) {
+            head.copy_from_slice(&len.to_le_bytes());
+        }
+        self.rows = 0;
+    }
+
+    /// The summary walk: every column is read from the frame's bytes where the records say
+    /// its header lies, so no field is built.
+    fn full(&self) -> bool {
+        false
     }
 
     fn bytes_per_byte(&self) -> usize {
@@ -417,7 +573,20 @@ impl<W: Write + Send> Sink<W> {
     pub fn new(out: W) -> io::Result<Sink<W>> {
         let schema =
             parquet::schema::parser::parse_message_type(&schema_text()).map_err(parquet_error)?;
-        let props = WriterProperties::builder()
+        let mut props = WriterProperties::builder()
+            // Min and max per column chunk, for engines to skip row groups (a time range):
+            // per page they cost more than they save here.
+            .set_statistics_enabled(EnabledStatistics::Chunk);
+        // Columns whose values rarely repeat gain nothing from a dictionary; the two that
+        // count up are stored as their differences.
+        for name in ["frame_number", "frame_time", "tcp_seq", "tcp_ack", "ip_id"] {
+            props = props.set_column_dictionary_enabled(ColumnPath::from(name), false);
+        }
+        for name in ["frame_number", "frame_time"] {
+            props =
+                props.set_column_encoding(ColumnPath::from(name), Encoding::DELTA_BINARY_PACKED);
+        }
+        let props = props
             .set_compression(Compression::ZSTD(ZstdLevel::default()))
             .set_created_by(format!("layers {}", env!("CARGO_PKG_VERSION")))
             .set_key_value_metadata(Some(vec![KeyValue::new(
@@ -442,45 +611,60 @@ impl<W: Write + Send> Sink<W> {
         self.source = name.to_string();
     }
 
-    /// Reads one row's cells into the columns; `row` holds them and nothing else.
-    fn push_row(&mut self, mut row: &[u8]) -> io::Result<()> {
-        fn take<'a>(row: &mut &'a [u8], n: usize) -> io::Result<&'a [u8]> {
-            let (head, rest) = row.split_at_checked(n).ok_or_else(corrupt)?;
-            *row = rest;
+    /// Adds a batch of rows (see [`Rows::end_batch`]) to the row group being gathered;
+    /// `block` holds the batch without its length.
+    fn push_block(&mut self, mut block: &[u8]) -> io::Result<()> {
+        fn take<'a>(block: &mut &'a [u8], n: usize) -> io::Result<&'a [u8]> {
+            let (head, rest) = block.split_at_checked(n).ok_or_else(corrupt)?;
+            *block = rest;
             Ok(head)
         }
+        fn u32_at(block: &mut &[u8]) -> io::Result<usize> {
+            let b: [u8; 4] = take(block, 4)?.try_into().map_err(|_| corrupt())?;
+            Ok(u32::from_le_bytes(b) as usize)
+        }
+        let rows = u32_at(&mut block)?;
         for (i, column) in self.columns.iter_mut().enumerate() {
             if i == SOURCE_FILE {
-                column.text(self.source.as_bytes());
+                for _ in 0..rows {
+                    column.text(self.source.as_bytes());
+                }
                 continue;
             }
-            let tag = take(&mut row, 1)?.first().copied().ok_or_else(corrupt)?;
-            match (tag, &mut column.values) {
-                (NULL, _) => {
-                    column.defs.push(0);
-                    continue;
+            column
+                .defs
+                .extend(take(&mut block, rows)?.iter().map(|d| i16::from(*d)));
+            let n = u32_at(&mut block)?;
+            match &mut column.values {
+                Values::Int32(v) => v.extend(
+                    take(&mut block, n * 4)?
+                        .chunks_exact(4)
+                        .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                ),
+                Values::Int64(v) => {
+                    v.extend(take(&mut block, n * 8)?.chunks_exact(8).map(|b| {
+                        i64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+                    }))
                 }
-                (INT, Values::Int32(v)) => {
-                    let b: [u8; 8] = take(&mut row, 8)?.try_into().map_err(|_| corrupt())?;
-                    // Unsigned 32-bit values are stored in INT32's bits, as Parquet says.
-                    v.push(u64::from_le_bytes(b) as u32 as i32);
+                Values::Bool(v) => v.extend(take(&mut block, n)?.iter().map(|b| *b == 1)),
+                Values::Text(bytes, ends) => {
+                    let base = bytes.len();
+                    let block_ends = take(&mut block, n * 4)?;
+                    let len = u32_at(&mut block)?;
+                    bytes.extend_from_slice(take(&mut block, len)?);
+                    ends.extend(
+                        block_ends
+                            .chunks_exact(4)
+                            .map(|b| base + u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize),
+                    );
                 }
-                (INT, Values::Int64(v)) => {
-                    let b: [u8; 8] = take(&mut row, 8)?.try_into().map_err(|_| corrupt())?;
-                    v.push(i64::from_le_bytes(b));
-                }
-                (BOOL, Values::Bool(v)) => v.push(take(&mut row, 1)? == [1]),
-                (TEXT, Values::Text(bytes, ends)) => {
-                    let n: [u8; 4] = take(&mut row, 4)?.try_into().map_err(|_| corrupt())?;
-                    bytes.extend_from_slice(take(&mut row, u32::from_le_bytes(n) as usize)?);
-                    ends.push(bytes.len());
-                }
-                _ => return Err(corrupt()),
             }
-            column.defs.push(1);
         }
-        self.rows = self.rows.saturating_add(1);
-        self.total_rows = self.total_rows.saturating_add(1);
+        if !block.is_empty() {
+            return Err(corrupt());
+        }
+        self.rows = self.rows.saturating_add(rows);
+        self.total_rows = self.total_rows.saturating_add(rows as u64);
         if self.rows >= ROW_GROUP_ROWS {
             self.flush_group()?;
         }
@@ -537,18 +721,18 @@ impl<W: Write + Send> Sink<W> {
 }
 
 impl<W: Write + Send> Sink<W> {
-    /// Reads the whole rows at the start of `data`; gives how many bytes they took.
-    fn rows_in(&mut self, data: &[u8]) -> io::Result<usize> {
+    /// Reads the whole batches at the start of `data`; gives how many bytes they took.
+    fn blocks_in(&mut self, data: &[u8]) -> io::Result<usize> {
         let mut at = 0;
-        while let Some(head) = data.get(at..at + 4) {
-            let len = u32::from_le_bytes(head.try_into().map_err(|_| corrupt())?) as usize;
-            if len < 4 {
+        while let Some(head) = data.get(at..at + 8) {
+            let len = u64::from_le_bytes(head.try_into().map_err(|_| corrupt())?) as usize;
+            if len < 12 {
                 return Err(corrupt());
             }
-            let Some(row) = data.get(at + 4..at + len) else {
+            let Some(block) = data.get(at + 8..at + len) else {
                 break;
             };
-            self.push_row(row)?;
+            self.push_block(block)?;
             at += len;
         }
         Ok(at)
@@ -558,13 +742,13 @@ impl<W: Write + Send> Sink<W> {
 impl<W: Write + Send> Write for Sink<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.partial.is_empty() {
-            let used = self.rows_in(buf)?;
+            let used = self.blocks_in(buf)?;
             self.partial
                 .extend_from_slice(buf.get(used..).unwrap_or_default());
         } else {
             let mut data = std::mem::take(&mut self.partial);
             data.extend_from_slice(buf);
-            let used = self.rows_in(&data)?;
+            let used = self.blocks_in(&data)?;
             data.drain(..used);
             self.partial = data;
         }
@@ -685,6 +869,16 @@ pub fn run(
 mod tests {
     use super::*;
 
+    /// The rows read an 802.3 frame's addresses with Ethernet II's specs.
+    #[test]
+    fn both_ethernet_framings_put_their_addresses_alike() {
+        for name in ["source", "destination"] {
+            let a = layers_osi::spec_named(layers_ethernet::ETHERNET2_FIELDS, name);
+            let b = layers_osi::spec_named(layers_ethernet::IEEE8023_FIELDS, name);
+            assert_eq!((a.offset, a.len), (b.offset, b.len), "{name}");
+        }
+    }
+
     #[test]
     fn the_schema_parses_with_one_column_per_entry() {
         let schema = parquet::schema::parser::parse_message_type(&schema_text()).unwrap();
@@ -692,13 +886,18 @@ mod tests {
         assert_eq!(COLUMNS[SOURCE_FILE].0, "source_file");
     }
 
-    /// Rows cut anywhere on their way to the sink are read back whole.
+    /// Batches cut anywhere on their way to the sink are read back whole.
     #[test]
-    fn rows_split_across_writes_are_gathered_whole() {
+    fn batches_split_across_writes_are_gathered_whole() {
         let frame = Frame::new(7, Some(1.5), 60, 60, layers_stack::Dissection::default());
+        let mut rows = Rows::default();
         let mut bytes = Vec::new();
-        for _ in 0..3 {
-            write_row(&frame, &mut bytes);
+        for batch in [2, 1] {
+            for _ in 0..batch {
+                rows.frame(&mut bytes, &frame, &[], LinkType::Ethernet)
+                    .unwrap();
+            }
+            rows.end_batch(&mut bytes);
         }
         for cut in 0..bytes.len() {
             let mut sink = Sink::new(Vec::new()).unwrap();
@@ -706,6 +905,7 @@ mod tests {
             sink.write_all(&bytes[cut..]).unwrap();
             assert_eq!(sink.total_rows, 3, "cut at {cut}");
             assert!(sink.partial.is_empty());
+            assert!(sink.columns.iter().all(|c| c.defs.len() == 3));
         }
     }
 }

@@ -161,7 +161,9 @@ pub fn http_headers(payload: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn first_line(payload: &[u8]) -> Option<String> {
+/// The first line of `payload` (without its line end), if it is UTF-8 and not empty: an
+/// HTTP request or status line, an SMTP, POP3 or FTP command or reply.
+pub fn first_line(payload: &[u8]) -> Option<String> {
     let end = payload
         .iter()
         .position(|b| *b == b'\n')

@@ -24,6 +24,9 @@ pub trait Printer: Send {
         link: LinkType,
     ) -> io::Result<()>;
 
+    /// After a batch of frames (those one worker took at once), into the same output.
+    fn end_batch(&mut self, _out: &mut Vec<u8>) {}
+
     /// After the last frame, with the counts of every worker added up.
     fn end(&mut self, _out: &mut dyn Write, _stats: &Stats) -> io::Result<()> {
         Ok(())
@@ -32,6 +35,12 @@ pub trait Printer: Send {
     /// Whether the view needs every field (the full walk), or only what `--stats` counts.
     fn full(&self) -> bool {
         true
+    }
+
+    /// Whether the view only counts (`--stats`): its frames go into the worker's
+    /// [`Stats`], not to [`Printer::frame`].
+    fn counts(&self) -> bool {
+        false
     }
 
     /// About how many bytes it writes per captured byte: the room a batch's output buffer

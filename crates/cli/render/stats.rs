@@ -91,6 +91,10 @@ impl Printer for StatsTable {
         false
     }
 
+    fn counts(&self) -> bool {
+        true
+    }
+
     fn bytes_per_byte(&self) -> usize {
         0
     }

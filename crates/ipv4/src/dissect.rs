@@ -180,7 +180,7 @@ pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     if found.is_some() {
         let valid = computed.zip(found).map(|(c, f)| c == f);
         let span = spec!(T, "checksum").span(off);
-        rec.insert_after("checksum", "checksum_valid", span, valid);
+        rec.checksum_verdict(span, valid);
     }
     if ihl < 20 {
         c.push(rec);
@@ -469,7 +469,7 @@ pub fn checksum_verdict(
     }
     let valid = computed.map(|c| c == found);
     let span = checksum.span(off);
-    rec.insert_after("checksum", "checksum_valid", span, valid);
+    rec.checksum_verdict(span, valid);
     if let (Some(false), Some(expected)) = (valid, computed) {
         let offload = offload_sum == Some(found);
         let name = rec.protocol;

@@ -170,6 +170,13 @@ pub struct LayerRecord {
     pub fields: Vec<Field>,
     /// True for the layers quoted inside an ICMP error.
     pub quoted: bool,
+    /// Its checksum's verdict, kept on the summary path too (Parquet's rows read it):
+    /// `None` without one, `Some(None)` where it cannot be verified, else whether it is
+    /// right. The full path also has it as the `checksum_valid` field.
+    pub checksum: Option<Option<bool>>,
+    /// The bytes it carries by its own lengths (TCP's `payload_length`), kept on the
+    /// summary path too.
+    pub payload_length: Option<u64>,
     /// A summary record keeps its protocol and spans but no field: the summary path
     /// (`--stats`) builds these, so it never allocates for a field.
     summary: bool,
@@ -184,8 +191,17 @@ impl LayerRecord {
             header,
             fields: Vec::new(),
             quoted: false,
+            checksum: None,
+            payload_length: None,
             summary: false,
         }
+    }
+
+    /// Records the checksum's verdict (`None`: cannot be verified), as the
+    /// `checksum_valid` field after `checksum` and as [`LayerRecord::checksum`].
+    pub fn checksum_verdict(&mut self, span: Span, valid: Option<bool>) {
+        self.checksum = Some(valid);
+        self.insert_after("checksum", "checksum_valid", span, valid);
     }
 
     /// A record with room for `fields` fields before it grows.

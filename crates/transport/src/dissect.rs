@@ -179,6 +179,7 @@ pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
             Value::List(Vec::new()),
         );
     }
+    rec.payload_length = Some(declared_payload as u64);
     rec.push_at(
         "payload_length",
         Span::new(off.saturating_add(hlen), end),
@@ -260,7 +261,7 @@ pub fn udp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Opt
     let too_long = length > ip_payload && !ip.fragmented;
     if (length < UDP_LEN || too_long) && !c.quoted {
         let span = spec!(T, "checksum").span(off);
-        rec.insert_after("checksum", "checksum_valid", span, Value::Null);
+        rec.checksum_verdict(span, None);
         c.push(rec);
         let expected = Text::new(
             "between 8 and the IP payload length",
