@@ -175,6 +175,18 @@ impl Worker {
         shown
     }
 
+    /// Ends a batch of frames given to [`Worker::frame`] one by one.
+    #[cfg_attr(
+        not(feature = "parquet"),
+        allow(
+            dead_code,
+            reason = "only the Parquet rows are written at a batch's end"
+        )
+    )]
+    pub(crate) fn end_batch(&mut self, out: &mut Vec<u8>) {
+        self.printer.end_batch(out);
+    }
+
     fn batch(&mut self, batch: &Batch) -> io::Result<Vec<u8>> {
         let mut out = Vec::with_capacity(batch.data.len() * self.printer.bytes_per_byte());
         for (info, range) in &batch.frames {

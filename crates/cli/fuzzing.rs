@@ -19,8 +19,9 @@ const UI: Ui = Ui {
 };
 
 /// Reads `input` as `decode` does (the format detected, or the one given), then shows every
-/// frame in every view (tree, oneline, JSON, hex, diagram; the tree in Chinese too) and
-/// counts it for `--stats`, whose table is rendered at the end.
+/// frame in every view (tree, oneline, JSON, hex, diagram; the tree in Chinese too; with
+/// the `parquet` feature, as the fuzz crate builds it, Parquet rows into a file in memory)
+/// and counts it for `--stats`, whose table is rendered at the end.
 pub fn decode(input: &[u8], format: Option<InputFormat>) -> usize {
     let Ok(mut frames) = open(Cursor::new(input.to_vec()), format) else {
         return 0;
@@ -35,6 +36,12 @@ pub fn decode(input: &[u8], format: Option<InputFormat>) -> usize {
         .map(|v| Worker::new(UI, v))
         .chain([Worker::new(zh, View::Tree)])
         .collect();
+    // Parquet's rows, each frame a batch of its own, into a file in memory.
+    #[cfg(feature = "parquet")]
+    let mut parquet = (
+        Worker::new(UI, View::Parquet),
+        crate::parquet::Sink::new(Vec::new()).ok(),
+    );
     let mut data = Vec::new();
     let mut out = Vec::new();
     let mut written = 0;
@@ -45,7 +52,18 @@ pub fn decode(input: &[u8], format: Option<InputFormat>) -> usize {
             let _ = w.frame(&info, &data, &mut out);
             written += out.len();
         }
+        #[cfg(feature = "parquet")]
+        if let (w, Some(sink)) = (&mut parquet.0, &mut parquet.1) {
+            out.clear();
+            let _ = w.frame(&info, &data, &mut out);
+            w.end_batch(&mut out);
+            let _ = std::io::Write::write_all(sink, &out);
+        }
         data.clear();
+    }
+    #[cfg(feature = "parquet")]
+    if let Some(sink) = parquet.1 {
+        written += sink.finish().map_or(0, |f| f.len());
     }
     for w in &workers {
         out.clear();
