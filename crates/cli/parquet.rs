@@ -14,7 +14,7 @@ use std::sync::Arc;
 use layers_osi::{FieldSpec, FieldValue, LayerRecord, LinkType, OsiLayer, ProtocolId};
 use layers_stack::Frame;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
-use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int32Type, Int64Type};
+use parquet::data_type::ByteArray;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::EnabledStatistics;
 use parquet::file::properties::WriterProperties;
@@ -554,10 +554,51 @@ fn parquet_error(e: parquet::errors::ParquetError) -> io::Error {
     }
 }
 
+/// One column chunk encoded into memory: its bytes, and what appending it needs.
+fn encode_column(
+    column: &Column,
+    descr: parquet::schema::types::ColumnDescPtr,
+    props: Arc<WriterProperties>,
+) -> parquet::errors::Result<(bytes::Bytes, parquet::column::writer::ColumnCloseResult)> {
+    use parquet::column::writer::{get_column_writer, ColumnWriter};
+    use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
+    let mut buf = TrackedWrite::new(Vec::new());
+    let pages = Box::new(SerializedPageWriter::new(&mut buf));
+    let mut writer = get_column_writer(descr, props, pages);
+    let defs = Some(column.defs.as_slice());
+    match (&mut writer, &column.values) {
+        (ColumnWriter::Int32ColumnWriter(w), Values::Int32(v)) => w.write_batch(v, defs, None),
+        (ColumnWriter::Int64ColumnWriter(w), Values::Int64(v)) => w.write_batch(v, defs, None),
+        (ColumnWriter::BoolColumnWriter(w), Values::Bool(v)) => w.write_batch(v, defs, None),
+        (ColumnWriter::ByteArrayColumnWriter(w), Values::Text(bytes, ends)) => {
+            let all = bytes::Bytes::copy_from_slice(bytes);
+            let mut start = 0;
+            let values: Vec<ByteArray> = ends
+                .iter()
+                .map(|&end| {
+                    let v = ByteArray::from(all.slice(start..end));
+                    start = end;
+                    v
+                })
+                .collect();
+            w.write_batch(&values, defs, None)
+        }
+        _ => Err(parquet::errors::ParquetError::General(
+            "a column of another type than its schema's".into(),
+        )),
+    }?;
+    let close = writer.close()?;
+    let bytes = buf.into_inner()?;
+    Ok((bytes::Bytes::from(bytes), close))
+}
+
 /// Gathers the rows written into it and writes them to a Parquet file, a row group at a
 /// time; [`Sink::finish`] ends the file.
 pub struct Sink<W: Write + Send> {
     writer: SerializedFileWriter<W>,
+    props: Arc<WriterProperties>,
+    /// Threads that encode a row group's columns at once.
+    encoders: usize,
     columns: Vec<Column>,
     rows: usize,
     /// The bytes of a row not yet whole.
@@ -612,16 +653,24 @@ impl<W: Write + Send> Sink<W> {
                 SCHEMA_VERSION.to_string(),
             )]))
             .build();
-        let writer = SerializedFileWriter::new(out, Arc::new(schema), Arc::new(props))
+        let props = Arc::new(props);
+        let writer = SerializedFileWriter::new(out, Arc::new(schema), Arc::clone(&props))
             .map_err(parquet_error)?;
         Ok(Sink {
             writer,
+            props,
+            encoders: std::thread::available_parallelism().map_or(1, usize::from),
             columns: COLUMNS.iter().map(|(_, k, _)| Column::new(*k)).collect(),
             rows: 0,
             partial: Vec::new(),
             source: String::new(),
             total_rows: 0,
         })
+    }
+
+    /// Encodes each row group's columns on `n` threads (at least one).
+    pub fn set_encoders(&mut self, n: usize) {
+        self.encoders = n.max(1);
     }
 
     /// The `source_file` of the rows that follow.
@@ -694,36 +743,47 @@ impl<W: Write + Send> Sink<W> {
         if self.rows == 0 {
             return Ok(());
         }
+        // Each column chunk is encoded (dictionary, pages, zstd) into memory on one of
+        // `encoders` threads, then the chunks are appended to the file in order: the
+        // writing thread alone would bound the whole run.
+        let schema = self.writer.schema_descr();
+        let descrs: Vec<_> = (0..self.columns.len()).map(|i| schema.column(i)).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let columns = &self.columns;
+        let props = &self.props;
+        let encoded = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..self.encoders)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let (Some(column), Some(descr)) = (columns.get(i), descrs.get(i))
+                            else {
+                                return done;
+                            };
+                            done.push((i, encode_column(column, descr.clone(), props.clone())));
+                        }
+                    })
+                })
+                .collect();
+            let mut all: Vec<_> = workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect();
+            all.sort_by_key(|(i, _)| *i);
+            all
+        });
+        if encoded.len() != self.columns.len() {
+            return Err(corrupt());
+        }
         let mut group = self.writer.next_row_group().map_err(parquet_error)?;
-        let mut columns = self.columns.iter_mut();
-        while let Some(mut writer) = group.next_column().map_err(parquet_error)? {
-            let column = columns.next().ok_or_else(corrupt)?;
-            let defs = Some(column.defs.as_slice());
-            let written = match &column.values {
-                Values::Int32(v) => writer.typed::<Int32Type>().write_batch(v, defs, None),
-                Values::Int64(v) => writer.typed::<Int64Type>().write_batch(v, defs, None),
-                Values::Bool(v) => writer.typed::<BoolType>().write_batch(v, defs, None),
-                Values::Text(bytes, ends) => {
-                    let all = bytes::Bytes::copy_from_slice(bytes);
-                    let mut start = 0;
-                    let values: Vec<ByteArray> = ends
-                        .iter()
-                        .map(|&end| {
-                            let v = ByteArray::from(all.slice(start..end));
-                            start = end;
-                            v
-                        })
-                        .collect();
-                    writer
-                        .typed::<ByteArrayType>()
-                        .write_batch(&values, defs, None)
-                }
-            };
-            written.map_err(parquet_error)?;
-            writer.close().map_err(parquet_error)?;
-            column.clear();
+        for (_, chunk) in encoded {
+            let (bytes, close) = chunk.map_err(parquet_error)?;
+            group.append_column(&bytes, close).map_err(parquet_error)?;
         }
         group.close().map_err(parquet_error)?;
+        self.columns.iter_mut().for_each(Column::clear);
         self.rows = 0;
         Ok(())
     }
@@ -850,6 +910,9 @@ pub fn run(
     for (path, inputs) in targets(&inputs, out_path) {
         let file = AtomicFile::create(&path, lang)?;
         let mut sink = Sink::new(file).map_err(|e| crate::output::write_failed(&path, lang, &e))?;
+        if let Some(n) = args.threads {
+            sink.set_encoders(usize::from(n));
+        }
         let mut read_from = 0;
         for input in &inputs {
             sink.set_source(input);
