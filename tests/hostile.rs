@@ -345,6 +345,40 @@ fn decode_stays_under_64_mb_on_a_large_capture() {
     std::fs::remove_file(&file).unwrap();
 }
 
+/// Parquet's row groups are bounded by their text too: 70,000 HTTP requests with URIs of
+/// 1,400 bytes would gather 98 MB of URIs in one row group of 65,536 rows.
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_stays_under_64_mb_on_long_urls() {
+    let dir = temp_dir("hostile-parquet");
+    let raw = dir.join("frame.bin");
+    let request = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(1400));
+    let made = crate::util::run(&[
+        "encode",
+        "--to",
+        "192.168.11.53:80",
+        "--payload",
+        &request,
+        "-o",
+        raw.to_str().unwrap(),
+    ]);
+    assert!(made.status.success(), "{}", crate::util::stderr(&made));
+    let frame = std::fs::read(&raw).unwrap();
+    let file = dir.join("urls.pcap");
+    std::fs::write(&file, pcap(&vec![frame; 70_000])).unwrap();
+    let out = dir.join("urls.parquet");
+    let b = bounded(&[
+        "decode",
+        file.to_str().unwrap(),
+        "--parquet",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    assert!(b.stdout.contains("70000 rows"), "{}", b.stdout);
+    assert!(b.peak_kb > 0 && b.peak_kb < 64 * 1024, "{} kB", b.peak_kb);
+    std::fs::remove_file(&file).unwrap();
+}
+
 /// A tmpfs of 64 KiB, unmounted when dropped.
 struct SmallDisk(std::path::PathBuf);
 
