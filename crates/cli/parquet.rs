@@ -149,6 +149,7 @@ pub fn schema_text() -> String {
 /// Puts one row's cells into the batch's columns, in schema order.
 struct Cells<'a> {
     columns: std::slice::IterMut<'a, Column>,
+    scratch: &'a mut String,
 }
 
 impl Cells<'_> {
@@ -201,14 +202,19 @@ impl Cells<'_> {
 
     /// An address written as the views write it.
     fn address(&mut self, v: Option<FieldValue>) -> &mut Self {
+        let Some(c) = self.columns.next() else {
+            return self;
+        };
         match v {
             Some(v) => {
-                let mut s = String::with_capacity(40);
-                v.write_text(&mut s);
-                self.text(Some(&s))
+                // Formatted in a reused buffer: four addresses a row, no allocation.
+                self.scratch.clear();
+                v.write_text(self.scratch);
+                c.text(self.scratch.as_bytes());
             }
-            None => self.text(None),
+            None => c.defs.push(0),
         }
+        self
     }
 }
 
@@ -321,7 +327,7 @@ fn dns_name(rec: &LayerRecord, data: &[u8], over_tcp: bool) -> Option<String> {
 
 /// Adds the row (all columns but `source_file`) of a frame that the summary walk dissected
 /// (`frame`'s records) and whose bytes are `data` to `columns`.
-fn write_row(frame: &Frame, data: &[u8], columns: &mut [Column]) {
+fn write_row(frame: &Frame, data: &[u8], columns: &mut [Column], scratch: &mut [String; 2]) {
     use layers_application::{first_line, http_line, HttpLine};
     let own = || frame.layers.iter().filter(|l| !l.quoted);
     let find = |ids: &[ProtocolId]| own().find(|l| ids.contains(&l.protocol));
@@ -355,7 +361,8 @@ fn write_row(frame: &Frame, data: &[u8], columns: &mut [Column]) {
         Some(HttpLine::Response { status, .. }) => (None, None, Some(u64::from(status))),
         None => (None, None, None),
     };
-    let mut protocols = String::with_capacity(32);
+    let [text, protocols] = scratch;
+    protocols.clear();
     for (i, l) in own()
         .filter(|l| l.layer() != OsiLayer::Physical)
         .enumerate()
@@ -370,6 +377,7 @@ fn write_row(frame: &Frame, data: &[u8], columns: &mut [Column]) {
     let message = error.map(layers_osi::Stop::message);
     let mut c = Cells {
         columns: columns.iter_mut(),
+        scratch: text,
     };
     c.int(Some(frame.frame))
         .time(frame.time_ns)
@@ -410,7 +418,7 @@ fn write_row(frame: &Frame, data: &[u8], columns: &mut [Column]) {
         .text(uri.as_deref())
         .int(status)
         .int(top.map(u64::from))
-        .text(Some(&protocols))
+        .text(Some(protocols))
         .int(error.map(|e| u64::from(e.layer.number())))
         .int(error.map(|e| e.offset as u64))
         .text(message.as_deref())
@@ -422,6 +430,8 @@ fn write_row(frame: &Frame, data: &[u8], columns: &mut [Column]) {
 pub struct Rows {
     columns: Vec<Column>,
     rows: u32,
+    /// Text built for a row (an address, the protocol path), its memory reused.
+    scratch: [String; 2],
 }
 
 impl Default for Rows {
@@ -432,13 +442,14 @@ impl Default for Rows {
                 .map(|(_, k, _)| Column::new(*k))
                 .collect(),
             rows: 0,
+            scratch: Default::default(),
         }
     }
 }
 
 impl Printer for Rows {
     fn frame(&mut self, _: &mut Vec<u8>, f: &Frame, data: &[u8], _: LinkType) -> io::Result<()> {
-        write_row(f, data, &mut self.columns);
+        write_row(f, data, &mut self.columns, &mut self.scratch);
         self.rows = self.rows.saturating_add(1);
         Ok(())
     }
@@ -558,6 +569,14 @@ fn parquet_error(e: parquet::errors::ParquetError) -> io::Error {
     }
 }
 
+/// Where text value `i` of `column` ends.
+fn self_end(column: &Column, i: usize) -> Option<&usize> {
+    match &column.values {
+        Values::Text(_, ends) => ends.get(i),
+        _ => None,
+    }
+}
+
 /// One column chunk encoded into memory: its bytes, and what appending it needs.
 fn encode_column(
     column: &Column,
@@ -569,28 +588,51 @@ fn encode_column(
     let mut buf = TrackedWrite::new(Vec::new());
     let pages = Box::new(SerializedPageWriter::new(&mut buf));
     let mut writer = get_column_writer(descr, props, pages);
-    let defs = Some(column.defs.as_slice());
-    match (&mut writer, &column.values) {
-        (ColumnWriter::Int32ColumnWriter(w), Values::Int32(v)) => w.write_batch(v, defs, None),
-        (ColumnWriter::Int64ColumnWriter(w), Values::Int64(v)) => w.write_batch(v, defs, None),
-        (ColumnWriter::BoolColumnWriter(w), Values::Bool(v)) => w.write_batch(v, defs, None),
-        (ColumnWriter::ByteArrayColumnWriter(w), Values::Text(bytes, ends)) => {
-            let all = bytes::Bytes::copy_from_slice(bytes);
-            let mut start = 0;
-            let values: Vec<ByteArray> = ends
-                .iter()
-                .map(|&end| {
-                    let v = ByteArray::from(all.slice(start..end));
-                    start = end;
-                    v
-                })
-                .collect();
-            w.write_batch(&values, defs, None)
-        }
-        _ => Err(parquet::errors::ParquetError::General(
-            "a column of another type than its schema's".into(),
-        )),
-    }?;
+    // In slices of PIECE rows, so no buffer the size of the row group is made for it
+    // (a row group's worth of byte arrays, made and freed for each, cost page faults).
+    const PIECE: usize = 4096;
+    let mut at = 0; // the first value of the slice
+    let mut texts: Vec<ByteArray> = Vec::new();
+    for defs in column.defs.chunks(PIECE) {
+        let n = defs.iter().filter(|d| **d == 1).count();
+        let range = at..at + n;
+        at += n;
+        let defs = Some(defs);
+        let bad = || {
+            parquet::errors::ParquetError::General("a column's values and nulls disagree".into())
+        };
+        match (&mut writer, &column.values) {
+            (ColumnWriter::Int32ColumnWriter(w), Values::Int32(v)) => {
+                w.write_batch(v.get(range).ok_or_else(bad)?, defs, None)
+            }
+            (ColumnWriter::Int64ColumnWriter(w), Values::Int64(v)) => {
+                w.write_batch(v.get(range).ok_or_else(bad)?, defs, None)
+            }
+            (ColumnWriter::BoolColumnWriter(w), Values::Bool(v)) => {
+                w.write_batch(v.get(range).ok_or_else(bad)?, defs, None)
+            }
+            (ColumnWriter::ByteArrayColumnWriter(w), Values::Text(bytes, ends)) => {
+                let ends = ends.get(range.clone()).ok_or_else(bad)?;
+                let first = if range.start == 0 {
+                    0
+                } else {
+                    *self_end(column, range.start - 1).ok_or_else(bad)?
+                };
+                let last = ends.last().copied().unwrap_or(first);
+                let piece = bytes::Bytes::copy_from_slice(bytes.get(first..last).ok_or_else(bad)?);
+                texts.clear();
+                let mut start = 0;
+                for &end in ends {
+                    texts.push(ByteArray::from(piece.slice(start..end - first)));
+                    start = end - first;
+                }
+                w.write_batch(&texts, defs, None)
+            }
+            _ => Err(parquet::errors::ParquetError::General(
+                "a column of another type than its schema's".into(),
+            )),
+        }?;
+    }
     let close = writer.close()?;
     let bytes = buf.into_inner()?;
     Ok((bytes::Bytes::from(bytes), close))
