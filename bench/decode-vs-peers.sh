@@ -22,25 +22,14 @@ layers=$PWD/target/release/layers
 timer=/usr/bin/time
 [ -x "$timer" ] || { echo "needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
+. bench/timing.sh
+
 # measure NAME COMMAND...: median wall seconds of $runs runs, and the largest peak RSS (KiB).
 measure() {
-  local name=$1 times=() rss=0
+  local name=$1
   shift
-  for _ in $(seq "$runs"); do
-    local t0 t1
-    t0=$(date +%s%N)
-    "$timer" -f "%M" -o "$dir/time.out" "$@" >/dev/null 2>"$dir/stderr.out" || {
-      echo "$name failed: $(tail -n 3 "$dir/stderr.out")" >&2
-      return 1
-    }
-    t1=$(date +%s%N)
-    read -r m <"$dir/time.out"
-    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')")
-    (( m > rss )) && rss=$m
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$name $median $rss"
+  timed "$name" "" "$@" || return 1
+  echo "$name $MEDIAN $RSS"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"

@@ -45,27 +45,15 @@ tshark_route() {
 }
 export -f tshark_route
 
+. bench/timing.sh
+
 # measure NAME OUT COMMAND...: median wall seconds of $runs runs, largest peak RSS (KiB),
 # and the size of OUT.
 measure() {
-  local name=$1 out=$2 times=() rss=0
+  local name=$1 out=$2
   shift 2
-  for _ in $(seq "$runs"); do
-    rm -rf "$out"
-    local t0 t1
-    t0=$(date +%s%N)
-    "$timer" -f "%M" -o "$dir/time.out" "$@" >/dev/null 2>"$dir/stderr.out" || {
-      echo "$name failed: $(tail -n 3 "$dir/stderr.out")" >&2
-      return 1
-    }
-    t1=$(date +%s%N)
-    read -r m <"$dir/time.out"
-    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')")
-    (( m > rss )) && rss=$m
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$name|$median|$rss|$(stat -c %s "$out")"
+  timed "$name" "$out" "$@" || return 1
+  echo "$name|$MEDIAN|$RSS|$(stat -c %s "$out")"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
