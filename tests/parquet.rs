@@ -741,3 +741,61 @@ fn the_file_is_the_same_on_any_number_of_threads() {
     assert!(files[0].len() > 1000);
     assert!(files[0] == files[1] && files[0] == files[2]);
 }
+
+/// The README's queries in Spark (PySpark, on Java) give what they give in DuckDB, over
+/// the fixtures and a generated capture: the hierarchy in its Spark form, the other three
+/// unchanged (`tests/spark_readme.py`).
+#[test]
+fn the_readme_queries_run_in_spark_as_in_duckdb() {
+    let spark = Command::new("python3")
+        .args(["-c", "import pyspark, duckdb"])
+        .output();
+    if !spark.is_ok_and(|o| o.status.success()) {
+        skip_without("pyspark", "python3 -m pip install pyspark duckdb");
+        return;
+    }
+    if !Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        skip_without(
+            "java",
+            "Spark runs on it: apt-get install openjdk-17-jre-headless",
+        );
+        return;
+    }
+    let dir = temp_dir("parquet-spark");
+    let mut inputs = fixture_captures();
+    inputs.retain(|i| !i.ends_with("crafted-cut-short.pcap"));
+    let Some((big, _)) = generated(6000) else {
+        return;
+    };
+    inputs.push(big);
+    convert(&inputs, &dir);
+    let o = Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/spark_readme.py"
+        ))
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .arg(&dir)
+        .output()
+        .expect("python3 runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    println!("{out}");
+    assert!(
+        o.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for query in [
+        "hierarchy",
+        "top talkers",
+        "handshakes",
+        "dns names",
+        "frame_time",
+    ] {
+        assert!(out.contains(&format!("{query}:")), "{query} not run: {out}");
+    }
+}
