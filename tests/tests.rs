@@ -16,6 +16,7 @@
 //! - `filter`: `decode --filter` against tcpdump's selection of the same frames.
 //! - `parquet`: `decode --parquet` read back by DuckDB, against `--stats`, `--json` and tshark.
 //! - `paste`: hex text from xxd, hexdump, tshark, tcpdump, Wireshark and `layers`, read back.
+//! - `html`: `--html`, the classroom pages: against `--json`, and in headless Chromium.
 
 mod capture;
 mod chat;
@@ -24,6 +25,7 @@ mod differential;
 mod encode;
 mod filter;
 mod hostile;
+mod html;
 mod interop;
 mod journey;
 #[cfg(feature = "parquet")]

@@ -378,6 +378,16 @@ pub struct DecodeArgs {
         conflicts_with_all = ["oneline", "json", "hex", "diagram", "stats"]
     )]
     pub parquet: Option<PathBuf>,
+    /// Write the frames as a classroom page: one self-contained HTML file with the frame
+    /// list, a filter box, and each frame's bytes, layers, fields and diagrams (at most
+    /// 10000 frames)
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Views",
+        conflicts_with_all = ["oneline", "json", "hex", "diagram", "stats", "parquet"]
+    )]
+    pub html: Option<PathBuf>,
 
     /// Only frame N (counting from 1)
     #[arg(long, value_name = "N", help_heading = "Frames")]
@@ -517,6 +527,10 @@ pub struct EncodeArgs {
     /// Draw each header as its RFC diagram, filled with this frame's values
     #[arg(long, help_heading = "Views")]
     pub diagram: bool,
+    /// Also write the frame as a classroom page: one self-contained HTML file (bytes,
+    /// layers, fields and diagrams tied together on hover)
+    #[arg(long, value_name = "FILE", help_heading = "Views")]
+    pub html: Option<PathBuf>,
 
     /// Write the frame to FILE (format from the extension: .bin .hex .txt .pcap .pcapng)
     #[arg(short = 'o', long, value_name = "FILE", help_heading = "Output")]

@@ -28,6 +28,9 @@ struct Selection {
     skip: u64,
     count: Option<u64>,
     filter: Option<Filter>,
+    /// Of the frames selected, only the first this many are shown; the rest are counted
+    /// (`--html`'s page limit, which says how many it left out).
+    keep: Option<u64>,
 }
 
 impl Selection {
@@ -44,6 +47,11 @@ impl Selection {
             Some(f) => n == f,
             None => n > self.skip && self.count.is_none_or(|c| shown < c),
         }
+    }
+
+    /// Whether the frame that makes `shown` selected frames is shown, or only counted.
+    fn keeps(&self, shown: u64) -> bool {
+        self.keep.is_none_or(|k| shown <= k)
     }
 
     /// Whether no later frame can be wanted.
@@ -64,6 +72,8 @@ pub(crate) enum View {
     Hex,
     Diagram,
     Stats,
+    /// `--html`: each frame a line of the classroom page's data.
+    Html,
     /// `--parquet`: rows for the Parquet writer.
     #[cfg(feature = "parquet")]
     Parquet,
@@ -79,6 +89,7 @@ impl View {
             View::Hex => Box::new(printer::Hex(ui)),
             View::Diagram => Box::new(printer::Diagram(ui)),
             View::Stats => Box::new(printer::StatsTable(ui)),
+            View::Html => Box::new(crate::render::html::HtmlFrames),
             #[cfg(feature = "parquet")]
             View::Parquet => Box::<crate::parquet::Rows>::default(),
         }
@@ -248,6 +259,10 @@ impl Reader {
                 continue;
             }
             self.shown += 1;
+            if !self.select.keeps(self.shown) {
+                b.data.truncate(start);
+                continue;
+            }
             b.frames.push((info, start..b.data.len()));
             if self.select.done(info.number, self.shown) {
                 self.done = true;
@@ -310,7 +325,52 @@ pub fn run(args: &DecodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
     let [input] = args.inputs.as_slice() else {
         return Err(CliError::Usage(Msg::OneInput.get(ui.lang).to_string()));
     };
-    run_input(args, input, View::of(args), ui, out)
+    if let Some(target) = &args.html {
+        return html_run(args, input, target, ui, out);
+    }
+    run_input(args, input, View::of(args), ui, out).map(|_| ())
+}
+
+/// `decode --html FILE`: the selected frames (at most [`html::MAX_FRAMES`]) as the
+/// classroom page, written whole or not at all; what was written, and what was left out,
+/// on standard output.
+fn html_run(
+    args: &DecodeArgs,
+    input: &str,
+    target: &std::path::Path,
+    ui: &Ui,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    use crate::render::html;
+    let lang = ui.lang;
+    if let Some(n) = args.count.filter(|&n| n > html::MAX_FRAMES) {
+        let expected = Msg::HtmlTooMany.fill(lang, &[&html::MAX_FRAMES]);
+        return Err(CliError::Usage(
+            Msg::BadValue.fill(lang, &[&"--count", &n, &expected]),
+        ));
+    }
+    let failed = |e: io::Error| crate::output::write_failed(target, lang, &e);
+    let mut page = crate::output::AtomicFile::create(target, lang)?;
+    html::begin(&mut page).map_err(failed)?;
+    let (_, selected) = run_input(args, input, View::Html, ui, &mut page)?;
+    let shown = selected.min(html::MAX_FRAMES);
+    let left_out = selected - shown;
+    let name = if input == "-" { "<stdin>" } else { input };
+    let info = html::PageInfo {
+        title: html::both(|l| Msg::HtmlDecodeTitle.fill(l, &[&name])),
+        meta: html::both(|l| Msg::HtmlMeta.fill(l, &[&shown])),
+        left_out,
+    };
+    html::end(&mut page, lang, &info).map_err(failed)?;
+    page.commit()?;
+    let size = std::fs::metadata(target).map_or(0, |m| m.len());
+    let wrote = Msg::HtmlWrote.fill(lang, &[&crate::output::name(target, lang), &shown, &size]);
+    writeln!(out, "{wrote}")?;
+    if left_out > 0 {
+        let more = Msg::HtmlWroteLeftOut.fill(lang, &[&left_out, &selected, &html::MAX_FRAMES]);
+        writeln!(out, "{more}")?;
+    }
+    Ok(())
 }
 
 #[cfg(feature = "parquet")]
@@ -342,14 +402,15 @@ fn no_parquet(lang: layers_osi::Lang) -> CliError {
     CliError::Usage(Msg::NoParquet.get(lang).to_string())
 }
 
-/// Decodes one input (`-` for standard input) in `view`.
+/// Decodes one input (`-` for standard input) in `view`; how many frames it read, and how
+/// many of them were selected.
 pub(crate) fn run_input(
     args: &DecodeArgs,
     input: &str,
     view: View,
     ui: &Ui,
     out: &mut dyn Write,
-) -> Result<(), CliError> {
+) -> Result<(u64, u64), CliError> {
     let lang = ui.lang;
     let stdin = input == "-";
     let name = if stdin {
@@ -385,6 +446,7 @@ pub(crate) fn run_input(
         skip: args.skip.unwrap_or(0),
         count: args.count,
         filter,
+        keep: (view == View::Html).then_some(crate::render::html::MAX_FRAMES),
     };
     // A capture file on disk is read in chunks, by every worker at once.
     let split = match (&file, args.format) {
@@ -422,7 +484,7 @@ pub(crate) fn run_input(
                 bar.finish_and_clear();
             }
             let (outcome, counts) = result?;
-            return finish(outcome, counts, &select, view, ui, out, &name);
+            return finish(outcome, counts, &select, view, ui, out, &name).map(|()| counts);
         }
     }
     let frames = match open(input, args.format.map(format_of)) {
@@ -457,7 +519,7 @@ pub(crate) fn run_input(
         bar.finish_and_clear();
     }
     let counts = (reader.frames.read(), reader.shown);
-    finish(result?, counts, &reader.select, view, ui, out, &name)
+    finish(result?, counts, &reader.select, view, ui, out, &name).map(|()| counts)
 }
 
 /// Prints what a run counted (for `--stats`), and the input error that ended it, or that
@@ -667,7 +729,7 @@ fn split_run(
                         let bytes = data.get(range.clone()).unwrap_or_default();
                         let wanted = select.passes(info, bytes) && select.wants(info.number, shown);
                         shown += u64::from(wanted);
-                        wanted
+                        wanted && select.keeps(shown)
                     });
                     t.2 = shown;
                     if let Some((last, _)) = frames.last() {

@@ -609,6 +609,38 @@ fn write_output(
     output::write_atomically(path, lang, |w| write_frames(w, format, &[frame], fcs))
 }
 
+/// `--html FILE`: the frame as the classroom page, written whole or not at all.
+fn write_page(
+    path: &Path,
+    ui: &Ui,
+    data: &[u8],
+    original: usize,
+    dissection: layers_stack::Dissection,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    use render::html;
+    let lang = ui.lang;
+    let frame = Frame::new(1, None, data.len(), original, dissection);
+    let info = html::PageInfo {
+        title: html::both(|l| Msg::HtmlEncodeTitle.get(l).to_string()),
+        meta: html::both(|l| Msg::HtmlMeta.fill(l, &[&1])),
+        left_out: 0,
+    };
+    output::write_atomically(path, lang, |w| {
+        html::frame_page(w, lang, &frame, data, layers_osi::LinkType::Ethernet, &info)
+    })?;
+    let size = fs::metadata(path).map_or(0, |m| m.len());
+    let line = Msg::HtmlWrote.fill(lang, &[&output::name(path, lang), &1, &size]);
+    // Beside --json, standard output holds the JSON only.
+    if json {
+        eprintln!("{line}");
+    } else {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
 /// Runs `layers encode`.
 pub fn run(args: &EncodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
     let lang = ui.lang;
@@ -643,6 +675,18 @@ pub fn run(args: &EncodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
         writeln!(out)?;
     } else {
         render::encode_report(out, ui, &plan, &built, &finished, &dissection, args)?;
+    }
+
+    if let Some(path) = &args.html {
+        write_page(
+            path,
+            ui,
+            &finished.frame,
+            original,
+            dissection,
+            args.json,
+            out,
+        )?;
     }
 
     if let Some((path, format)) = &plan.output {

@@ -19,7 +19,8 @@ const UI: Ui = Ui {
 };
 
 /// Reads `input` as `decode` does (the format detected, or the one given), then shows every
-/// frame in every view (tree, oneline, JSON, hex, diagram; the tree in Chinese too; with
+/// frame in every view (tree, oneline, JSON, hex, diagram, the classroom page's data; the
+/// tree in Chinese too; with
 /// the `parquet` feature, as the fuzz crate builds it, Parquet rows into a file in memory)
 /// and counts it for `--stats`, whose table is rendered at the end.
 pub fn decode(input: &[u8], format: Option<InputFormat>) -> usize {
@@ -32,7 +33,7 @@ pub fn decode(input: &[u8], format: Option<InputFormat>) -> usize {
     };
     let mut workers: Vec<Worker> = [View::Tree, View::Oneline, View::Json, View::Hex]
         .into_iter()
-        .chain([View::Diagram, View::Stats])
+        .chain([View::Diagram, View::Stats, View::Html])
         .map(|v| Worker::new(UI, v))
         .chain([Worker::new(zh, View::Tree)])
         .collect();

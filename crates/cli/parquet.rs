@@ -965,7 +965,7 @@ pub fn run(
             sink.set_source(input);
             let before = sink.total_rows;
             match decode::run_input(args, input, View::Parquet, ui, &mut sink) {
-                Ok(()) => read_from += 1,
+                Ok(_) => read_from += 1,
                 Err(CliError::Input(m)) => {
                     read_from += usize::from(sink.total_rows > before);
                     first_error.get_or_insert(CliError::Input(m));

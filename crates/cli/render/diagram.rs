@@ -89,12 +89,14 @@ fn fit(text: &str, width: usize) -> String {
     format!("{t:^width$}")
 }
 
-/// One box of a diagram: bits `[start, end)` of the header, its label and its value.
-struct Cell {
-    start: usize,
-    end: usize,
-    label: String,
-    value: String,
+/// One box of a diagram: bits `[start, end)` of the header, its label and its value, and
+/// the field it draws (none for reserved bits).
+pub(super) struct Cell {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    pub value: String,
+    pub field: Option<&'static str>,
 }
 
 impl Cell {
@@ -104,7 +106,14 @@ impl Cell {
             end,
             label: label.into(),
             value: value.into(),
+            field: None,
         }
+    }
+
+    /// The same box, drawing field `name`.
+    fn of(mut self, name: &'static str) -> Cell {
+        self.field = Some(name);
+        self
     }
 }
 
@@ -126,7 +135,7 @@ fn tcp_flag_cells(header: &[u8], start: usize, end: usize) -> Vec<Cell> {
         .zip(names.iter().take(end - start).rev())
         .map(|(bit, name)| {
             let value = bits(header, bit, bit + 1).map_or(String::new(), |b| b.to_string());
-            Cell::new(bit, bit + 1, *name, value)
+            Cell::new(bit, bit + 1, *name, value).of("flags")
         })
         .collect()
 }
@@ -139,13 +148,13 @@ fn tcp_option_cells(header: &[u8]) -> Vec<Cell> {
     let base = layers_transport::TCP_MIN_LEN * 8;
     layers_transport::option_layout(options)
         .into_iter()
-        .map(|p| Cell::new(base + p.start * 8, base + p.end * 8, p.label, p.value))
+        .map(|p| Cell::new(base + p.start * 8, base + p.end * 8, p.label, p.value).of("options"))
         .collect()
 }
 
 /// The boxes of one header: its table's fields, TCP's flags bit by bit, reserved bits
 /// named and shown, and TCP's options.
-fn cells(rec: &layers_osi::LayerRecord, header: &[u8]) -> Vec<Cell> {
+pub(super) fn cells(rec: &layers_osi::LayerRecord, header: &[u8]) -> Vec<Cell> {
     let hlen = rec.header.len();
     let mut cells: Vec<Cell> = Vec::new();
     for f in field_table(rec.protocol)
@@ -167,7 +176,7 @@ fn cells(rec: &layers_osi::LayerRecord, header: &[u8]) -> Vec<Cell> {
             FieldValue::Uint(n) if f.name == "header_length" => format!("{}×4={n}", n / 4),
             ref v => field_value(v),
         };
-        cells.push(Cell::new(s, e, rfc_label(rec.protocol, f.name), value));
+        cells.push(Cell::new(s, e, rfc_label(rec.protocol, f.name), value).of(f.name));
     }
     cells.sort_by_key(|c| c.start);
     // Bits between fields are reserved: drawn with their value, as the RFCs draw them.

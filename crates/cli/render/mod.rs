@@ -20,6 +20,7 @@ mod diagram;
 mod encode;
 mod frame_text;
 mod hex_view;
+pub mod html;
 mod json;
 mod oneline;
 pub mod printer;
@@ -35,27 +36,31 @@ struct Look {
     table: Color,
     style: Style,
     letter: char,
+    /// The classroom page's CSS class suffix (`k-eth`, ...): its colour there.
+    css: &'static str,
 }
 
 fn look(rec: Option<&LayerRecord>) -> Look {
-    let padding = (Color::DarkGrey, Style::new().bright_black(), 'p');
-    let (table, style, letter) = match rec.map(|r| r.protocol) {
+    let padding = (Color::DarkGrey, Style::new().bright_black(), 'p', "pad");
+    let (table, style, letter, css) = match rec.map(|r| r.protocol) {
         Some(ProtocolId::Ethernet2 | ProtocolId::Ieee8023) => {
-            (Color::Blue, Style::new().blue(), 'E')
+            (Color::Blue, Style::new().blue(), 'E', "eth")
         }
-        Some(ProtocolId::Llc) => (Color::DarkBlue, Style::new().bright_blue(), 'L'),
+        Some(ProtocolId::Llc) => (Color::DarkBlue, Style::new().bright_blue(), 'L', "llc"),
         Some(ProtocolId::LinuxSll | ProtocolId::LinuxSll2) => {
-            (Color::Blue, Style::new().blue(), 'S')
+            (Color::Blue, Style::new().blue(), 'S', "sll")
         }
-        Some(ProtocolId::Vlan) => (Color::Cyan, Style::new().cyan(), 'Q'),
-        Some(ProtocolId::Arp) => (Color::DarkCyan, Style::new().bright_cyan(), 'A'),
-        Some(ProtocolId::Ipv4 | ProtocolId::Ipv6) => (Color::Green, Style::new().green(), 'I'),
-        Some(ProtocolId::IpFragment) => (Color::DarkGreen, Style::new().green(), 'F'),
+        Some(ProtocolId::Vlan) => (Color::Cyan, Style::new().cyan(), 'Q', "vlan"),
+        Some(ProtocolId::Arp) => (Color::DarkCyan, Style::new().bright_cyan(), 'A', "arp"),
+        Some(ProtocolId::Ipv4 | ProtocolId::Ipv6) => {
+            (Color::Green, Style::new().green(), 'I', "ip")
+        }
+        Some(ProtocolId::IpFragment) => (Color::DarkGreen, Style::new().green(), 'F', "frag"),
         Some(ProtocolId::Icmp | ProtocolId::Icmpv6) => {
-            (Color::DarkGreen, Style::new().bright_green(), 'C')
+            (Color::DarkGreen, Style::new().bright_green(), 'C', "icmp")
         }
-        Some(ProtocolId::Tcp) => (Color::Yellow, Style::new().yellow(), 'T'),
-        Some(ProtocolId::Udp) => (Color::Yellow, Style::new().yellow(), 'U'),
+        Some(ProtocolId::Tcp) => (Color::Yellow, Style::new().yellow(), 'T', "tcp"),
+        Some(ProtocolId::Udp) => (Color::Yellow, Style::new().yellow(), 'U', "udp"),
         Some(
             ProtocolId::Http
             | ProtocolId::Smtp
@@ -65,7 +70,7 @@ fn look(rec: Option<&LayerRecord>) -> Look {
             | ProtocolId::Dns
             | ProtocolId::Snmp
             | ProtocolId::Data,
-        ) => (Color::Magenta, Style::new().magenta(), 'D'),
+        ) => (Color::Magenta, Style::new().magenta(), 'D', "app"),
         // The physical layer owns no byte of its own: the frame's bytes are the MAC's.
         Some(ProtocolId::EthernetPhy | ProtocolId::Bits) | None => padding,
     };
@@ -73,6 +78,7 @@ fn look(rec: Option<&LayerRecord>) -> Look {
         table,
         style,
         letter,
+        css,
     }
 }
 

@@ -120,38 +120,44 @@ pub fn tree(out: &mut dyn Write, ui: &Ui, frame: &Frame, link: LinkType) -> io::
             buf.push_str(name);
             buf.extend(std::iter::repeat_n(' ', width.saturating_sub(name.width())));
             buf.push_str("  ");
-            match (&f.value, lang) {
-                (FieldValue::Bool(b), Lang::Zh) => buf.push_str(if *b { "是" } else { "否" }),
-                (v @ (FieldValue::List(_) | FieldValue::Object(_) | FieldValue::Map(_)), _) => {
-                    let text = match lang {
-                        Lang::En => field_value_in(v, &|k| k),
-                        Lang::Zh => field_value_in(v, &|k| {
-                            layers_osi::zh_field_name(rec.protocol, k).unwrap_or(k)
-                        }),
-                    };
-                    buf.push_str(&text);
-                }
-                (v, _) => v.write_text(&mut buf),
-            }
-            match meaning(rec.protocol, f, lang) {
-                Some(m) if lang == Lang::Zh => {
-                    buf.push('(');
-                    buf.push_str(m);
-                    buf.push(')');
-                }
-                Some(m) => {
-                    buf.push_str(" (");
-                    buf.push_str(m);
-                    buf.push(')');
-                }
-                None => {}
-            }
+            push_field_text(&mut buf, rec.protocol, f, lang);
             buf.push('\n');
             out.write_all(buf.as_bytes())?;
         }
     }
     errors(out, ui, frame)?;
     writeln!(out)
+}
+
+/// A field's value as the tree shows it, with what its number means, into `buf`: yes/no
+/// and the names inside lists in Chinese when `lang` is Chinese.
+pub(super) fn push_field_text(buf: &mut String, protocol: ProtocolId, f: &Field, lang: Lang) {
+    match (&f.value, lang) {
+        (FieldValue::Bool(b), Lang::Zh) => buf.push_str(if *b { "是" } else { "否" }),
+        (v @ (FieldValue::List(_) | FieldValue::Object(_) | FieldValue::Map(_)), _) => {
+            let text = match lang {
+                Lang::En => field_value_in(v, &|k| k),
+                Lang::Zh => {
+                    field_value_in(v, &|k| layers_osi::zh_field_name(protocol, k).unwrap_or(k))
+                }
+            };
+            buf.push_str(&text);
+        }
+        (v, _) => v.write_text(buf),
+    }
+    match meaning(protocol, f, lang) {
+        Some(m) if lang == Lang::Zh => {
+            buf.push('(');
+            buf.push_str(m);
+            buf.push(')');
+        }
+        Some(m) => {
+            buf.push_str(" (");
+            buf.push_str(m);
+            buf.push(')');
+        }
+        None => {}
+    }
 }
 
 /// The layer tree (the default view).
