@@ -286,6 +286,18 @@ fn the_pages_work_in_a_real_browser() {
     decode_page(&fixture("loopback-http.pcap"), &capture, &[]);
     let bad = shots.join("capture-errors.html");
     decode_page(&fixture("partial.pcap"), &bad, &[]);
+    let journey = shots.join("journey.html");
+    let o = run(&["journey", "--html", journey.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let tcp = shots.join("tcp.html");
+    let o = run(&[
+        "tcp",
+        "--lose",
+        "final-ack",
+        "--html",
+        tcp.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let o = Command::new("python3")
         .arg(format!(
             "{}/tests/html_browser.py",
@@ -294,6 +306,8 @@ fn the_pages_work_in_a_real_browser() {
         .arg(format!("frame={}", frame.display()))
         .arg(format!("capture={}", capture.display()))
         .arg(format!("capture={}", bad.display()))
+        .arg(format!("journey={}", journey.display()))
+        .arg(format!("tcp={}", tcp.display()))
         .args(["--shots", shots.to_str().unwrap()])
         .output()
         .expect("python3 runs");
@@ -304,5 +318,116 @@ fn the_pages_work_in_a_real_browser() {
     );
     assert!(o.status.success(), "{said}");
     assert!(said.contains("\n0 failed"), "{said}");
-    assert!(said.matches("ok   ").count() > 20, "{said}");
+    assert!(said.matches("ok   ").count() > 40, "{said}");
+}
+
+#[test]
+fn the_journey_page_marks_what_the_router_changed_as_the_journey_says() {
+    let dir = temp_dir("html-journey");
+    let page = dir.join("journey.html");
+    let o = run(&["journey", "--html", page.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: Value = serde_json::from_str(&stdout(&run(&["journey", "--json"]))).unwrap();
+    let frames = page_frames(&page);
+    let bytes: Vec<Vec<u8>> = json["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| hex::decode(f["bytes"].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(frames.len(), bytes.len());
+    let mut routed = 0;
+    for (f, b) in frames.iter().zip(&bytes) {
+        assert_eq!(f["hex"].as_str().unwrap(), hex::encode(b));
+        let Some(changed) = f.get("changed") else {
+            continue;
+        };
+        routed += 1;
+        // The bytes marked are exactly those that differ from the frame it was made from.
+        let from = &bytes[changed["from"].as_u64().unwrap() as usize - 1];
+        let differ: Vec<u64> = (0..b.len())
+            .filter(|&i| from[i] != b[i])
+            .map(|i| i as u64)
+            .collect();
+        let marked: Vec<u64> = changed["bytes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(marked, differ);
+        // The TTL went down by one (byte 22 of the frame), and the page says what it was.
+        assert_eq!(from[22], b[22] + 1);
+        let ttl = changed["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c[0] == "ip:ttl")
+            .unwrap();
+        assert_eq!(ttl[1], from[22].to_string());
+    }
+    assert_eq!(routed, 1, "the default network has one router");
+    // Every step of the journey is on the page, in order.
+    let data = page_data(&page);
+    let steps = data["journey"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), json["steps"].as_array().unwrap().len());
+    for (p, j) in steps.iter().zip(json["steps"].as_array().unwrap()) {
+        assert_eq!(p["device"], j["device"]);
+        assert_eq!(p["frame"], j["frame"]);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_tcp_page_holds_every_segment_with_its_states_and_frame() {
+    let dir = temp_dir("html-tcp");
+    let page = dir.join("tcp.html");
+    let args = ["tcp", "--lose", "fin", "--isn", "1000,5000"];
+    let o = run(&[&args[..], &["--html", page.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: Value =
+        serde_json::from_str(&stdout(&run(&[&args[..], &["--json"]].concat()))).unwrap();
+    let data = page_data(&page);
+    let entries = data["ladder"]["entries"].as_array().unwrap();
+    let json = json.as_array().unwrap();
+    assert_eq!(entries.len(), json.len());
+    let frames = page_frames(&page);
+    for (e, j) in entries.iter().zip(json) {
+        assert_eq!(e["t"], j["time_ms"]);
+        if e["kind"] == "seg" {
+            assert_eq!(e["client"], j["client"]);
+            assert_eq!(e["server"], j["server"]);
+            assert_eq!(e["lost"], j["lost"]);
+            // Its frame carries that segment: the same sequence number and flags.
+            let f = &frames[e["frame"].as_u64().unwrap() as usize];
+            let tcp = f["layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["id"] == "tcp")
+                .unwrap();
+            let field = |n: &str| {
+                tcp["f"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x[0] == n)
+                    .unwrap()[2]
+                    .clone()
+            };
+            assert_eq!(field("sequence"), j["seq"].to_string());
+            let flags: Vec<&str> = j["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(field("flags"), flags.join(","));
+        } else {
+            assert_eq!(e["side"], j["timer"]);
+        }
+    }
+    assert!(entries.iter().any(|e| e["event"] == "tw_start"));
+    assert!(entries.iter().any(|e| e["retx"] == true));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -163,11 +163,15 @@ pub struct TcpArgs {
     /// Write the exchange as frames (.pcap or .pcapng)
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+    /// Also write the exchange as a classroom page: the ladder with both ends' states,
+    /// losses, retransmissions and TIME_WAIT, and each segment's frame (one HTML file)
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<std::path::PathBuf>,
     /// Follow the TCP connections of a capture instead of simulating
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["isn", "seed", "send", "reply", "closer", "rst", "lose", "half_close", "msl", "explain", "output"]
+        conflicts_with_all = ["isn", "seed", "send", "reply", "closer", "rst", "lose", "half_close", "msl", "explain", "output", "html"]
     )]
     pub from: Option<String>,
     /// Print JSON
@@ -205,6 +209,10 @@ pub struct JourneyArgs {
     /// Write every frame to a pcapng file, one interface per link
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+    /// Also write the journey as a classroom page: the path, each hop's frame, what each
+    /// device read and what it changed (one self-contained HTML file)
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<std::path::PathBuf>,
     /// Print JSON
     #[arg(long)]
     pub json: bool,

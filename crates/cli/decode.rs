@@ -360,12 +360,11 @@ fn html_run(
         title: html::both(|l| Msg::HtmlDecodeTitle.fill(l, &[&name])),
         meta: html::both(|l| Msg::HtmlMeta.fill(l, &[&shown])),
         left_out,
+        extra: None,
     };
     html::end(&mut page, lang, &info).map_err(failed)?;
     page.commit()?;
-    let size = std::fs::metadata(target).map_or(0, |m| m.len());
-    let wrote = Msg::HtmlWrote.fill(lang, &[&crate::output::name(target, lang), &shown, &size]);
-    writeln!(out, "{wrote}")?;
+    writeln!(out, "{}", html::wrote(target, lang, shown))?;
     if left_out > 0 {
         let more = Msg::HtmlWroteLeftOut.fill(lang, &[&left_out, &selected, &html::MAX_FRAMES]);
         writeln!(out, "{more}")?;

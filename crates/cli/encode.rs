@@ -626,12 +626,10 @@ fn write_page(
         title: html::both(|l| Msg::HtmlEncodeTitle.get(l).to_string()),
         meta: html::both(|l| Msg::HtmlMeta.fill(l, &[&1])),
         left_out: 0,
+        extra: None,
     };
-    output::write_atomically(path, lang, |w| {
-        html::frame_page(w, lang, &frame, data, layers_osi::LinkType::Ethernet, &info)
-    })?;
-    let size = fs::metadata(path).map_or(0, |m| m.len());
-    let line = Msg::HtmlWrote.fill(lang, &[&output::name(path, lang), &1, &size]);
+    let value = html::frame_value(&frame, data, layers_osi::LinkType::Ethernet);
+    let line = html::write_file(path, lang, &[value], &info)?;
     // Beside --json, standard output holds the JSON only.
     if json {
         eprintln!("{line}");

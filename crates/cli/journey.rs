@@ -9,10 +9,10 @@ use layers_ipv4::NextHop;
 use layers_journey::{
     packet_identity, seed_packet, walk, DeviceKind, Event, Journey, Topology, STEP_LIMIT,
 };
-use layers_osi::{Lang, OsiLayer};
+use layers_osi::{Field, FieldValue, Lang, LayerRecord, OsiLayer};
 use layers_stack::dissect_ethernet;
 use owo_colors::{OwoColorize, Style};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::args::JourneyArgs;
 use crate::i18n::Msg;
@@ -32,10 +32,12 @@ fn kind_text(kind: DeviceKind, lang: Lang) -> &'static str {
     }
 }
 
-/// The fields that differ between two frames, as "protocol field: old -> new".
-pub fn diff(before: &[u8], after: &[u8], lang: Lang) -> Vec<String> {
-    let a = dissect_ethernet(before);
-    let b = dissect_ethernet(after);
+/// The fields that a device changed between two frames (the checksum verdict aside): the
+/// new frame's record and field, and the old value.
+fn changed_fields<'a>(
+    a: &'a layers_stack::Dissection,
+    b: &'a layers_stack::Dissection,
+) -> Vec<(&'a LayerRecord, &'a Field, &'a FieldValue)> {
     let mut out = Vec::new();
     for rec in b
         .layers
@@ -52,21 +54,137 @@ pub fn diff(before: &[u8], after: &[u8], lang: Lang) -> Vec<String> {
         for f in &rec.fields {
             if let Some(o) = old.field(f.name) {
                 if o.value != f.value && f.name != "checksum_valid" {
-                    let (from, to) = (value_text(&o.value), value_text(&f.value));
-                    let p = rec.protocol.name();
-                    let name = crate::render::field_name(rec.protocol, f.name, lang);
-                    // A computed FCS follows the frame: it has no bytes in the capture.
-                    out.push(if f.span.is_empty() {
-                        Msg::DiffAfterFrame.fill(lang, &[&p, &name, &from, &to])
-                    } else {
-                        let last = f.span.end - 1;
-                        Msg::DiffBytes.fill(lang, &[&p, &name, &f.span.start, &last, &from, &to])
-                    });
+                    out.push((rec, f, &o.value));
                 }
             }
         }
     }
     out
+}
+
+/// The fields that differ between two frames, as "protocol field: old -> new".
+pub fn diff(before: &[u8], after: &[u8], lang: Lang) -> Vec<String> {
+    let a = dissect_ethernet(before);
+    let b = dissect_ethernet(after);
+    changed_fields(&a, &b)
+        .into_iter()
+        .map(|(rec, f, old)| {
+            let (from, to) = (value_text(old), value_text(&f.value));
+            let p = rec.protocol.name();
+            let name = crate::render::field_name(rec.protocol, f.name, lang);
+            // A computed FCS follows the frame: it has no bytes in the capture.
+            if f.span.is_empty() {
+                Msg::DiffAfterFrame.fill(lang, &[&p, &name, &from, &to])
+            } else {
+                let last = f.span.end - 1;
+                Msg::DiffBytes.fill(lang, &[&p, &name, &f.span.start, &last, &from, &to])
+            }
+        })
+        .collect()
+}
+
+/// `--html FILE`: the journey as the classroom page: the devices in the order the frame
+/// meets them, every step, and every frame on every link, each made at a router marked
+/// with what the router changed.
+fn write_page(path: &std::path::Path, ui: &Ui, journey: &Journey) -> Result<String, CliError> {
+    use crate::render::html::{both, frame_value, write_file, PageInfo};
+    let lang = ui.lang;
+    let reads = |kind: DeviceKind, layer: OsiLayer| {
+        both(|l| match kind {
+            DeviceKind::Host if layer == OsiLayer::Application => Msg::ReadsAll.get(l).to_string(),
+            _ if layer == OsiLayer::Physical => Msg::ReadsBits.get(l).to_string(),
+            _ => Msg::ReadsUpTo.fill(l, &[&layer.number()]),
+        })
+    };
+    let mut nodes: Vec<(&str, DeviceKind, OsiLayer)> = Vec::new();
+    for s in &journey.steps {
+        match nodes.iter_mut().find(|n| n.0 == s.device) {
+            Some(n) => n.2 = n.2.max(s.reads),
+            None => nodes.push((&s.device, s.kind, s.reads)),
+        }
+    }
+    let nodes: Vec<Value> = nodes
+        .iter()
+        .map(|(name, kind, layer)| {
+            json!({
+                "name": name,
+                "kind": kind_text(*kind, Lang::En),
+                "kind_text": both(|l| kind_text(*kind, l).to_string()),
+                "reads": reads(*kind, *layer),
+                "osi": layer.number(),
+            })
+        })
+        .collect();
+    let steps: Vec<Value> = journey
+        .steps
+        .iter()
+        .map(|s| {
+            let node = nodes.iter().position(|n| n["name"] == s.device.as_str());
+            json!({
+                "node": node,
+                "device": s.device,
+                "kind_text": both(|l| kind_text(s.kind, l).to_string()),
+                "reads": reads(s.kind, s.reads),
+                "osi": s.reads.number(),
+                "text": both(|l| describe(&s.event, l)),
+                "frame": s.frame,
+            })
+        })
+        .collect();
+    let dissected: Vec<_> = journey
+        .frames
+        .iter()
+        .map(|f| dissect_ethernet(&f.bytes))
+        .collect();
+    let frames: Vec<Value> = journey
+        .frames
+        .iter()
+        .zip(&dissected)
+        .enumerate()
+        .map(|(i, (f, d))| {
+            let len = f.bytes.len();
+            let frame = layers_stack::Frame::new(i as u64 + 1, None, len, len, d.clone());
+            let mut v = frame_value(&frame, &f.bytes, layers_osi::LinkType::Ethernet);
+            v["tt"] = json!(f.link);
+            if let Some((from, before)) = f.from.and_then(|b| Some((b, journey.frames.get(b)?))) {
+                let bytes: Vec<usize> = (0..len)
+                    .filter(|&k| before.bytes.get(k) != f.bytes.get(k))
+                    .collect();
+                let fields: Vec<Value> = changed_fields(&dissected[from], d)
+                    .into_iter()
+                    .map(|(rec, field, old)| {
+                        json!([
+                            format!("{}:{}", rec.protocol.short_name(), field.name),
+                            value_text(old)
+                        ])
+                    })
+                    .collect();
+                // A switch or a hub passes the frame on as it is; a router rewrites it.
+                v[if bytes.is_empty() {
+                    "copy_of"
+                } else {
+                    "changed"
+                }] = json!({ "from": from + 1, "bytes": bytes, "fields": fields });
+            }
+            v
+        })
+        .collect();
+    let (from, to) = (
+        journey.steps.first().map_or("", |s| s.device.as_str()),
+        journey.steps.last().map_or("", |s| s.device.as_str()),
+    );
+    let info = PageInfo {
+        title: both(|l| Msg::HtmlJourneyTitle.fill(l, &[&from, &to])),
+        meta: both(|l| {
+            Msg::HtmlJourneyMeta.fill(
+                l,
+                &[&journey.steps.len(), &frames.len(), &journey.links.len()],
+            )
+        }),
+        left_out: 0,
+        extra: Some(("journey", json!({ "nodes": nodes, "steps": steps }))),
+    };
+    write_file(path, lang, &frames, &info)
 }
 
 /// The most data one IPv4 packet carries over TCP: 65535 - 20 - 20.
@@ -143,6 +261,14 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
         writeln!(out)?;
     } else {
         render(out, ui, &journey)?;
+    }
+    if let Some(path) = &args.html {
+        let line = write_page(path, ui, &journey)?;
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            writeln!(out, "{line}")?;
+        }
     }
     if let Some(path) = &args.output {
         let time = Duration::from_secs(1_732_500_000);

@@ -134,6 +134,14 @@ pub fn run(args: &TcpArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError>
     if let Some(path) = &args.output {
         write_capture(path, &ladder, &opts, ui, out, args.json)?;
     }
+    if let Some(path) = &args.html {
+        let line = write_page(path, &ladder, &opts, ui)?;
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            writeln!(out, "{line}")?;
+        }
+    }
     Ok(())
 }
 
@@ -145,6 +153,104 @@ fn label(flags: TcpFlags, seq: u32, ack: u32, len: usize, lang: Lang) -> String 
     } else {
         format!("{flags} {s}={seq} {l}={len}")
     }
+}
+
+/// What a timer did, in one sentence.
+fn timer_text(side: Side, what: &TimerEvent, lang: Lang) -> String {
+    let who = side_name(side, lang);
+    match what {
+        TimerEvent::Retransmit => Msg::TcpRetransmit.fill(lang, &[&who]),
+        TimerEvent::TimeWaitStarted { until_ms } => {
+            Msg::TcpTimeWaitStart.fill(lang, &[&who, until_ms])
+        }
+        TimerEvent::TimeWaitRestarted { until_ms } => {
+            Msg::TcpTimeWaitRestart.fill(lang, &[&who, until_ms])
+        }
+        TimerEvent::TimeWaitExpired => Msg::TcpTimeWaitEnd.fill(lang, &[&who]),
+    }
+}
+
+/// `--html FILE`: the exchange as the classroom page: the ladder (both ends' states after
+/// each segment, losses, retransmissions, TIME_WAIT's 2MSL) and every segment's frame,
+/// lost ones included, as the sender put it on the wire.
+fn write_page(
+    path: &std::path::Path,
+    ladder: &[Entry],
+    o: &Options,
+    ui: &Ui,
+) -> Result<String, CliError> {
+    use crate::render::html::{both, frame_value, write_file, PageInfo};
+    let lang = ui.lang;
+    let mut frames = Vec::new();
+    let mut entries = Vec::new();
+    for e in ladder {
+        match e {
+            Entry::Segment {
+                segment: s,
+                sender,
+                receiver,
+            } => {
+                let (client, server) = match s.from {
+                    Side::Client => (sender, receiver),
+                    Side::Server => (receiver, sender),
+                };
+                let n = frames.len();
+                let bytes = segment_frame(s, n as u16 + 1, lang)?;
+                let dissection = layers_stack::dissect_ethernet(&bytes);
+                let time = 1_732_500_000.0 + s.sent_ms as f64 / 1000.0;
+                let frame = layers_stack::Frame::new(
+                    n as u64 + 1,
+                    Some(time),
+                    bytes.len(),
+                    bytes.len(),
+                    dissection,
+                );
+                frames.push(frame_value(&frame, &bytes, layers_osi::LinkType::Ethernet));
+                entries.push(json!({
+                    "kind": "seg",
+                    "t": s.sent_ms,
+                    "from": side_name(s.from, Lang::En),
+                    "label": both(|l| label(s.flags, s.seq, s.ack, s.payload.len(), l)),
+                    "lost": s.lost,
+                    "retx": s.retransmission,
+                    "client": client.name(),
+                    "server": server.name(),
+                    "frame": n,
+                }));
+            }
+            Entry::Timer { at_ms, side, what } => {
+                let event = match what {
+                    TimerEvent::TimeWaitStarted { .. } => "tw_start",
+                    TimerEvent::TimeWaitRestarted { .. } => "tw_restart",
+                    TimerEvent::TimeWaitExpired => "tw_end",
+                    TimerEvent::Retransmit => "rto",
+                };
+                entries.push(json!({
+                    "kind": "timer",
+                    "t": at_ms,
+                    "side": side_name(*side, Lang::En),
+                    "text": both(|l| timer_text(*side, what, l)),
+                    "event": event,
+                }));
+            }
+        }
+    }
+    let msl_s = o.msl_ms as f64 / 1000.0;
+    let info = PageInfo {
+        title: both(|l| Msg::HtmlTcpTitle.get(l).to_string()),
+        meta: both(|l| Msg::HtmlTcpMeta.fill(l, &[&frames.len(), &o.delay_ms, &msl_s])),
+        left_out: 0,
+        extra: Some((
+            "ladder",
+            json!({
+                "client": both(|l| format!("{} {}:{}", side_name(Side::Client, l), CLIENT.0, CLIENT.1)),
+                "server": both(|l| format!("{} {}:{}", side_name(Side::Server, l), SERVER.0, SERVER.1)),
+                "why_2msl": both(|l| Msg::TcpTimeWaitWhy.fill(l, &[&msl_s])),
+                "entries": entries,
+            }),
+        )),
+    };
+    write_file(path, lang, &frames, &info)
 }
 
 fn render(
@@ -254,17 +360,7 @@ fn render(
                 }
             }
             Entry::Timer { at_ms, side, what } => {
-                let who = side_name(*side, lang);
-                let text = match what {
-                    TimerEvent::Retransmit => Msg::TcpRetransmit.fill(lang, &[&who]),
-                    TimerEvent::TimeWaitStarted { until_ms } => {
-                        Msg::TcpTimeWaitStart.fill(lang, &[&who, until_ms])
-                    }
-                    TimerEvent::TimeWaitRestarted { until_ms } => {
-                        Msg::TcpTimeWaitRestart.fill(lang, &[&who, until_ms])
-                    }
-                    TimerEvent::TimeWaitExpired => Msg::TcpTimeWaitEnd.fill(lang, &[&who]),
-                };
+                let text = timer_text(*side, what, lang);
                 writeln!(out, "{:>9.1}  · {text}", *at_ms as f64)?;
                 if matches!(what, TimerEvent::TimeWaitStarted { .. }) && !time_wait_told {
                     time_wait_told = true;
@@ -280,6 +376,49 @@ fn render(
         }
     }
     Ok(())
+}
+
+/// The Ethernet frame that carries segment `s` between the lesson's client and server,
+/// with IP identification `identification`.
+fn segment_frame(
+    s: &layers_transport::sim::Segment,
+    identification: u16,
+    lang: Lang,
+) -> Result<Vec<u8>, CliError> {
+    let ((src, sport), (dst, dport)) = match s.from {
+        Side::Client => (CLIENT, SERVER),
+        Side::Server => (SERVER, CLIENT),
+    };
+    let syn = s.flags.has(TcpFlags::SYN);
+    let spec = FrameSpec {
+        source_mac: Mac::derived_from_ipv4(src.octets()),
+        destination_mac: Mac::derived_from_ipv4(dst.octets()),
+        vlan: None,
+        network: NetworkSpec::Ipv4(
+            Ipv4Spec {
+                source: src,
+                destination: dst,
+                ttl: 64,
+                identification,
+                dont_fragment: true,
+            },
+            TransportSpec::Tcp(TcpSpec {
+                source_port: sport,
+                destination_port: dport,
+                sequence: s.seq,
+                acknowledgment: s.ack,
+                flags: s.flags,
+                window: 64240,
+                mss: syn.then_some(layers_transport::sim::MSS as u16),
+                window_scale: syn.then_some(0),
+                payload: s.payload.clone(),
+            }),
+        ),
+    };
+    let built = spec.build().map_err(|e| CliError::Input(e.to_string()))?;
+    let finished = finish(&built, &[], false)
+        .map_err(|e| CliError::Input(crate::said::fault_reason(&e.reason, lang)))?;
+    Ok(finished.frame)
 }
 
 /// The frames as seen at the end whose segment is retransmitted (so the capture shows the
@@ -306,40 +445,7 @@ fn write_capture(
         if s.lost && s.from != capture_at {
             continue; // never reached the capture point
         }
-        let ((src, sport), (dst, dport)) = match s.from {
-            Side::Client => (CLIENT, SERVER),
-            Side::Server => (SERVER, CLIENT),
-        };
-        let syn = s.flags.has(TcpFlags::SYN);
-        let spec = FrameSpec {
-            source_mac: Mac::derived_from_ipv4(src.octets()),
-            destination_mac: Mac::derived_from_ipv4(dst.octets()),
-            vlan: None,
-            network: NetworkSpec::Ipv4(
-                Ipv4Spec {
-                    source: src,
-                    destination: dst,
-                    ttl: 64,
-                    identification: frames.len() as u16 + 1,
-                    dont_fragment: true,
-                },
-                TransportSpec::Tcp(TcpSpec {
-                    source_port: sport,
-                    destination_port: dport,
-                    sequence: s.seq,
-                    acknowledgment: s.ack,
-                    flags: s.flags,
-                    window: 64240,
-                    mss: syn.then_some(layers_transport::sim::MSS as u16),
-                    window_scale: syn.then_some(0),
-                    payload: s.payload.clone(),
-                }),
-            ),
-        };
-        let built = spec.build().map_err(|e| CliError::Input(e.to_string()))?;
-        let bytes = finish(&built, &[], false)
-            .map_err(|e| CliError::Input(crate::said::fault_reason(&e.reason, lang)))?
-            .frame;
+        let bytes = segment_frame(s, frames.len() as u16 + 1, lang)?;
         // The capture point sees its own segments when sent and the other's on arrival.
         let at = if s.from == capture_at {
             s.sent_ms

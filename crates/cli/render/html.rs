@@ -10,6 +10,7 @@
 //! packet can close the script element that holds it.
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use layers_osi::{Lang, LayerRecord, LinkType, OsiLayer, ProtocolId, StopKind};
 use layers_stack::Frame;
@@ -21,7 +22,7 @@ use super::printer::Printer;
 use super::tree::push_field_text;
 use super::{devices_text, field_name, look, protocol_name};
 use crate::i18n::Msg;
-use crate::Ui;
+use crate::{CliError, Ui};
 
 /// The most frames a capture page holds: beyond it a page gets slow to open and large to
 /// carry, so the rest are left out (and the page says how many).
@@ -77,6 +78,20 @@ const WORDS: &[(&str, Msg)] = &[
     ("col_dst", Msg::HtmlColDst),
     ("col_proto", Msg::HtmlColProto),
     ("col_info", Msg::HtmlColInfo),
+    ("col_link", Msg::HtmlColLink),
+    ("sec_journey", Msg::HtmlJourney),
+    ("sec_path", Msg::HtmlPath),
+    ("sec_hops", Msg::HtmlSteps2),
+    ("read_by", Msg::HtmlReadBy),
+    ("changed", Msg::HtmlChanged),
+    ("was", Msg::HtmlWas),
+    ("unchanged", Msg::HtmlUnchanged),
+    ("sec_ladder", Msg::HtmlLadder),
+    ("lost", Msg::HtmlLost),
+    ("retx", Msg::HtmlRetx),
+    ("msl", Msg::HtmlMsl),
+    ("col_ms", Msg::HtmlColMs),
+    ("col_segment", Msg::HtmlColSegment),
 ];
 
 /// A text in both languages, or one string where they are the same.
@@ -270,11 +285,13 @@ pub fn frame_value(frame: &Frame, data: &[u8], link: LinkType) -> Value {
     })
 }
 
-/// A page's title, its line under the title, and how many selected frames it left out.
+/// A page's title, its line under the title, how many selected frames it left out, and
+/// what else it shows (a journey's path, a TCP ladder), under its key.
 pub struct PageInfo {
     pub title: Value,
     pub meta: Value,
     pub left_out: u64,
+    pub extra: Option<(&'static str, Value)>,
 }
 
 /// The page up to its frames: style, skeleton, and the opening of the frames' element.
@@ -292,13 +309,16 @@ pub fn end(out: &mut dyn Write, lang: Lang, info: &PageInfo) -> io::Result<()> {
             json!({ "en": msg.get(Lang::En), "zh": msg.get(Lang::Zh) }),
         );
     }
-    let page = json!({
+    let mut page = json!({
         "lang": match lang { Lang::En => "en", Lang::Zh => "zh" },
         "title": info.title,
         "meta": info.meta,
         "left_out": info.left_out,
         "strings": words,
     });
+    if let Some((key, value)) = &info.extra {
+        page[*key] = value.clone();
+    }
     let mut buf = Vec::new();
     buf.extend_from_slice(b"</script>\n<script type=\"application/json\" id=\"page\">");
     push_json(&mut buf, &page);
@@ -314,20 +334,33 @@ pub fn push_frame(out: &mut Vec<u8>, frame: &Frame, data: &[u8], link: LinkType)
     out.push(b'\n');
 }
 
-/// A whole page of one frame (what `encode --html` writes).
-pub fn frame_page(
-    out: &mut dyn Write,
+/// A whole page of `frames` (each a [`frame_value`], perhaps with more said of it), written
+/// to `path` whole or not at all; the line that says so, with the file's size.
+pub fn write_file(
+    path: &Path,
     lang: Lang,
-    frame: &Frame,
-    data: &[u8],
-    link: LinkType,
+    frames: &[Value],
     info: &PageInfo,
-) -> io::Result<()> {
-    begin(out)?;
-    let mut line = Vec::new();
-    push_frame(&mut line, frame, data, link);
-    out.write_all(&line)?;
-    end(out, lang, info)
+) -> Result<String, CliError> {
+    crate::output::write_atomically(path, lang, |w| {
+        begin(w)?;
+        let mut line = Vec::new();
+        for f in frames {
+            line.clear();
+            push_json(&mut line, f);
+            line.push(b'\n');
+            w.write_all(&line)?;
+        }
+        end(w, lang, info)
+    })?;
+    Ok(wrote(path, lang, frames.len() as u64))
+}
+
+/// "wrote FILE (classroom page, N frames, SIZE bytes ...)".
+pub fn wrote(path: &Path, lang: Lang, frames: u64) -> String {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    let name = crate::output::name(path, lang);
+    Msg::HtmlWrote.fill(lang, &[&name, &frames, &size])
 }
 
 /// `decode --html`: each frame a line of the page's data (the page around them is written
@@ -390,11 +423,15 @@ mod tests {
 
     #[test]
     fn the_page_loads_nothing_from_elsewhere() {
-        for text in [TEMPLATE, STYLE, SCRIPT] {
-            for needle in [
-                "http:", "https:", "//cdn", "@import", "url(", "src=\"", "fetch(",
-            ] {
+        // SVG's namespace is a name, not an address anything is fetched from.
+        let script = SCRIPT.replace("\"http://www.w3.org/2000/svg\"", "");
+        for text in [TEMPLATE, STYLE, script.as_str()] {
+            for needle in ["http:", "https:", "//cdn", "@import", "src=\"", "fetch("] {
                 assert!(!text.contains(needle), "{needle}");
+            }
+            // url() only for a part of the page itself (the ladder's arrowhead).
+            for (at, _) in text.match_indices("url(") {
+                assert!(text[at + 4..].starts_with('#'), "{}", &text[at..]);
             }
         }
     }

@@ -10,6 +10,7 @@
   let lang = page.lang;
   let current = 0; // index into frames of the frame shown
   let step = -1; // encapsulation step shown (-1: the whole frame)
+  let reader = null; // the journey's step whose frame is shown: what its device read
   let hlEls = [];
   // A word of the page with its placeholders filled, as the CLI fills them: {} the next
   // argument, {N} the N-th, {s} an English plural ending after the last one.
@@ -95,6 +96,14 @@
     index = newIndex(f);
     const title = S("frame_title", f.n, f.len, f.orig) + (f.t ? " · " + f.t : "") + " · " + f.link;
     box.append(el("h2", { text: title, id: "frame-title" }));
+    if (reader) {
+      const node = page.journey.nodes[reader.node];
+      box.append(el("p", { cls: "note read-note", text: S("read_by", node.name, tx(node.kind_text), tx(node.reads)) }));
+    }
+    if (f.copy_of) box.append(el("p", { cls: "note", text: S("unchanged", f.copy_of.from) }));
+    if (f.changed) {
+      box.append(el("p", { cls: "note changed-note", text: S("changed", f.changed.from, f.changed.bytes.length) }));
+    }
     box.append(stepper(f));
     box.append(el("section", { "aria-labelledby": "h-layers" },
       el("h3", { id: "h-layers", text: S("sec_layers") }), boxes(f)));
@@ -108,7 +117,30 @@
       box.append(el("section", {}, el("h3", { text: S("sec_errors") }),
         el("ul", { cls: "errors" }, ...f.err.map((e) => el("li", { text: tx(e) })))));
     }
+    markChanges(f);
     applyStep();
+  }
+
+  // What a router changed (bytes and fields, marked with a Δ as well as a colour), and
+  // which layers the device read.
+  function markChanges(f) {
+    if (f.changed) {
+      for (const i of f.changed.bytes) {
+        if (index.hex[i]) index.hex[i].classList.add("changed");
+      }
+      for (const [key, old] of f.changed.fields) {
+        document.querySelectorAll('#fields li[data-key="' + key + '"]').forEach((li) => {
+          li.classList.add("changed");
+          li.append(el("span", { cls: "was", text: "Δ " + S("was", old) }));
+        });
+      }
+    }
+    if (reader) {
+      document.querySelectorAll("#boxes .box").forEach((b) => {
+        const l = f.layers[Number(b.getAttribute("data-layer"))];
+        if (l && l.osi <= page.journey.nodes[reader.node].osi) b.classList.add("read");
+      });
+    }
   }
 
   // Own layers (not quoted), outermost first: the stack the boxes and the steps follow.
@@ -365,7 +397,8 @@
     const count = el("span", { id: "count", "aria-live": "polite" });
     sec.append(el("div", { cls: "listbar" }, el("label", { for: "filter", text: S("filter_label") }), input, count));
     const table = el("table", { cls: "list", id: "packets" });
-    const head = el("tr", {}, ...["col_no", "col_time", "col_src", "col_dst", "col_proto", "col_info"]
+    const cols = ["col_no", page.journey ? "col_link" : "col_time", "col_src", "col_dst", "col_proto", "col_info"];
+    const head = el("tr", {}, ...cols
       .map((k) => el("th", { scope: "col", text: S(k) })));
     table.append(el("thead", {}, head));
     const body = el("tbody");
@@ -401,11 +434,122 @@
     if (page.left_out) sec.append(el("p", { cls: "note", id: "left-out",
       text: S("left_out", frames.length, frames.length + page.left_out, page.left_out) }));
   }
-  function select(k) {
+  function select(k, at) {
     current = k;
     step = -1;
+    reader = at === undefined ? null : page.journey.steps[at];
     document.querySelectorAll("#packets tbody tr").forEach((r, i) => r.classList.toggle("sel", i === k));
     drawFrame();
+  }
+
+  // ---- a journey: the devices in order, and every step --------------------------------
+  function drawJourney() {
+    const sec = $("journey");
+    const J = page.journey;
+    if (!J) return;
+    sec.hidden = false;
+    sec.replaceChildren(el("h2", { text: S("sec_journey") }), el("h3", { text: S("sec_path") }));
+    const path = el("div", { id: "path", cls: "path" });
+    J.nodes.forEach((n, i) => {
+      if (i > 0) path.append(el("span", { cls: "wire", "aria-hidden": "true", text: "⟷" }));
+      path.append(el("div", { cls: "node", "data-kind": n.kind, "data-device": n.name },
+        el("strong", { text: n.name }), el("span", { text: tx(n.kind_text) }), el("small", { text: tx(n.reads) })));
+    });
+    sec.append(path, el("h3", { text: S("sec_hops") }));
+    const ol = el("ol", { cls: "hops" });
+    J.steps.forEach((s, at) => {
+      const li = el("li", { cls: "step", "data-device": s.device },
+        el("strong", { text: s.device }), document.createTextNode(" (" + tx(s.kind_text) + ", " + tx(s.reads) + "): "),
+        document.createTextNode(tx(s.text)));
+      if (s.frame !== null && s.frame !== undefined) {
+        const f = frames[s.frame];
+        li.classList.add("hop");
+        li.setAttribute("tabindex", "0");
+        li.setAttribute("data-frame", String(f.n));
+        li.setAttribute("data-routed", String(Boolean(f.changed)));
+        li.append(" ", el("span", { cls: "framelink", text: "→ " + S("frame_title", f.n, f.len, f.orig).split(":")[0] }));
+        const go = () => { select(s.frame, at); $("frame").scrollIntoView(); };
+        li.addEventListener("click", go);
+        li.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { go(); ev.preventDefault(); } });
+      }
+      ol.append(li);
+    });
+    sec.append(ol);
+  }
+
+  // ---- a TCP ladder: the two ends, the segments as arrows, the states, 2MSL -------------
+  const SVG = "http://www.w3.org/2000/svg";
+  const svg = (tag, attrs, text) => {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  function drawLadder() {
+    const L = page.ladder;
+    if (!L) return;
+    const sec = $("ladder-sec");
+    sec.hidden = false;
+    sec.replaceChildren(el("h2", { text: S("sec_ladder") }));
+    const rows = L.entries.length, rowH = 44, top = 56, W = 980, cx = 300, sx = 760;
+    const H = top + rows * rowH + 30;
+    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img",
+      "aria-label": S("sec_ladder") });
+    const defs = svg("defs");
+    const marker = svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: "auto-start-reverse" });
+    marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "currentColor" }));
+    defs.append(marker);
+    root.append(defs);
+    root.append(svg("text", { x: cx, y: 20, "text-anchor": "middle", class: "end" }, tx(L.client)));
+    root.append(svg("text", { x: sx, y: 20, "text-anchor": "middle", class: "end" }, tx(L.server)));
+    root.append(svg("text", { x: 8, y: 44, class: "ms" }, S("col_ms")));
+    root.append(svg("line", { x1: cx, y1: 28, x2: cx, y2: H - 10, class: "life" }));
+    root.append(svg("line", { x1: sx, y1: 28, x2: sx, y2: H - 10, class: "life" }));
+    const table = el("table", { cls: "states" });
+    table.append(el("thead", {}, el("tr", {}, el("th", { text: S("col_ms") }), el("th", { text: tx(L.client) }),
+      el("th", { text: S("col_segment") }), el("th", { text: tx(L.server) }))));
+    const body = el("tbody");
+    let wait = null; // where TIME_WAIT started: its row and side
+    L.entries.forEach((e, r) => {
+      const y = top + r * rowH;
+      root.append(svg("text", { x: 8, y: y + 16, class: "ms" }, String(e.t)));
+      if (e.kind === "seg") {
+        const fromClient = e.from === "client";
+        let x1 = fromClient ? cx : sx, x2 = fromClient ? sx : cx, y2 = y + rowH - 10;
+        if (e.lost) { x2 = (x1 + x2) / 2; y2 = y + (rowH - 10) / 2; }
+        const g = svg("g", { class: "seg" + (e.lost ? " lost" : "") + (e.retx ? " retx" : ""), tabindex: 0,
+          role: "button", "data-frame": frames[e.frame].n });
+        g.append(svg("line", { x1, y1: y, x2, y2, "marker-end": e.lost ? "" : "url(#arrow)" }));
+        const label = tx(e.label) + (e.retx ? " (" + S("retx") + ")" : "");
+        g.append(svg("text", { x: (cx + sx) / 2, y: y + 4, "text-anchor": "middle", class: "lbl" }, label));
+        if (e.lost) g.append(svg("text", { x: x2, y: y2 + 5, "text-anchor": "middle", class: "x" }, "✗ " + S("lost")));
+        g.addEventListener("click", () => select(e.frame));
+        g.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { select(e.frame); ev.preventDefault(); } });
+        root.append(g);
+        root.append(svg("text", { x: cx - 12, y: y + rowH - 8, "text-anchor": "end", class: "state" }, e.client));
+        root.append(svg("text", { x: sx + 12, y: y + rowH - 8, class: "state" }, e.server));
+        body.append(el("tr", {}, el("td", { text: String(e.t) }), el("td", { text: e.client }),
+          el("td", { text: (fromClient ? "→ " : "← ") + label + (e.lost ? " ✗ " + S("lost") : "") }), el("td", { text: e.server })));
+      } else {
+        root.append(svg("text", { x: (cx + sx) / 2, y: y + 20, "text-anchor": "middle", class: "timer" }, "· " + tx(e.text)));
+        body.append(el("tr", { cls: "timer" }, el("td", { text: String(e.t) }), el("td"), el("td", { text: "· " + tx(e.text) }), el("td")));
+        if (e.event === "tw_start" && !wait) wait = { r, side: e.side };
+        if (e.event === "tw_end" && wait) { msl(root, wait, r); wait = null; }
+      }
+    });
+    if (wait) msl(root, wait, rows);
+    function msl(root, w, r) {
+      const x = (w.side === "client" ? cx : sx) - 7;
+      const y1 = top + w.r * rowH + 6, y2 = top + r * rowH + 24;
+      const g = svg("g", { class: "msl" });
+      g.append(svg("rect", { x, y: y1, width: 14, height: Math.max(8, y2 - y1) }));
+      const tx0 = w.side === "client" ? x - 6 : x + 20;
+      g.append(svg("text", { x: tx0, y: (y1 + y2) / 2, "text-anchor": w.side === "client" ? "end" : "start" }, S("msl")));
+      g.append(svg("title", {}, tx(L.why_2msl)));
+      root.append(g);
+    }
+    table.append(body);
+    sec.append(el("div", { id: "ladder" }, root, el("p", { cls: "note", text: tx(L.why_2msl) }), table));
   }
 
   // ---- the page -----------------------------------------------------------------------
@@ -416,6 +560,8 @@
     $("hint").textContent = S("hint");
     document.title = tx(page.title);
     for (const b of document.querySelectorAll(".lang button")) b.setAttribute("aria-pressed", String(b.value === lang));
+    drawJourney();
+    drawLadder();
     drawList();
     drawFrame();
   }
