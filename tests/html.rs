@@ -14,15 +14,39 @@ fn fixture(name: &str) -> String {
     format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The frames a page holds: one JSON object per line of its `frames` element.
+/// The frames a page holds, as its script reads them: each line of its `frames` element a
+/// list row, a tab and the rest; each layer completed from the page's table of protocols,
+/// each field as `[key, name, value, start, end]`.
 fn page_frames(path: &Path) -> Vec<Value> {
+    let protocols = page_data(path)["protocols"].clone();
     let text = std::fs::read_to_string(path).expect("the page is UTF-8");
     let start = text.find("id=\"frames\">").expect("a frames element") + "id=\"frames\">".len();
     let end = start + text[start..].find("</script>").expect("its end");
     text[start..end]
         .lines()
         .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_str(l).expect("a JSON frame"))
+        .map(|l| {
+            let (row, rest) = l.split_once('\t').expect("a row, a tab, the rest");
+            let mut f: Value = serde_json::from_str(row).expect("a JSON row");
+            let rest: Value = serde_json::from_str(rest).expect("a JSON frame");
+            for (k, v) in rest.as_object().unwrap() {
+                f[k] = v.clone();
+            }
+            for l in f["layers"].as_array_mut().unwrap() {
+                for (k, v) in protocols[l["id"].as_str().unwrap()].as_object().unwrap() {
+                    l[k] = v.clone();
+                }
+                for field in l["f"].as_array_mut().unwrap() {
+                    let a = field.as_array().unwrap();
+                    let name = match a.get(4) {
+                        Some(zh) => serde_json::json!({ "en": a[0], "zh": zh }),
+                        None => a[0].clone(),
+                    };
+                    *field = serde_json::json!([a[0], name, a[1], a[2], a[3]]);
+                }
+            }
+            f
+        })
         .collect()
 }
 

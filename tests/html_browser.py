@@ -29,11 +29,16 @@ def check(ok, what):
 
 
 def frames_of(path):
-    """The frames the page holds, as its script reads them."""
+    """The frames the page holds: each line a list row, a tab and the rest."""
     text = open(path, encoding="utf-8").read()
     start = text.index('id="frames">') + len('id="frames">')
     end = text.index("</script>", start)
-    return [json.loads(line) for line in text[start:end].split("\n") if line]
+    frames = []
+    for line in text[start:end].split("\n"):
+        if line:
+            row, rest = line.split("\t", 1)
+            frames.append({**json.loads(row), **json.loads(rest)})
+    return frames
 
 
 def page_of(path):

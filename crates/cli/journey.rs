@@ -136,7 +136,7 @@ fn write_page(path: &std::path::Path, ui: &Ui, journey: &Journey) -> Result<Stri
         .iter()
         .map(|f| dissect_ethernet(&f.bytes))
         .collect();
-    let frames: Vec<Value> = journey
+    let frames: Vec<_> = journey
         .frames
         .iter()
         .zip(&dissected)
@@ -145,7 +145,7 @@ fn write_page(path: &std::path::Path, ui: &Ui, journey: &Journey) -> Result<Stri
             let len = f.bytes.len();
             let frame = layers_stack::Frame::new(i as u64 + 1, None, len, len, d.clone());
             let mut v = frame_value(&frame, &f.bytes, layers_osi::LinkType::Ethernet);
-            v["tt"] = json!(f.link);
+            v.row["tt"] = json!(f.link);
             if let Some((from, before)) = f.from.and_then(|b| Some((b, journey.frames.get(b)?))) {
                 let bytes: Vec<usize> = (0..len)
                     .filter(|&k| before.bytes.get(k) != f.bytes.get(k))
@@ -160,7 +160,7 @@ fn write_page(path: &std::path::Path, ui: &Ui, journey: &Journey) -> Result<Stri
                     })
                     .collect();
                 // A switch or a hub passes the frame on as it is; a router rewrites it.
-                v[if bytes.is_empty() {
+                v.detail[if bytes.is_empty() {
                     "copy_of"
                 } else {
                     "changed"

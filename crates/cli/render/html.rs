@@ -20,7 +20,7 @@ use super::diagram::cells;
 use super::frame_text::utc;
 use super::printer::Printer;
 use super::tree::push_field_text;
-use super::{devices_text, field_name, look, protocol_name};
+use super::{devices_text, field_name, look_of, protocol_name};
 use crate::i18n::Msg;
 use crate::{CliError, Ui};
 
@@ -161,16 +161,42 @@ fn summary(frame: &Frame, lang: Lang) -> String {
         .to_string()
 }
 
-/// One layer record: its place in the model in both languages, its spans, its fields
-/// (`[key, name, value, start, end]`) and its header diagram's boxes.
+/// What the page says of each protocol, once: its letter and colour, its place in the
+/// model and its devices in both languages, the title of its diagram.
+fn protocols() -> Value {
+    let mut table = Map::new();
+    for p in ProtocolId::ALL {
+        let layer = p.layer();
+        let css = if layer == OsiLayer::Physical {
+            "phy"
+        } else {
+            look_of(Some(p)).css
+        };
+        let entry = json!({
+            "letter": look_of(Some(p)).letter.to_string(),
+            "look": css,
+            "osi": layer.number(),
+            "proto": both(|lang| protocol_name(p, lang).to_string()),
+            "layer": both(|lang| layer.name().get(lang).to_string()),
+            "pdu": both(|lang| p.pdu().get(lang).to_string()),
+            "dev": both(|lang| {
+                if layer.devices().is_empty() {
+                    String::new()
+                } else {
+                    devices_text(layer, lang)
+                }
+            }),
+            "title": format!("{} ({})", p.name(), p.info().spec),
+        });
+        table.insert(p.short_name().to_string(), entry);
+    }
+    Value::Object(table)
+}
+
+/// One layer record: its protocol (see [`protocols`]), its spans, its fields (`[key,
+/// value, start, end]`, and the Chinese name where it is not the key) and its header
+/// diagram's boxes.
 fn layer(rec: &LayerRecord, data: &[u8]) -> Value {
-    let layer = rec.layer();
-    let lk = look(Some(rec));
-    let css = if layer == OsiLayer::Physical {
-        "phy"
-    } else {
-        lk.css
-    };
     let fields: Vec<Value> = rec
         .fields
         .iter()
@@ -180,13 +206,12 @@ fn layer(rec: &LayerRecord, data: &[u8]) -> Value {
                 push_field_text(&mut s, rec.protocol, f, lang);
                 s
             });
-            json!([
-                f.name,
-                both(|lang| field_name(rec.protocol, f.name, lang).to_string()),
-                value,
-                f.span.start,
-                f.span.end
-            ])
+            let zh = field_name(rec.protocol, f.name, Lang::Zh);
+            if zh == f.name {
+                json!([f.name, value, f.span.start, f.span.end])
+            } else {
+                json!([f.name, value, f.span.start, f.span.end, zh])
+            }
         })
         .collect();
     let header = data
@@ -200,7 +225,6 @@ fn layer(rec: &LayerRecord, data: &[u8]) -> Value {
     let drawn = boxes.iter().map(|c| c.end).max().unwrap_or(0);
     let rest = rec.header.len().saturating_sub(drawn.div_ceil(8));
     let diagram = json!({
-        "title": format!("{} ({})", rec.protocol.name(), rec.protocol.info().spec),
         "cells": boxes
             .iter()
             .map(|c| json!([c.start, c.end, c.label, c.value, index_of(c.field)]))
@@ -212,21 +236,8 @@ fn layer(rec: &LayerRecord, data: &[u8]) -> Value {
         },
     });
     json!({
-        "osi": layer.number(),
         "id": rec.protocol.short_name(),
-        "letter": lk.letter.to_string(),
-        "look": css,
         "quoted": rec.quoted,
-        "proto": both(|lang| protocol_name(rec.protocol, lang).to_string()),
-        "layer": both(|lang| layer.name().get(lang).to_string()),
-        "pdu": both(|lang| rec.protocol.pdu().get(lang).to_string()),
-        "dev": both(|lang| {
-            if layer.devices().is_empty() {
-                String::new()
-            } else {
-                devices_text(layer, lang)
-            }
-        }),
         "span": [rec.span.start, rec.span.end],
         "hdr": [rec.header.start, rec.header.end],
         "f": fields,
@@ -234,8 +245,15 @@ fn layer(rec: &LayerRecord, data: &[u8]) -> Value {
     })
 }
 
+/// A frame as the page holds it: its row in the packet list, read when the page opens,
+/// and the rest, read when the frame is shown.
+pub struct PageFrame {
+    pub row: Value,
+    pub detail: Value,
+}
+
 /// One frame as the page's script reads it.
-pub fn frame_value(frame: &Frame, data: &[u8], link: LinkType) -> Value {
+pub fn frame_value(frame: &Frame, data: &[u8], link: LinkType) -> PageFrame {
     let (src, dst, proto) = ends(frame);
     let time = frame.time.map(utc);
     let bits = frame
@@ -265,24 +283,27 @@ pub fn frame_value(frame: &Frame, data: &[u8], link: LinkType) -> Value {
             })
         })
         .collect();
-    json!({
+    let row = json!({
         "n": frame.frame,
-        "t": time.as_ref().map(|t| format!("{t} UTC")),
         // The list shows the time of day.
         "tt": time.as_ref().and_then(|t| t.split_once(' ')).map(|(_, day)| day.to_string()),
-        "len": frame.captured_length,
-        "orig": frame.original_length,
-        "link": format!("{} ({})", link.name(), link.number()),
-        "hex": hex::encode(data),
-        "bits": bits,
         "src": src,
         "dst": dst,
         "proto": proto,
         "sum": both(|lang| summary(frame, lang)),
         "bad": bad,
+    });
+    let detail = json!({
+        "t": time.as_ref().map(|t| format!("{t} UTC")),
+        "len": frame.captured_length,
+        "orig": frame.original_length,
+        "link": format!("{} ({})", link.name(), link.number()),
+        "hex": hex::encode(data),
+        "bits": bits,
         "layers": frame.layers.iter().map(|l| layer(l, data)).collect::<Vec<_>>(),
         "err": errors,
-    })
+    });
+    PageFrame { row, detail }
 }
 
 /// A page's title, its line under the title, how many selected frames it left out, and
@@ -310,6 +331,7 @@ pub fn end(out: &mut dyn Write, lang: Lang, info: &PageInfo) -> io::Result<()> {
         );
     }
     let mut page = json!({
+        "protocols": protocols(),
         "lang": match lang { Lang::En => "en", Lang::Zh => "zh" },
         "title": info.title,
         "meta": info.meta,
@@ -328,9 +350,12 @@ pub fn end(out: &mut dyn Write, lang: Lang, info: &PageInfo) -> io::Result<()> {
     out.write_all(&buf)
 }
 
-/// One frame's line of the page's data.
-pub fn push_frame(out: &mut Vec<u8>, frame: &Frame, data: &[u8], link: LinkType) {
-    push_json(out, &frame_value(frame, data, link));
+/// One frame's line of the page's data: its list row, a tab, the rest (JSON escapes every
+/// tab inside a string, so the first tab is the split).
+pub fn push_frame(out: &mut Vec<u8>, frame: &PageFrame) {
+    push_json(out, &frame.row);
+    out.push(b'\t');
+    push_json(out, &frame.detail);
     out.push(b'\n');
 }
 
@@ -339,7 +364,7 @@ pub fn push_frame(out: &mut Vec<u8>, frame: &Frame, data: &[u8], link: LinkType)
 pub fn write_file(
     path: &Path,
     lang: Lang,
-    frames: &[Value],
+    frames: &[PageFrame],
     info: &PageInfo,
 ) -> Result<String, CliError> {
     crate::output::write_atomically(path, lang, |w| {
@@ -347,8 +372,7 @@ pub fn write_file(
         let mut line = Vec::new();
         for f in frames {
             line.clear();
-            push_json(&mut line, f);
-            line.push(b'\n');
+            push_frame(&mut line, f);
             w.write_all(&line)?;
         }
         end(w, lang, info)
@@ -375,7 +399,7 @@ impl Printer for HtmlFrames {
         data: &[u8],
         link: LinkType,
     ) -> io::Result<()> {
-        push_frame(out, f, data, link);
+        push_frame(out, &frame_value(f, data, link));
         Ok(())
     }
 

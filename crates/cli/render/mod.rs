@@ -41,8 +41,13 @@ struct Look {
 }
 
 fn look(rec: Option<&LayerRecord>) -> Look {
+    look_of(rec.map(|r| r.protocol))
+}
+
+/// How `protocol`'s bytes look (`None`: bytes of no layer's header).
+fn look_of(protocol: Option<ProtocolId>) -> Look {
     let padding = (Color::DarkGrey, Style::new().bright_black(), 'p', "pad");
-    let (table, style, letter, css) = match rec.map(|r| r.protocol) {
+    let (table, style, letter, css) = match protocol {
         Some(ProtocolId::Ethernet2 | ProtocolId::Ieee8023) => {
             (Color::Blue, Style::new().blue(), 'E', "eth")
         }

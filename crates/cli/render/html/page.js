@@ -5,8 +5,29 @@
 "use strict";
 (function () {
   const page = JSON.parse(document.getElementById("page").textContent);
+  // Each frame is a line: its row in the packet list, a tab, the rest, read when shown.
   const frames = document.getElementById("frames").textContent.split("\n")
-    .filter((l) => l.length > 0).map((l) => JSON.parse(l));
+    .filter((l) => l.length > 0).map((l) => {
+      const tab = l.indexOf("\t");
+      const row = JSON.parse(l.slice(0, tab));
+      row.raw = l.slice(tab + 1);
+      return row;
+    });
+  // Frame k whole: its layers take their place in the model from the page's table of
+  // protocols, their fields their names (the key, and a Chinese name where it differs).
+  function full(k) {
+    const f = frames[k];
+    if (f && f.raw !== undefined) {
+      Object.assign(f, JSON.parse(f.raw));
+      delete f.raw;
+      for (const l of f.layers) {
+        Object.assign(l, page.protocols[l.id]);
+        l.d.title = l.title;
+        l.f = l.f.map(([key, value, s, e, zh]) => [key, zh ? { en: key, zh } : key, value, s, e]);
+      }
+    }
+    return f;
+  }
   let lang = page.lang;
   let current = 0; // index into frames of the frame shown
   let step = -1; // encapsulation step shown (-1: the whole frame)
@@ -89,7 +110,7 @@
   function fieldKey(li, fi) { return li + ":" + fi; }
 
   function drawFrame() {
-    const f = frames[current];
+    const f = full(current);
     const box = $("frame");
     box.replaceChildren();
     if (!f) { box.append(el("p", { text: S("no_frames") })); return; }
@@ -358,7 +379,7 @@
     return el("section", { cls: "steps" }, el("strong", { text: S("sec_steps") }), prev, next, all, text);
   }
   function applyStep() {
-    const f = frames[current];
+    const f = full(current);
     if (!f) return;
     const st = steps(f);
     const text = $("steptext");
@@ -462,7 +483,7 @@
         el("strong", { text: s.device }), document.createTextNode(" (" + tx(s.kind_text) + ", " + tx(s.reads) + "): "),
         document.createTextNode(tx(s.text)));
       if (s.frame !== null && s.frame !== undefined) {
-        const f = frames[s.frame];
+        const f = full(s.frame);
         li.classList.add("hop");
         li.setAttribute("tabindex", "0");
         li.setAttribute("data-frame", String(f.n));
