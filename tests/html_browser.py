@@ -167,6 +167,40 @@ def tcp_checks(page, frames, name, data):
           f"{name}: TIME_WAIT's 2MSL is drawn as a span")
 
 
+# WCAG 2's contrast ratio of every text on the page against what lies behind it (AA asks
+# 4.5:1 for text), taken from the colours the browser computed, highlights included.
+CONTRAST = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const back = (e) => {
+    for (; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  let worst = { ratio: 99 };
+  for (const e of document.querySelectorAll("body *")) {
+    const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || e.closest("svg") || e.offsetParent === null) continue;
+    const st = getComputedStyle(e);
+    if (Number(st.opacity) < 1 || e.closest(".dim")) continue;  // dimmed on purpose by the stepper
+    const a = lum(rgb(st.color)), b = lum(back(e));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < worst.ratio) worst = { ratio, text: e.textContent.slice(0, 40), cls: e.className, color: st.color, bg: back(e) };
+  }
+  return worst;
+}"""
+
+
+def contrast_check(page, name, when):
+    worst = page.evaluate(CONTRAST)
+    check(worst["ratio"] >= 4.5, f"{name}: every text has contrast 4.5:1 or more {when}: worst {worst}")
+
+
 CHECKS = {"frame": frame_checks, "capture": capture_checks, "journey": journey_checks, "tcp": tcp_checks}
 
 
@@ -179,7 +213,7 @@ def main():
         for kind, path in pages:
             frames = frames_of(path)
             name = f"{kind} page"
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
             errors, requests = [], []
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
@@ -187,15 +221,21 @@ def main():
             url = "file://" + path
             page.goto(url)
             page.wait_for_selector("#frame h2")
+            contrast_check(page, name, "as it opens")
             CHECKS[kind](page, frames, name, page_of(path))
+            contrast_check(page, name, "after the checks (highlights, selections)")
             # Chinese, then back: the page's own words come in both languages.
             page.click('.lang button[value="zh"]')
             check(re.search("[\u4e00-\u9fff]", page.inner_text("main")) is not None,
                   f"{name}: the 中文 button switches the page to Chinese")
             page.click('.lang button[value="en"]')
+            # The picture: the top of the page, with a TCP port lit on a frame page.
             page.evaluate("window.scrollTo(0, 0)")
             page.mouse.move(0, 0)
-            page.screenshot(path=f"{shots}/{os.path.basename(path)[:-5]}.png", full_page=True)
+            if kind == "frame":
+                tcp = next(l for l in frames[0]["layers"] if l["id"] == "tcp")
+                page.hover(f'.hex .b[data-i="{tcp["hdr"][0]}"]')
+            page.screenshot(path=f"{shots}/{os.path.basename(path)[:-5]}.png")
             check(errors == [], f"{name}: no console error {errors}")
             check(requests == [url], f"{name}: no request but the file itself {requests}")
             page.close()

@@ -512,7 +512,7 @@
     const sec = $("ladder-sec");
     sec.hidden = false;
     sec.replaceChildren(el("h2", { text: S("sec_ladder") }));
-    const rows = L.entries.length, rowH = 44, top = 56, W = 980, cx = 300, sx = 760;
+    const rows = L.entries.length, rowH = 52, top = 56, W = 1040, cx = 280, sx = 840;
     const H = top + rows * rowH + 30;
     const root = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img",
       "aria-label": S("sec_ladder") });
@@ -536,23 +536,24 @@
       root.append(svg("text", { x: 8, y: y + 16, class: "ms" }, String(e.t)));
       if (e.kind === "seg") {
         const fromClient = e.from === "client";
-        let x1 = fromClient ? cx : sx, x2 = fromClient ? sx : cx, y2 = y + rowH - 10;
-        if (e.lost) { x2 = (x1 + x2) / 2; y2 = y + (rowH - 10) / 2; }
+        const y1 = y + 12;
+        let x1 = fromClient ? cx : sx, x2 = fromClient ? sx : cx, y2 = y + rowH - 6;
+        if (e.lost) { x2 = (x1 + x2) / 2; y2 = (y1 + y2) / 2; }
         const g = svg("g", { class: "seg" + (e.lost ? " lost" : "") + (e.retx ? " retx" : ""), tabindex: 0,
           role: "button", "data-frame": frames[e.frame].n });
-        g.append(svg("line", { x1, y1: y, x2, y2, "marker-end": e.lost ? "" : "url(#arrow)" }));
+        g.append(svg("line", { x1, y1, x2, y2, "marker-end": e.lost ? "" : "url(#arrow)" }));
         const label = tx(e.label) + (e.retx ? " (" + S("retx") + ")" : "");
-        g.append(svg("text", { x: (cx + sx) / 2, y: y + 4, "text-anchor": "middle", class: "lbl" }, label));
-        if (e.lost) g.append(svg("text", { x: x2, y: y2 + 5, "text-anchor": "middle", class: "x" }, "✗ " + S("lost")));
+        g.append(svg("text", { x: (cx + sx) / 2, y: y + 6, "text-anchor": "middle", class: "lbl" }, label));
+        if (e.lost) g.append(svg("text", { x: x2 + (fromClient ? 8 : -8), y: y2 + 5, "text-anchor": fromClient ? "start" : "end", class: "x" }, "✗ " + S("lost")));
         g.addEventListener("click", () => select(e.frame));
         g.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { select(e.frame); ev.preventDefault(); } });
         root.append(g);
-        root.append(svg("text", { x: cx - 12, y: y + rowH - 8, "text-anchor": "end", class: "state" }, e.client));
-        root.append(svg("text", { x: sx + 12, y: y + rowH - 8, class: "state" }, e.server));
+        root.append(svg("text", { x: cx - 30, y: y + rowH - 4, "text-anchor": "end", class: "state" }, e.client));
+        root.append(svg("text", { x: sx + 30, y: y + rowH - 4, class: "state" }, e.server));
         body.append(el("tr", {}, el("td", { text: String(e.t) }), el("td", { text: e.client }),
           el("td", { text: (fromClient ? "→ " : "← ") + label + (e.lost ? " ✗ " + S("lost") : "") }), el("td", { text: e.server })));
       } else {
-        root.append(svg("text", { x: (cx + sx) / 2, y: y + 20, "text-anchor": "middle", class: "timer" }, "· " + tx(e.text)));
+        root.append(svg("text", { x: cx + 24, y: y + 28, class: "timer" }, "· " + tx(e.text)));
         body.append(el("tr", { cls: "timer" }, el("td", { text: String(e.t) }), el("td"), el("td", { text: "· " + tx(e.text) }), el("td")));
         if (e.event === "tw_start" && !wait) wait = { r, side: e.side };
         if (e.event === "tw_end" && wait) { msl(root, wait, r); wait = null; }
@@ -564,8 +565,9 @@
       const y1 = top + w.r * rowH + 6, y2 = top + r * rowH + 24;
       const g = svg("g", { class: "msl" });
       g.append(svg("rect", { x, y: y1, width: 14, height: Math.max(8, y2 - y1) }));
-      const tx0 = w.side === "client" ? x - 6 : x + 20;
-      g.append(svg("text", { x: tx0, y: (y1 + y2) / 2, "text-anchor": w.side === "client" ? "end" : "start" }, S("msl")));
+      // The bar's name runs down beside it, between the lifeline and the states.
+      const lx = w.side === "client" ? x - 6 : x + 22, ly = (y1 + y2) / 2;
+      g.append(svg("text", { x: lx, y: ly, "text-anchor": "middle", transform: "rotate(-90 " + lx + " " + ly + ")" }, S("msl")));
       g.append(svg("title", {}, tx(L.why_2msl)));
       root.append(g);
     }
