@@ -80,6 +80,12 @@ def tcp_port_checks(page, frame, name):
     page.hover('#fields li[data-key="tcp:source_port"]')
     check(lit_bytes(page) == [start, start + 1],
           f"{name}: the source_port field lights its two bytes: {lit_bytes(page)}")
+    # Focus does what hovering does (Tab reaches every field), and the keyboard moves
+    # through the bytes: focus, then End.
+    page.mouse.move(0, 0)
+    page.focus('#fields li[data-key="tcp:destination_port"]')
+    check(lit_bytes(page) == [start + 2, start + 3],
+          f"{name}: focusing the destination_port field lights its bytes: {lit_bytes(page)}")
     # The keyboard reaches the bytes too: focus, then an arrow key moves the cursor.
     page.focus("#hex")
     page.keyboard.press("End")
