@@ -36,6 +36,18 @@ fn side_name(side: Side, lang: Lang) -> &'static str {
     }
 }
 
+/// The client's and the server's states, from the sender's and the receiver's.
+fn by_end<'a>(
+    from: Side,
+    sender: &'a TcpState,
+    receiver: &'a TcpState,
+) -> (&'a TcpState, &'a TcpState) {
+    match from {
+        Side::Client => (sender, receiver),
+        Side::Server => (receiver, sender),
+    }
+}
+
 /// Runs `layers tcp`.
 pub fn run(args: &TcpArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError> {
     crate::output::check_json(args.output.as_deref(), args.json, ui.lang)?;
@@ -115,10 +127,7 @@ pub fn run(args: &TcpArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError>
             .iter()
             .map(|e| match e {
                 Entry::Segment { segment, sender, receiver } => {
-                    let (client, server) = match segment.from {
-                        Side::Client => (sender, receiver),
-                        Side::Server => (receiver, sender),
-                    };
+                    let (client, server) = by_end(segment.from, sender, receiver);
                     json!({"time_ms": segment.sent_ms, "from": side_name(segment.from, Lang::En), "flags": segment.flags.names(),
                            "seq": segment.seq, "ack": segment.ack, "length": segment.payload.len(), "lost": segment.lost,
                            "retransmission": segment.retransmission, "client": client.name(), "server": server.name()})
@@ -190,10 +199,7 @@ fn write_page(
                 sender,
                 receiver,
             } => {
-                let (client, server) = match s.from {
-                    Side::Client => (sender, receiver),
-                    Side::Server => (receiver, sender),
-                };
+                let (client, server) = by_end(s.from, sender, receiver);
                 let n = frames.len();
                 let bytes = segment_frame(s, n as u16 + 1, lang)?;
                 let dissection = layers_stack::dissect_ethernet(&bytes);
@@ -285,10 +291,7 @@ fn render(
                 sender,
                 receiver,
             } => {
-                let (client, server) = match s.from {
-                    Side::Client => (sender, receiver),
-                    Side::Server => (receiver, sender),
-                };
+                let (client, server) = by_end(s.from, sender, receiver);
                 let text = label(s.flags, s.seq, s.ack, s.payload.len(), lang);
                 let body = format!(" {text} ");
                 let arrow = match (s.from, s.lost) {
