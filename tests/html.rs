@@ -158,6 +158,28 @@ fn the_page_is_the_same_on_any_number_of_threads_and_escapes_packet_text() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn a_capture_cut_short_gets_its_page_of_the_frames_before_the_cut_and_its_error() {
+    let dir = temp_dir("html-cut");
+    let page = dir.join("cut.html");
+    let input = fixture("crafted-cut-short.pcap");
+    let o = run(&["decode", &input, "--html", page.to_str().unwrap()]);
+    // The error, as every view says it, after the page of what was read.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cut short"), "{}", stderr(&o));
+    let json = run(&["decode", &input, "--json"]);
+    let frames = stdout(&json).lines().count();
+    assert!(frames > 10, "{frames}");
+    assert!(
+        stdout(&o).contains(&format!("{frames} frames")),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(page_frames(&page).len(), frames);
+    assert_eq!(page_data(&page)["left_out"], 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A classic pcap of `n` copies of one frame.
 fn pcap_of(frame: &[u8], n: usize) -> Vec<u8> {
     let mut out = Vec::new();

@@ -350,9 +350,16 @@ fn html_run(
         ));
     }
     let failed = |e: io::Error| crate::output::write_failed(target, lang, &e);
-    let mut page = crate::output::AtomicFile::create(target, lang)?;
-    html::begin(&mut page).map_err(failed)?;
-    let (_, selected) = run_input(args, input, View::Html, ui, &mut page)?;
+    let mut file = crate::output::AtomicFile::create(target, lang)?;
+    html::begin(&mut file).map_err(failed)?;
+    let mut page = html::FrameLines::new(file);
+    // An input that breaks off after some frames (a capture cut short) still gets its
+    // page of those frames, and then its error, as the other views print theirs.
+    let (selected, broke) = match run_input(args, input, View::Html, ui, &mut page) {
+        Ok((_, selected)) => (selected, None),
+        Err(e @ CliError::Input(_)) if page.lines() > 0 => (page.lines(), Some(e)),
+        Err(e) => return Err(e),
+    };
     let shown = selected.min(html::MAX_FRAMES);
     let left_out = selected - shown;
     let name = if input == "-" { "<stdin>" } else { input };
@@ -362,14 +369,15 @@ fn html_run(
         left_out,
         extra: None,
     };
-    html::end(&mut page, lang, &info).map_err(failed)?;
-    page.commit()?;
+    let mut file = page.into_inner();
+    html::end(&mut file, lang, &info).map_err(failed)?;
+    file.commit()?;
     writeln!(out, "{}", html::wrote(target, lang, shown))?;
     if left_out > 0 {
         let more = Msg::HtmlWroteLeftOut.fill(lang, &[&left_out, &selected, &html::MAX_FRAMES]);
         writeln!(out, "{more}")?;
     }
-    Ok(())
+    broke.map_or(Ok(()), Err)
 }
 
 #[cfg(feature = "parquet")]

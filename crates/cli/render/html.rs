@@ -387,6 +387,43 @@ pub fn wrote(path: &Path, lang: Lang, frames: u64) -> String {
     Msg::HtmlWrote.fill(lang, &[&name, &frames, &size])
 }
 
+/// A writer that counts the lines written through it: the frames of a page, each one
+/// line, however the run that wrote them ended.
+pub struct FrameLines<W> {
+    inner: W,
+    lines: u64,
+}
+
+impl<W: Write> FrameLines<W> {
+    /// Counts what goes to `inner` from now on.
+    pub fn new(inner: W) -> FrameLines<W> {
+        FrameLines { inner, lines: 0 }
+    }
+
+    /// How many lines were written.
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// The writer underneath.
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: Write> Write for FrameLines<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        let written = buf.get(..n).unwrap_or_default();
+        self.lines += written.iter().filter(|&&b| b == b'\n').count() as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// `decode --html`: each frame a line of the page's data (the page around them is written
 /// by the caller, who knows the file and the counts).
 pub struct HtmlFrames;
