@@ -631,11 +631,7 @@ fn write_page(
     let value = html::frame_value(&frame, data, layers_osi::LinkType::Ethernet);
     let line = html::write_file(path, lang, &[value], &info)?;
     // Beside --json, standard output holds the JSON only.
-    if json {
-        eprintln!("{line}");
-    } else {
-        writeln!(out, "{line}")?;
-    }
+    output::said_wrote(out, json, &line)?;
     Ok(())
 }
 
@@ -710,11 +706,7 @@ pub fn run(args: &EncodeArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliErr
                 &fcs_note,
             ],
         );
-        if args.json {
-            eprintln!("{line}");
-        } else {
-            writeln!(out, "{line}")?;
-        }
+        output::said_wrote(out, args.json, &line)?;
     }
     Ok(())
 }

@@ -264,11 +264,7 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
     }
     if let Some(path) = &args.html {
         let line = write_page(path, ui, &journey)?;
-        if args.json {
-            eprintln!("{line}");
-        } else {
-            writeln!(out, "{line}")?;
-        }
+        crate::output::said_wrote(out, args.json, &line)?;
     }
     if let Some(path) = &args.output {
         let time = Duration::from_secs(1_732_500_000);
@@ -311,11 +307,7 @@ pub fn run(args: &JourneyArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliEr
                 &journey.links.len(),
             ],
         );
-        if args.json {
-            eprintln!("{line}");
-        } else {
-            writeln!(out, "{line}")?;
-        }
+        crate::output::said_wrote(out, args.json, &line)?;
     }
     Ok(())
 }

@@ -118,6 +118,17 @@ pub fn write_failed(path: &Path, lang: Lang, e: &dyn std::fmt::Display) -> CliEr
     CliError::Input(Msg::WriteFile.fill(lang, &[&name(path, lang), e]))
 }
 
+/// Says that a file was written: on standard output, or on standard error beside
+/// `--json`, whose standard output holds the JSON only.
+pub fn said_wrote(out: &mut dyn Write, json: bool, line: &str) -> io::Result<()> {
+    if json {
+        let mut err = io::stderr().lock();
+        writeln!(err, "{line}")
+    } else {
+        writeln!(out, "{line}")
+    }
+}
+
 /// Refuses `--json` with `-o -`: both would write to standard output.
 pub fn check_json(output: Option<&Path>, json: bool, lang: Lang) -> Result<(), CliError> {
     if json && output.is_some_and(is_stdout) {

@@ -145,11 +145,7 @@ pub fn run(args: &TcpArgs, ui: &Ui, out: &mut dyn Write) -> Result<(), CliError>
     }
     if let Some(path) = &args.html {
         let line = write_page(path, &ladder, &opts, ui)?;
-        if args.json {
-            eprintln!("{line}");
-        } else {
-            writeln!(out, "{line}")?;
-        }
+        crate::output::said_wrote(out, args.json, &line)?;
     }
     Ok(())
 }
@@ -481,11 +477,7 @@ fn write_capture(
             &side_name(capture_at, lang),
         ],
     );
-    if json {
-        eprintln!("{line}");
-    } else {
-        writeln!(out, "{line}")?;
-    }
+    crate::output::said_wrote(out, json, &line)?;
     Ok(())
 }
 
