@@ -38,6 +38,8 @@ pub const VERSION_KEY: &str = "layers.schema_version";
 
 /// Rows per row group: about 15 MB of column values before they are written.
 pub const ROW_GROUP_ROWS: usize = 1 << 16;
+/// Below this many rows a row group's columns are encoded on the writing thread.
+const SMALL_GROUP_ROWS: usize = 4096;
 /// A row group is written sooner if its text holds this many bytes: frames full of long
 /// HTTP request lines would otherwise gather up to 4 GB of URIs in 65,536 rows. (Each
 /// byte is held about three times on its way: 16 MiB took 75 MB of RSS, 8 MiB 40 MB.
@@ -798,29 +800,44 @@ impl<W: Write + Send> Sink<W> {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let columns = &self.columns;
         let props = &self.props;
-        let encoded = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..self.encoders)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut done = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let (Some(column), Some(descr)) = (columns.get(i), descrs.get(i))
-                            else {
-                                return done;
-                            };
-                            done.push((i, encode_column(column, descr.clone(), props.clone())));
-                        }
+        // A small group (the last of a short capture) is not worth a thread a column.
+        let threads = if self.rows < SMALL_GROUP_ROWS {
+            1
+        } else {
+            self.encoders
+        };
+        let encoded = if threads == 1 {
+            columns
+                .iter()
+                .zip(&descrs)
+                .map(|(column, descr)| encode_column(column, descr.clone(), props.clone()))
+                .enumerate()
+                .collect()
+        } else {
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut done = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let (Some(column), Some(descr)) = (columns.get(i), descrs.get(i))
+                                else {
+                                    return done;
+                                };
+                                done.push((i, encode_column(column, descr.clone(), props.clone())));
+                            }
+                        })
                     })
-                })
-                .collect();
-            let mut all: Vec<_> = workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_default())
-                .collect();
-            all.sort_by_key(|(i, _)| *i);
-            all
-        });
+                    .collect();
+                let mut all: Vec<_> = workers
+                    .into_iter()
+                    .flat_map(|w| w.join().unwrap_or_default())
+                    .collect();
+                all.sort_by_key(|(i, _)| *i);
+                all
+            })
+        };
         if encoded.len() != self.columns.len() {
             return Err(corrupt());
         }
