@@ -37,12 +37,11 @@ pub fn decode(input: &[u8], format: Option<InputFormat>) -> usize {
         .map(|v| Worker::new(UI, v))
         .chain([Worker::new(zh, View::Tree)])
         .collect();
-    // Parquet's rows, each frame a batch of its own, into a file in memory.
+    // Parquet's rows, each frame a batch of its own, into a file in memory (made at the
+    // first frame: setting a file up costs more than most inputs' dissection).
     #[cfg(feature = "parquet")]
-    let mut parquet = (
-        Worker::new(UI, View::Parquet),
-        crate::parquet::Sink::new(Vec::new()).ok(),
-    );
+    let mut parquet: (Worker, Option<crate::parquet::Sink<Vec<u8>>>) =
+        (Worker::new(UI, View::Parquet), None);
     let mut data = Vec::new();
     let mut out = Vec::new();
     let mut written = 0;
@@ -54,11 +53,16 @@ pub fn decode(input: &[u8], format: Option<InputFormat>) -> usize {
             written += out.len();
         }
         #[cfg(feature = "parquet")]
-        if let (w, Some(sink)) = (&mut parquet.0, &mut parquet.1) {
-            out.clear();
-            let _ = w.frame(&info, &data, &mut out);
-            w.end_batch(&mut out);
-            let _ = std::io::Write::write_all(sink, &out);
+        {
+            if parquet.1.is_none() {
+                parquet.1 = crate::parquet::Sink::new(Vec::new()).ok();
+            }
+            if let (w, Some(sink)) = (&mut parquet.0, &mut parquet.1) {
+                out.clear();
+                let _ = w.frame(&info, &data, &mut out);
+                w.end_batch(&mut out);
+                let _ = std::io::Write::write_all(sink, &out);
+            }
         }
         data.clear();
     }
