@@ -1,8 +1,9 @@
-//! `layers decode` with the input read as pcap, then every view of every frame.
+//! The pcap reader on arbitrary bytes, each frame it yields dissected (`--oneline`,
+//! `--stats`). The `decode` target runs every view on what every reader yields.
 #![no_main]
 use layers_capture::InputFormat;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = layers_cli::fuzzing::decode(data, Some(InputFormat::Pcap));
+    let _ = layers_cli::fuzzing::read(data, InputFormat::Pcap);
 });
