@@ -749,3 +749,21 @@ proptest! {
         let _ = dissect_ethernet(&bytes);
     }
 }
+
+/// `present_fields` ends a summary record's work at the table's last field, so in every
+/// table (and so in every prefix of one) no field may end after the field that follows it.
+#[test]
+fn every_field_table_ends_in_order() {
+    for p in ProtocolId::ALL {
+        let table = layers_stack::field_table(p);
+        for pair in table.windows(2) {
+            let [a, b] = pair else { continue };
+            assert!(
+                a.offset + a.len <= b.offset + b.len,
+                "{p:?}: {} ends after {}",
+                a.name,
+                b.name
+            );
+        }
+    }
+}
