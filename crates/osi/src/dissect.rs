@@ -250,26 +250,32 @@ impl LayerRecord {
     }
 
     /// Adds a field located by its spec, with the header starting at `base`.
+    #[inline]
     pub fn push(&mut self, spec: &FieldSpec, base: usize, value: impl Into<FieldValue>) {
+        let value = value.into();
         if self.summary {
+            value.discard();
             return;
         }
         self.fields.push(Field {
             name: spec.name,
-            value: value.into(),
+            value,
             span: spec.span(base),
             mask: spec.mask,
         });
     }
 
     /// Adds a field with its own span (variable-length fields such as options).
+    #[inline]
     pub fn push_at(&mut self, name: &'static str, span: Span, value: impl Into<FieldValue>) {
+        let value = value.into();
         if self.summary {
+            value.discard();
             return;
         }
         self.fields.push(Field {
             name,
-            value: value.into(),
+            value,
             span,
             mask: None,
         });

@@ -54,6 +54,22 @@ pub enum FieldValue {
 }
 
 impl FieldValue {
+    /// Drops a value a summary record does not keep. Most are plain numbers or addresses,
+    /// which own nothing: those are forgotten inline (where the variant is known, this
+    /// compiles to nothing) instead of going through the enum's drop glue, which was 4 %
+    /// of `decode --stats`.
+    #[inline(always)]
+    pub fn discard(self) {
+        match self {
+            FieldValue::Bytes(_)
+            | FieldValue::Text(_)
+            | FieldValue::List(_)
+            | FieldValue::Object(_)
+            | FieldValue::Map(_) => drop(self),
+            plain => std::mem::forget(plain),
+        }
+    }
+
     /// A 16-bit checksum or type as `0x....`.
     pub fn hex16(value: u16) -> FieldValue {
         FieldValue::Hex {
