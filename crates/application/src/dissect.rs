@@ -81,8 +81,15 @@ pub fn payload(
                 u16::from_be_bytes([high, low]),
             );
         }
-        match dns::parse(data.get(skip..).unwrap_or_default()) {
-            Ok(msg) => dns_fields(&mut rec, off.saturating_add(skip), &msg),
+        let msg = data.get(skip..).unwrap_or_default();
+        let parsed = if c.summary {
+            dns::check(msg).map(|()| None)
+        } else {
+            dns::parse(msg).map(Some)
+        };
+        match parsed {
+            Ok(Some(msg)) => dns_fields(&mut rec, off.saturating_add(skip), &msg),
+            Ok(None) => {}
             Err(e) => {
                 problem = Some((
                     off.saturating_add(skip).saturating_add(e.offset),
