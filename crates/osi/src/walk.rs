@@ -135,7 +135,13 @@ impl<'a, 'o> Cursor<'a, 'o> {
         summary: bool,
         wire_length: usize,
     ) -> Cursor<'a, 'o> {
-        out.clear();
+        if summary {
+            // Summary records own no field list: nothing to keep for the next frame.
+            out.layers.clear();
+            out.errors.clear();
+        } else {
+            out.clear();
+        }
         Cursor {
             frame,
             out,
