@@ -181,7 +181,9 @@ pub fn preview(payload: &[u8]) -> String {
 
 /// The preview, and whether the whole payload is UTF-8: one UTF-8 check serves both.
 fn preview_and_utf8(payload: &[u8]) -> (String, bool) {
-    let mut out = String::new();
+    // Room for the usual preview (one byte a character, the ellipsis) from the start: grown
+    // a push at a time it was reallocated five times a frame.
+    let mut out = String::with_capacity(payload.len().min(PREVIEW_CHARS).saturating_add(3));
     let mut count = 0usize;
     let mut push = |s: &str, out: &mut String| {
         count = count.saturating_add(1);

@@ -36,34 +36,34 @@ fn push_time_of_day(out: &mut String, t: f64) {
 }
 
 /// A line being written: text pieces, numbers and field values appended in place.
-struct Line(String);
+struct Line<'a>(&'a mut String);
 
-impl Line {
-    fn str(&mut self, s: &str) -> &mut Line {
+impl Line<'_> {
+    fn str(&mut self, s: &str) -> &mut Self {
         self.0.push_str(s);
         self
     }
 
-    fn num(&mut self, n: u64) -> &mut Line {
+    fn num(&mut self, n: u64) -> &mut Self {
         self.0.push_str(itoa::Buffer::new().format(n));
         self
     }
 
-    fn value(&mut self, v: &FieldValue) -> &mut Line {
-        v.write_text(&mut self.0);
+    fn value(&mut self, v: &FieldValue) -> &mut Self {
+        v.write_text(self.0);
         self
     }
 
     /// Field `name` of `rec` as text (nothing if it is absent).
-    fn field(&mut self, rec: &LayerRecord, name: &str) -> &mut Line {
+    fn field(&mut self, rec: &LayerRecord, name: &str) -> &mut Self {
         if let Some(v) = field(rec, name) {
-            v.write_text(&mut self.0);
+            v.write_text(self.0);
         }
         self
     }
 
     /// An address and, for a transport layer, its port: `a.b.c.d:p` or `[v6]:p`.
-    fn endpoint(&mut self, ip: &LayerRecord, side: &str, l4: Option<&LayerRecord>) -> &mut Line {
+    fn endpoint(&mut self, ip: &LayerRecord, side: &str, l4: Option<&LayerRecord>) -> &mut Self {
         let port = l4.map(|_| {
             if side == "source" {
                 "source_port"
@@ -89,12 +89,22 @@ impl Line {
 
 /// One line per frame, tcpdump-like: number, time, addresses, what it is, length.
 pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
+    let mut text = String::with_capacity(LINE_ROOM);
+    write_line(&mut text, ui, frame);
+    out.write_all(text.as_bytes())
+}
+
+/// Room for a line with a whole payload preview in it.
+const LINE_ROOM: usize = 384;
+
+/// [`oneline`]'s line, appended to `text`.
+fn write_line(text: &mut String, ui: &Ui, frame: &Frame) {
     let own = || frame.layers.iter().filter(|l| !l.quoted);
     let find = |id: ProtocolId| own().find(|l| l.protocol == id);
-    let mut line = Line(String::with_capacity(160));
+    let mut line = Line(text);
     line.num(frame.frame).str(" ");
     match frame.time {
-        Some(t) => push_time_of_day(&mut line.0, t),
+        Some(t) => push_time_of_day(line.0, t),
         None => line.0.push('-'),
     }
     line.str(" ");
@@ -198,7 +208,6 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
         line.str(&paint(ui, &note, Style::new().red()));
     }
     line.str("\n");
-    out.write_all(line.0.as_bytes())
 }
 
 fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
@@ -241,8 +250,8 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
     line.str("\"").field(app, "text").str("\"");
 }
 
-/// `--oneline`.
-pub struct Oneline(pub Ui);
+/// `--oneline`, its line built in a buffer kept from frame to frame.
+pub struct Oneline(pub Ui, pub String);
 
 impl Printer for Oneline {
     fn bytes_per_byte(&self) -> usize {
@@ -250,6 +259,9 @@ impl Printer for Oneline {
     }
 
     fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, _: &[u8], _: LinkType) -> io::Result<()> {
-        oneline(out, &self.0, f)
+        self.1.clear();
+        write_line(&mut self.1, &self.0, f);
+        out.extend_from_slice(self.1.as_bytes());
+        Ok(())
     }
 }
