@@ -76,6 +76,16 @@ pub fn padding_for(len: usize) -> usize {
     MIN_FRAME_LEN.saturating_sub(len)
 }
 
+/// The FCS bytes of `frame` padded with zeros to the 60-byte minimum, as
+/// `fcs_bytes(&pad(frame))` without copying the frame.
+pub fn padded_fcs_bytes(frame: &[u8]) -> [u8; 4] {
+    const ZEROS: [u8; MIN_FRAME_LEN] = [0; MIN_FRAME_LEN];
+    let mut h = crc32fast::Hasher::new();
+    h.update(frame);
+    h.update(ZEROS.get(..padding_for(frame.len())).unwrap_or_default());
+    h.finalize().to_le_bytes()
+}
+
 /// `frame` padded with zeros to the 60-byte minimum.
 pub fn pad(frame: &[u8]) -> Vec<u8> {
     let mut out = frame.to_vec();
@@ -253,6 +263,14 @@ impl Wire {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padded_fcs_is_the_fcs_of_the_padded_frame() {
+        for len in [0, 1, 14, 42, 59, 60, 61, 1514] {
+            let frame: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+            assert_eq!(padded_fcs_bytes(&frame), fcs_bytes(&pad(&frame)), "{len}");
+        }
+    }
 
     #[test]
     fn fcs_matches_the_crc32_check_value_and_the_wire_byte_order() {

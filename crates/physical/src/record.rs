@@ -60,7 +60,7 @@ fn mac_trailer(c: &mut Cursor<'_, '_>, fcs: Option<&[u8]>) {
         .saturating_sub(content_end)
         .saturating_add(crate::padding_for(len));
     // As Wireshark shows it: the four bytes in the order they follow the frame.
-    let computed = crate::fcs_bytes(&crate::pad(frame));
+    let computed = crate::padded_fcs_bytes(frame);
     let mut bad = None;
     if let Some(eth) = c.record_mut(&[ProtocolId::Ethernet2, ProtocolId::Ieee8023]) {
         eth.push_at("padding", Span::new(content_end, len), padding);
