@@ -130,9 +130,14 @@ impl FieldValue {
             | FieldValue::Ipv6(_)
             | FieldValue::Hex { .. }
             | FieldValue::Bytes(_) => {
-                let mut text = String::with_capacity(40);
-                self.write_text(&mut text);
-                push_str(out, &text);
+                // ASCII that JSON never escapes, written in place; IPv6 through its text.
+                out.push(b'"');
+                if !self.write_ascii(out) {
+                    let mut text = String::with_capacity(40);
+                    self.write_text(&mut text);
+                    out.extend_from_slice(text.as_bytes());
+                }
+                out.push(b'"');
             }
         }
     }

@@ -160,22 +160,37 @@ impl FieldValue {
                     _ => out.push_str(&self.to_json().to_string()),
                 }
             }
-            FieldValue::Uint(n) => out.push_str(itoa::Buffer::new().format(*n)),
+            FieldValue::Name(s) => out.push_str(s),
+            FieldValue::Text(s) => write_escaped(out, s),
+            other => {
+                if !other.write_ascii(out) {
+                    let _ = write!(out, "{}", Scalar(other));
+                }
+            }
+        }
+    }
+
+    /// Writes the text form of a number, a boolean, a MAC or IPv4 address, hex or bytes
+    /// (all ASCII, none needing a JSON escape) and says whether it was one of those.
+    #[inline]
+    pub fn write_ascii(&self, out: &mut impl Ascii) -> bool {
+        match self {
+            FieldValue::Uint(n) => out.ascii_str(itoa::Buffer::new().format(*n)),
+            FieldValue::Bool(b) => out.ascii_str(if *b { "true" } else { "false" }),
             FieldValue::Ipv4(a) => write_ipv4(out, *a),
             FieldValue::Mac(m) => {
                 for (i, b) in m.iter().enumerate() {
                     if i > 0 {
-                        out.push(':');
+                        out.ascii(b':');
                     }
                     push_hex_byte(out, *b);
                 }
             }
-            FieldValue::Name(s) => out.push_str(s),
-            FieldValue::Text(s) => write_escaped(out, s),
-            other => {
-                let _ = write!(out, "{}", Scalar(other));
-            }
+            FieldValue::Hex { value, digits } => push_hex(out, *value, *digits),
+            FieldValue::Bytes(bytes) => bytes.iter().for_each(|b| push_hex_byte(out, *b)),
+            _ => return false,
         }
+        true
     }
 
     /// The value's short text form (see [`FieldValue::write_text`]).
@@ -231,19 +246,73 @@ pub fn write_escaped(out: &mut String, s: &str) {
 
 /// Writes `a` in dotted decimal (what `Ipv4Addr`'s `Display` writes, without its padding
 /// machinery: this runs for every address of every line of `--oneline`).
-pub fn write_ipv4(out: &mut String, a: [u8; 4]) {
+pub fn write_ipv4(out: &mut impl Ascii, a: [u8; 4]) {
     let mut buf = itoa::Buffer::new();
     for (i, octet) in a.iter().enumerate() {
         if i > 0 {
-            out.push('.');
+            out.ascii(b'.');
         }
-        out.push_str(buf.format(*octet));
+        out.ascii_str(buf.format(*octet));
     }
 }
 
-fn push_hex_byte(out: &mut String, b: u8) {
-    for nibble in [b >> 4, b & 0x0f] {
-        out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+/// Where the ASCII text forms (numbers, addresses, hex) are written: the text views'
+/// `String` and the JSON writer's bytes alike, so neither formats through a temporary.
+pub trait Ascii {
+    /// Appends one ASCII byte.
+    fn ascii(&mut self, b: u8);
+    /// Appends ASCII text.
+    fn ascii_str(&mut self, s: &str);
+}
+
+impl Ascii for String {
+    #[inline]
+    fn ascii(&mut self, b: u8) {
+        self.push(char::from(b));
+    }
+    #[inline]
+    fn ascii_str(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+impl Ascii for Vec<u8> {
+    #[inline]
+    fn ascii(&mut self, b: u8) {
+        self.push(b);
+    }
+    #[inline]
+    fn ascii_str(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// The lowercase hex digit of a nibble's low four bits.
+#[inline]
+fn hex_digit(nibble: u64) -> u8 {
+    b"0123456789abcdef"
+        .get((nibble & 0x0f) as usize)
+        .copied()
+        .unwrap_or(b'0')
+}
+
+fn push_hex_byte(out: &mut impl Ascii, b: u8) {
+    out.ascii(hex_digit(u64::from(b >> 4)));
+    out.ascii(hex_digit(u64::from(b)));
+}
+
+/// `0x` and `value` in lowercase hex, zero-padded to at least `digits` digits (as
+/// `{:#0width$x}` without the formatting machinery).
+fn push_hex(out: &mut impl Ascii, value: u64, digits: u8) {
+    let needed = 64u32
+        .saturating_sub(value.leading_zeros())
+        .div_ceil(4)
+        .max(1);
+    let width = needed.max(u32::from(digits));
+    out.ascii_str("0x");
+    for i in (0..width).rev() {
+        let nibble = value.checked_shr(i.saturating_mul(4)).unwrap_or(0);
+        out.ascii(hex_digit(nibble));
     }
 }
 
@@ -393,6 +462,38 @@ impl From<Ipv6Addr> for FieldValue {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The ASCII forms written in place agree with the formatting machinery they replace.
+    #[test]
+    fn ascii_forms_agree_with_format() {
+        for value in [
+            0u64,
+            1,
+            0xf,
+            0x10,
+            0x800,
+            0xffff,
+            0x1_0000,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            for digits in [0u8, 1, 2, 4, 8, 16, 20] {
+                let v = FieldValue::Hex { value, digits };
+                let want = format!("0x{value:0width$x}", width = usize::from(digits));
+                assert_eq!(v.text(), want);
+                let mut json = Vec::new();
+                v.write_json(&mut json);
+                assert_eq!(json, format!("\"{want}\"").into_bytes());
+            }
+        }
+        assert_eq!(FieldValue::Bytes(vec![0, 0xab, 0x5f]).text(), "00ab5f");
+        assert_eq!(FieldValue::Bool(true).text(), "true");
+        assert_eq!(
+            FieldValue::Mac([2, 0, 0xc0, 0xa8, 0x0b, 0xff]).text(),
+            "02:00:c0:a8:0b:ff"
+        );
+        assert_eq!(FieldValue::Ipv4([192, 168, 0, 10]).text(), "192.168.0.10");
+    }
 
     const FLAGS: &[&str] = &["FIN", "SYN", "RST", "PSH", "ACK"];
 
