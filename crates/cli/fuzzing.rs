@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use clap::Parser;
-use layers_capture::{open, InputFormat};
+use layers_capture::{open, FrameInfo, InputFormat};
 use layers_osi::{Lang, LinkType, Model};
 
 use crate::args::{Cli, Command};
@@ -47,11 +47,7 @@ pub fn decode(input: &[u8], format: Option<InputFormat>) -> usize {
     let mut written = 0;
     while let Some(next) = frames.next_into(&mut data) {
         let Ok(info) = next else { break };
-        for w in &mut workers {
-            out.clear();
-            let _ = w.frame(&info, &data, &mut out);
-            written += out.len();
-        }
+        written += show(&mut workers, &info, &data, &mut out);
         #[cfg(feature = "parquet")]
         {
             if parquet.1.is_none() {
@@ -89,16 +85,23 @@ pub fn read(input: &[u8], format: InputFormat) -> usize {
     let (mut data, mut out, mut written) = (Vec::new(), Vec::new(), 0);
     while let Some(next) = frames.next_into(&mut data) {
         let Ok(info) = next else { break };
-        for w in &mut workers {
-            out.clear();
-            let _ = w.frame(&info, &data, &mut out);
-            written += out.len();
-        }
+        written += show(&mut workers, &info, &data, &mut out);
         data.clear();
     }
     out.clear();
     let _ = crate::render::stats(&mut out, &UI, &workers[1].stats);
     written + out.len()
+}
+
+/// Shows one frame in every worker's view; how much they wrote.
+fn show(workers: &mut [Worker], info: &FrameInfo, data: &[u8], out: &mut Vec<u8>) -> usize {
+    let mut written = 0;
+    for w in workers {
+        out.clear();
+        let _ = w.frame(info, data, out);
+        written += out.len();
+    }
+    written
 }
 
 /// `layers encode` with these arguments (one per line of `input`), minus the ones that read
