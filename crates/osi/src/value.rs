@@ -333,33 +333,43 @@ struct Scalar<'a>(&'a FieldValue);
 
 impl fmt::Display for Scalar<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Numbers, addresses and hex have one writer, shared with the text views and JSON.
+        let mut ascii = FmtAscii(f, Ok(()));
+        if self.0.write_ascii(&mut ascii) {
+            return ascii.1;
+        }
         match self.0 {
             FieldValue::Null => f.write_str("null"),
-            FieldValue::Bool(b) => write!(f, "{b}"),
-            FieldValue::Uint(n) => write!(f, "{n}"),
-            FieldValue::Mac(m) => write!(
-                f,
-                "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-                m[0], m[1], m[2], m[3], m[4], m[5]
-            ),
-            FieldValue::Ipv4(a) => write!(f, "{}", Ipv4Addr::from(*a)),
             FieldValue::Ipv6(a) => write!(f, "{}", Ipv6Addr::from(*a)),
-            FieldValue::Hex { value, digits } => {
-                write!(f, "0x{value:0width$x}", width = usize::from(*digits))
-            }
-            FieldValue::Bytes(b) => {
-                for x in b {
-                    write!(f, "{x:02x}")?;
-                }
-                Ok(())
-            }
             FieldValue::Name(s) => f.write_str(s),
             FieldValue::Text(s) => f.write_str(s),
-            // Not scalars: written by write_text.
-            FieldValue::Flags { .. }
+            // Written by write_ascii above; not scalars (written by write_text).
+            FieldValue::Bool(_)
+            | FieldValue::Uint(_)
+            | FieldValue::Mac(_)
+            | FieldValue::Ipv4(_)
+            | FieldValue::Hex { .. }
+            | FieldValue::Bytes(_)
+            | FieldValue::Flags { .. }
             | FieldValue::List(_)
             | FieldValue::Object(_)
             | FieldValue::Map(_) => Ok(()),
+        }
+    }
+}
+
+/// A formatter as an [`Ascii`] sink, keeping its first error.
+struct FmtAscii<'a, 'b>(&'a mut fmt::Formatter<'b>, fmt::Result);
+
+impl Ascii for FmtAscii<'_, '_> {
+    fn ascii(&mut self, b: u8) {
+        if self.1.is_ok() {
+            self.1 = fmt::Write::write_char(self.0, char::from(b));
+        }
+    }
+    fn ascii_str(&mut self, s: &str) {
+        if self.1.is_ok() {
+            self.1 = self.0.write_str(s);
         }
     }
 }
