@@ -84,7 +84,7 @@ impl View {
     pub(crate) fn printer(self, ui: Ui) -> Box<dyn Printer> {
         match self {
             View::Tree => Box::new(printer::Tree(ui)),
-            View::Oneline => Box::new(printer::Oneline(ui, String::with_capacity(512))),
+            View::Oneline => Box::new(printer::Oneline::new(ui)),
             View::Json => Box::new(printer::Json),
             View::Hex => Box::new(printer::Hex(ui)),
             View::Diagram => Box::new(printer::Diagram(ui)),

@@ -253,6 +253,13 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
 /// `--oneline`, its line built in a buffer kept from frame to frame.
 pub struct Oneline(pub Ui, pub String);
 
+impl Oneline {
+    /// The printer, its buffer with room for a long line.
+    pub fn new(ui: Ui) -> Oneline {
+        Oneline(ui, String::with_capacity(LINE_ROOM))
+    }
+}
+
 impl Printer for Oneline {
     fn bytes_per_byte(&self) -> usize {
         1
