@@ -8,8 +8,8 @@ use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use layers_ethernet::{Mac, VlanTag};
 use layers_osi::{LinkType, ProtocolId, StopKind};
 use layers_stack::{
-    dissect, dissect_ethernet, finish, Dissection, Fault, FaultEffect, FrameSpec, Ipv4Spec,
-    NetworkSpec, TcpSpec, TransportSpec,
+    dissect, dissect_ethernet, dissect_into, finish, Detail, Dissection, Fault, FaultEffect,
+    FrameSpec, Ipv4Spec, NetworkSpec, TcpSpec, TransportSpec,
 };
 use layers_transport::TcpFlags;
 use pcap_file::pcap::PcapReader;
@@ -765,5 +765,68 @@ fn every_field_table_ends_in_order() {
                 b.name
             );
         }
+    }
+}
+
+/// What a summary record keeps, for comparing the two walks.
+fn outline(d: &Dissection) -> Vec<String> {
+    d.layers
+        .iter()
+        .map(|l| {
+            format!(
+                "{:?} {:?} {:?} quoted={} checksum={:?} payload={:?}",
+                l.protocol, l.span, l.header, l.quoted, l.checksum, l.payload_length
+            )
+        })
+        .collect()
+}
+
+/// Walks `frame` both ways and asserts the summary walk found what the full walk found.
+fn assert_walks_agree(what: &str, link: LinkType, frame: &[u8], wire: usize) {
+    let mut full = Dissection::default();
+    let mut summary = Dissection::default();
+    dissect_into(link, frame, wire, 0, Detail::Full, &mut full);
+    dissect_into(link, frame, wire, 0, Detail::Summary, &mut summary);
+    assert_eq!(outline(&summary), outline(&full), "{what}: records");
+    assert_eq!(summary.errors, full.errors, "{what}: stops");
+    assert!(
+        summary.layers.iter().all(|l| l.fields.is_empty()),
+        "{what}: a summary record kept a field"
+    );
+}
+
+/// `--stats` and `--oneline` walk frames on the summary path: it must find the records
+/// (protocol, spans, quoting, checksum verdict, payload length) and the stops the full
+/// walk finds, on every fixture frame, every cut of it and every byte flipped two ways.
+#[test]
+fn the_summary_walk_finds_what_the_full_walk_finds() {
+    let mut walks = 0;
+    for (at, link, frame) in every_pcap_fixture_frame() {
+        assert_walks_agree(&at, link, &frame, frame.len());
+        for cut in 0..frame.len() {
+            assert_walks_agree(&format!("{at} cut {cut}"), link, &frame[..cut], frame.len());
+        }
+        for i in 0..frame.len() {
+            for xor in [0x01, 0xff] {
+                let mut flipped = frame.clone();
+                flipped[i] ^= xor;
+                let what = format!("{at} byte {i} ^ {xor:#04x}");
+                assert_walks_agree(&what, link, &flipped, flipped.len());
+            }
+        }
+        walks += 3 * frame.len() + 1;
+    }
+    assert!(walks > 20_000, "{walks} frames walked");
+}
+
+proptest! {
+    /// The same on generated frames of every kind `encode` builds, with a byte flipped.
+    #[test]
+    fn the_summary_walk_agrees_on_built_frames(spec in arb_any_spec(), at in any::<prop::sample::Index>(), xor in 1u8..) {
+        let mut frame = finish(&spec.build().unwrap(), &[], false).unwrap().frame;
+        assert_walks_agree("whole", LinkType::Ethernet, &frame, frame.len());
+        let at = at.index(frame.len());
+        frame[at] ^= xor;
+        assert_walks_agree(&format!("byte {at} ^ {xor}"), LinkType::Ethernet, &frame, frame.len());
     }
 }
