@@ -15,6 +15,17 @@ fn value(f: &FieldSpec, data: &[u8]) -> Option<Value> {
     })
 }
 
+/// The value an ARP record holds for field `f` of [`crate::ARP_FIELDS`], read from the
+/// bytes of its packet; `None` when they do not hold all of it, or for an address field of
+/// a packet whose addresses are not Ethernet's and IPv4's (those are one run of bytes). A
+/// view that reads a few fields reads them this way after the summary walk.
+pub fn arp_field(f: &FieldSpec, packet: &[u8]) -> Option<Value> {
+    if f.offset >= crate::ARP_FIXED_LEN && packet.get(4..6) != Some(&[6, 4][..]) {
+        return None;
+    }
+    value(f, packet)
+}
+
 /// An ARP packet at `off` (what follows it is padding). A packet cut short keeps the
 /// fields that are there, as in tshark, and stops at the first that is not.
 pub fn arp(c: &mut Cursor<'_, '_>, off: usize) {

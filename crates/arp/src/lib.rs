@@ -47,7 +47,7 @@ pub use etherparse::{ArpHardwareId, ArpOperation, ArpPacket};
 use layers_osi::{FieldSpec, Text};
 
 mod dissect;
-pub use dissect::arp;
+pub use dissect::{arp, arp_field};
 
 /// Length of an ARP packet for Ethernet and IPv4.
 pub const ARP_ETH_IPV4_LEN: usize = 28;

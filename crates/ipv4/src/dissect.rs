@@ -125,6 +125,37 @@ fn ipv4_value(f: &FieldSpec, raw: u32) -> Value {
     }
 }
 
+/// The value an IPv4 record holds for field `f` of [`crate::IPV4_FIELDS`], read from the
+/// bytes under the record's header; `None` when they do not hold all of it (the record then
+/// has no such field). A view that reads a few fields reads them this way after the
+/// summary walk instead of building every field.
+pub fn ipv4_field(f: &FieldSpec, header: &[u8]) -> Option<Value> {
+    let fixed = header.get(..crate::IPV4_MIN_LEN).unwrap_or(header);
+    f.read(fixed).map(|raw| ipv4_value(f, raw))
+}
+
+/// The value an IPv6 record holds for field `f` of [`crate::IPV6_FIELDS`], read from the
+/// bytes under its header (a record has all 40).
+pub fn ipv6_field(f: &FieldSpec, header: &[u8]) -> Option<Value> {
+    if f.len == 16 {
+        let bytes = header.get(f.offset..f.offset.saturating_add(16))?;
+        return Some(Value::Ipv6(bytes.try_into().ok()?));
+    }
+    f.read(header).map(Value::from)
+}
+
+/// The value an ICMP or ICMPv6 record holds for field `f` of [`crate::ICMP_FIELDS`], read
+/// from the bytes under its header (an echo's identifier and sequence are fields of echo
+/// messages only).
+pub fn icmp_field(f: &FieldSpec, header: &[u8]) -> Option<Value> {
+    let raw = f.read(header)?;
+    Some(if f.name == "checksum" {
+        hex16(raw as u16)
+    } else {
+        raw.into()
+    })
+}
+
 /// An IPv4 header at `off` (its first byte's version nibble says 4), and what follows.
 pub fn ipv4(c: &mut Cursor<'_, '_>, off: usize) -> IpNext {
     const P: ProtocolId = ProtocolId::Ipv4;

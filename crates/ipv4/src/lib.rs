@@ -51,7 +51,10 @@
 mod dissect;
 mod subnet;
 
-pub use dissect::{checksum_verdict, icmp, icmpv6, ipv4, ipv6, Addrs, IpContext, IpNext};
+pub use dissect::{
+    checksum_verdict, icmp, icmp_field, icmpv6, ipv4, ipv4_field, ipv6, ipv6_field, Addrs,
+    IpContext, IpNext,
+};
 pub use etherparse::{Icmpv4Header, Icmpv4Type, IpNumber, Ipv4Header};
 use layers_osi::{FieldSpec, Text};
 pub use subnet::{

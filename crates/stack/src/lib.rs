@@ -57,7 +57,7 @@ pub use frame::Frame;
 pub use layers_osi::Dissection;
 pub use stats::{Count, ProblemKind, Stats};
 
-use layers_osi::{FieldSpec, ProtocolId};
+use layers_osi::{FieldSpec, FieldValue, LayerRecord, ProtocolId};
 
 /// The field table of a protocol's fixed header: every protocol has one, so a protocol
 /// added to `layers-osi` does not compile until it is given one here. The application
@@ -88,5 +88,40 @@ pub fn field_table(protocol: ProtocolId) -> &'static [FieldSpec] {
         | ProtocolId::Dns
         | ProtocolId::Snmp
         | ProtocolId::Data => &[],
+    }
+}
+
+/// The value the full walk's record would hold for field `spec` of `rec`'s fixed header
+/// (a field of [`field_table`]`(rec.protocol)`), read on demand from the bytes of `frame`
+/// under `rec`'s header: how a view that shows a few fields (`--oneline`) works from the
+/// summary walk instead of building every field of every layer. `None` where the bytes
+/// are not all there, and for protocols whose fields this does not read (the link layers,
+/// whose MACs the views that read a few fields do not show, and those with no table).
+pub fn header_field(rec: &LayerRecord, frame: &[u8], spec: &FieldSpec) -> Option<FieldValue> {
+    let header = frame.get(rec.header.start..rec.header.end)?;
+    match rec.protocol {
+        ProtocolId::Arp => layers_arp::arp_field(spec, header),
+        ProtocolId::Ipv4 => layers_ipv4::ipv4_field(spec, header),
+        ProtocolId::Ipv6 => layers_ipv4::ipv6_field(spec, header),
+        ProtocolId::Icmp | ProtocolId::Icmpv6 => layers_ipv4::icmp_field(spec, header),
+        ProtocolId::Tcp => layers_transport::tcp_field(spec, header),
+        ProtocolId::Udp => layers_transport::udp_field(spec, header),
+        ProtocolId::Ethernet2
+        | ProtocolId::Vlan
+        | ProtocolId::Ieee8023
+        | ProtocolId::Llc
+        | ProtocolId::LinuxSll
+        | ProtocolId::LinuxSll2
+        | ProtocolId::EthernetPhy
+        | ProtocolId::Bits
+        | ProtocolId::IpFragment
+        | ProtocolId::Http
+        | ProtocolId::Smtp
+        | ProtocolId::Pop3
+        | ProtocolId::Ftp
+        | ProtocolId::Telnet
+        | ProtocolId::Dns
+        | ProtocolId::Snmp
+        | ProtocolId::Data => None,
     }
 }

@@ -830,3 +830,111 @@ proptest! {
         assert_walks_agree(&format!("byte {at} ^ {xor}"), LinkType::Ethernet, &frame, frame.len());
     }
 }
+
+/// The protocols whose fields `header_field` reads.
+const READ_ON_DEMAND: [ProtocolId; 7] = [
+    ProtocolId::Arp,
+    ProtocolId::Ipv4,
+    ProtocolId::Ipv6,
+    ProtocolId::Icmp,
+    ProtocolId::Icmpv6,
+    ProtocolId::Tcp,
+    ProtocolId::Udp,
+];
+
+/// The fields `--oneline` reads on demand: for these, a value read means the record has it.
+const ONELINE_FIELDS: &[(ProtocolId, &str)] = &[
+    (ProtocolId::Arp, "operation"),
+    (ProtocolId::Arp, "sender_mac"),
+    (ProtocolId::Arp, "sender_ip"),
+    (ProtocolId::Arp, "target_ip"),
+    (ProtocolId::Ipv4, "source"),
+    (ProtocolId::Ipv4, "destination"),
+    (ProtocolId::Ipv6, "source"),
+    (ProtocolId::Ipv6, "destination"),
+    (ProtocolId::Icmp, "type"),
+    (ProtocolId::Icmp, "code"),
+    (ProtocolId::Icmpv6, "type"),
+    (ProtocolId::Icmpv6, "code"),
+    (ProtocolId::Tcp, "source_port"),
+    (ProtocolId::Tcp, "destination_port"),
+    (ProtocolId::Tcp, "flags"),
+    (ProtocolId::Tcp, "sequence"),
+    (ProtocolId::Tcp, "acknowledgment"),
+    (ProtocolId::Tcp, "window"),
+    (ProtocolId::Udp, "source_port"),
+    (ProtocolId::Udp, "destination_port"),
+    (ProtocolId::Udp, "length"),
+];
+
+/// Asserts that every table field the full walk gives a record of [`READ_ON_DEMAND`] is
+/// what `header_field` reads from the frame's bytes, and that the fields `--oneline` reads
+/// are read only where the record has them.
+fn assert_read_on_demand(
+    what: &str,
+    link: LinkType,
+    frame: &[u8],
+    wire: usize,
+    checked: &mut [usize; 7],
+) {
+    let mut full = Dissection::default();
+    dissect_into(link, frame, wire, 0, Detail::Full, &mut full);
+    for rec in full
+        .layers
+        .iter()
+        .filter(|l| READ_ON_DEMAND.contains(&l.protocol))
+    {
+        for spec in layers_stack::field_table(rec.protocol) {
+            let read = layers_stack::header_field(rec, frame, spec);
+            let kept = rec
+                .fields
+                .iter()
+                .find(|f| f.name == spec.name && f.span == spec.span(rec.header.start));
+            if let Some(kept) = kept {
+                assert_eq!(
+                    read.as_ref(),
+                    Some(&kept.value),
+                    "{what}: {:?} {}",
+                    rec.protocol,
+                    spec.name
+                );
+                let i = READ_ON_DEMAND
+                    .iter()
+                    .position(|&p| p == rec.protocol)
+                    .unwrap();
+                checked[i] += 1;
+            } else if ONELINE_FIELDS.contains(&(rec.protocol, spec.name)) {
+                assert_eq!(
+                    read, None,
+                    "{what}: {:?} {} read but not in the record",
+                    rec.protocol, spec.name
+                );
+            }
+        }
+    }
+}
+
+/// `header_field` reads what the full walk builds, on every fixture frame, every cut and
+/// every byte flipped two ways.
+#[test]
+fn fields_read_on_demand_are_the_full_walks_fields() {
+    let mut checked = [0; 7];
+    for (at, link, frame) in every_pcap_fixture_frame() {
+        assert_read_on_demand(&at, link, &frame, frame.len(), &mut checked);
+        for cut in 0..frame.len() {
+            let what = format!("{at} cut {cut}");
+            assert_read_on_demand(&what, link, &frame[..cut], frame.len(), &mut checked);
+        }
+        for i in 0..frame.len() {
+            for xor in [0x01, 0xff] {
+                let mut flipped = frame.clone();
+                flipped[i] ^= xor;
+                let what = format!("{at} byte {i} ^ {xor:#04x}");
+                assert_read_on_demand(&what, link, &flipped, flipped.len(), &mut checked);
+            }
+        }
+    }
+    for (p, n) in READ_ON_DEMAND.iter().zip(checked) {
+        assert!(n > 100, "{p:?}: only {n} fields checked");
+    }
+}

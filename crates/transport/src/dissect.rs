@@ -51,6 +51,20 @@ fn udp_value(f: &FieldSpec, raw: u32) -> Value {
     }
 }
 
+/// The value a TCP record holds for field `f` of [`TCP_FIELDS`], read from the bytes under
+/// the record's header; `None` when they do not hold all of it. A view that reads a few
+/// fields reads them this way after the summary walk instead of building every field.
+pub fn tcp_field(f: &FieldSpec, header: &[u8]) -> Option<Value> {
+    let fixed = header.get(..TCP_MIN_LEN).unwrap_or(header);
+    f.read(fixed).map(|raw| tcp_value(f, raw))
+}
+
+/// The value a UDP record holds for field `f` of [`UDP_FIELDS`], read from the bytes under
+/// its header.
+pub fn udp_field(f: &FieldSpec, header: &[u8]) -> Option<Value> {
+    f.read(header).map(|raw| udp_value(f, raw))
+}
+
 /// A TCP segment at `off` in the IP payload that ends at `end`; its data, if it carries any.
 pub fn tcp(c: &mut Cursor<'_, '_>, off: usize, end: usize, ip: IpContext) -> Option<AppPayload> {
     const P: ProtocolId = ProtocolId::Tcp;

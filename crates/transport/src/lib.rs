@@ -61,7 +61,7 @@ mod state;
 use std::fmt;
 use std::str::FromStr;
 
-pub use dissect::{tcp, udp, AppPayload};
+pub use dissect::{tcp, tcp_field, udp, udp_field, AppPayload};
 pub use etherparse::{TcpHeader, TcpOptionElement, UdpHeader};
 use layers_osi::{FieldSpec, Text};
 pub use ports::{
