@@ -155,6 +155,10 @@ impl Run<'_> {
             View::Oneline
         };
         let mut worker = Worker::new(*self.ui, view);
+        if a.tcp_states {
+            // The states are followed from each frame's TCP fields.
+            worker = worker.keeping_fields();
+        }
         let deadline = a
             .timeout
             .map(|s| Instant::now() + Duration::from_secs_f64(s.min(1e9)));

@@ -131,10 +131,13 @@ pub(crate) struct Worker {
     printer: Box<dyn Printer>,
     dissection: Dissection,
     pub(crate) stats: Stats,
+    /// Every frame is walked in full whatever the view needs: [`Worker::layers`] is read.
+    keep_fields: bool,
 }
 
 impl Worker {
-    /// The records of the frame [`Worker::frame`] dissected last (none for `--stats`).
+    /// The records of the frame [`Worker::frame`] dissected last: with every field only
+    /// for a worker [`Worker::keeping_fields`] or a view that needs them all.
     pub(crate) fn layers(&self) -> &[layers_osi::LayerRecord] {
         &self.dissection.layers
     }
@@ -144,6 +147,15 @@ impl Worker {
             printer: view.printer(ui),
             dissection: Dissection::default(),
             stats: Stats::default(),
+            keep_fields: false,
+        }
+    }
+
+    /// The worker, walking every frame in full so that [`Worker::layers`] has every field.
+    pub(crate) fn keeping_fields(self) -> Worker {
+        Worker {
+            keep_fields: true,
+            ..self
         }
     }
 
@@ -154,7 +166,7 @@ impl Worker {
         data: &[u8],
         out: &mut Vec<u8>,
     ) -> io::Result<()> {
-        let full = self.printer.full();
+        let full = self.keep_fields || self.printer.full();
         let detail = if full { Detail::Full } else { Detail::Summary };
         let d = &mut self.dissection;
         dissect_into(
@@ -165,6 +177,16 @@ impl Worker {
             detail,
             d,
         );
+        if !full && self.printer.needs_full(&d.layers) {
+            dissect_into(
+                info.link,
+                data,
+                info.original_length,
+                info.fcs_len,
+                Detail::Full,
+                d,
+            );
+        }
         if self.printer.counts() {
             self.stats.add(d, data.len());
             return Ok(());

@@ -42,12 +42,19 @@ pub fn decode(input: &[u8], format: Option<InputFormat>) -> usize {
     #[cfg(feature = "parquet")]
     let mut parquet: (Worker, Option<crate::parquet::Sink<Vec<u8>>>) =
         (Worker::new(UI, View::Parquet), None);
+    // `--oneline` as it runs (the summary walk, fields read on demand) and from the full
+    // walk: a difference is a finding.
+    let mut oneline = [
+        Worker::new(UI, View::Oneline),
+        Worker::new(UI, View::Oneline).keeping_fields(),
+    ];
     let mut data = Vec::new();
     let mut out = Vec::new();
     let mut written = 0;
     while let Some(next) = frames.next_into(&mut data) {
         let Ok(info) = next else { break };
         written += show(&mut workers, &info, &data, &mut out);
+        written += same_line(&mut oneline, &info, &data);
         #[cfg(feature = "parquet")]
         {
             if parquet.1.is_none() {
@@ -91,6 +98,20 @@ pub fn read(input: &[u8], format: InputFormat) -> usize {
     out.clear();
     let _ = crate::render::stats(&mut out, &UI, &workers[1].stats);
     written + out.len()
+}
+
+/// One frame's `--oneline` line from both workers, which must agree; its length.
+fn same_line(workers: &mut [Worker; 2], info: &FrameInfo, data: &[u8]) -> usize {
+    let [mut summary, mut full] = [Vec::new(), Vec::new()];
+    let [a, b] = workers;
+    let _ = a.frame(info, data, &mut summary);
+    let _ = b.frame(info, data, &mut full);
+    assert_eq!(
+        String::from_utf8_lossy(&summary),
+        String::from_utf8_lossy(&full),
+        "--oneline from the summary walk differs from the full walk's"
+    );
+    summary.len()
 }
 
 /// Shows one frame in every worker's view; how much they wrote.

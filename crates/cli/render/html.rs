@@ -143,14 +143,14 @@ fn ends(frame: &Frame) -> (String, String, String) {
 }
 
 /// The one-line summary, without its number and time (the list has columns for them).
-fn summary(frame: &Frame, lang: Lang) -> String {
+fn summary(frame: &Frame, data: &[u8], lang: Lang) -> String {
     let ui = Ui {
         lang,
         color: false,
         width: None,
     };
     let mut line = Vec::new();
-    if super::oneline::oneline(&mut line, &ui, frame).is_err() {
+    if super::oneline::oneline(&mut line, &ui, frame, data).is_err() {
         return String::new();
     }
     let line = String::from_utf8_lossy(&line);
@@ -290,7 +290,7 @@ pub fn frame_value(frame: &Frame, data: &[u8], link: LinkType) -> PageFrame {
         "src": src,
         "dst": dst,
         "proto": proto,
-        "sum": both(|lang| summary(frame, lang)),
+        "sum": both(|lang| summary(frame, data, lang)),
         "bad": bad,
     });
     let detail = json!({

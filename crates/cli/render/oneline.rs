@@ -1,15 +1,18 @@
 //! `decode --oneline`: one line per frame, as tcpdump prints them.
 
-use super::printer::Printer;
-use layers_osi::LinkType;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use layers_osi::{FieldValue, LayerRecord, OsiLayer, ProtocolId, StopKind};
+use layers_osi::{
+    Cursor, Dissection, FieldSpec, FieldValue, LayerRecord, LinkType, OsiLayer, ProtocolId,
+    StopKind,
+};
 use layers_stack::Frame;
 use owo_colors::Style;
 
 use super::frame_text::field;
 use super::paint;
+use super::printer::Printer;
 use crate::i18n::Msg;
 use crate::Ui;
 
@@ -35,120 +38,201 @@ fn push_time_of_day(out: &mut String, t: f64) {
     out.push_str(digits);
 }
 
-/// A line being written: text pieces, numbers and field values appended in place.
-struct Line<'a>(&'a mut String);
+/// A line being written: text pieces, numbers and field values appended in place; the
+/// values come from the full walk's records, or, for the summary walk's, from the frame's
+/// bytes `data` under each record's header.
+struct Line<'a> {
+    text: &'a mut String,
+    data: &'a [u8],
+}
+
+/// The fields the line reads, from each layer crate's table.
+mod specs {
+    use layers_osi::{spec, FieldSpec};
+    use layers_transport::{TCP_FIELDS, UDP_FIELDS};
+
+    pub const ARP_OPERATION: &FieldSpec = spec!(layers_arp::ARP_FIELDS, "operation");
+    pub const ARP_SENDER_MAC: &FieldSpec = spec!(layers_arp::ARP_FIELDS, "sender_mac");
+    pub const ARP_SENDER_IP: &FieldSpec = spec!(layers_arp::ARP_FIELDS, "sender_ip");
+    pub const ARP_TARGET_IP: &FieldSpec = spec!(layers_arp::ARP_FIELDS, "target_ip");
+    pub const IPV4_ENDS: [&FieldSpec; 2] = [
+        spec!(layers_ipv4::IPV4_FIELDS, "source"),
+        spec!(layers_ipv4::IPV4_FIELDS, "destination"),
+    ];
+    pub const IPV6_ENDS: [&FieldSpec; 2] = [
+        spec!(layers_ipv4::IPV6_FIELDS, "source"),
+        spec!(layers_ipv4::IPV6_FIELDS, "destination"),
+    ];
+    pub const TCP_PORTS: [&FieldSpec; 2] = [
+        spec!(TCP_FIELDS, "source_port"),
+        spec!(TCP_FIELDS, "destination_port"),
+    ];
+    pub const UDP_PORTS: [&FieldSpec; 2] = [
+        spec!(UDP_FIELDS, "source_port"),
+        spec!(UDP_FIELDS, "destination_port"),
+    ];
+    pub const TCP_FLAGS: &FieldSpec = spec!(TCP_FIELDS, "flags");
+    pub const TCP_SEQ: &FieldSpec = spec!(TCP_FIELDS, "sequence");
+    pub const TCP_ACK: &FieldSpec = spec!(TCP_FIELDS, "acknowledgment");
+    pub const TCP_WINDOW: &FieldSpec = spec!(TCP_FIELDS, "window");
+    pub const UDP_LENGTH: &FieldSpec = spec!(UDP_FIELDS, "length");
+    pub const ICMP_TYPE: &FieldSpec = spec!(layers_ipv4::ICMP_FIELDS, "type");
+    pub const ICMP_CODE: &FieldSpec = spec!(layers_ipv4::ICMP_FIELDS, "code");
+}
+
+/// Field `spec` of `rec`: the full walk's field, or read from `data` (the frame's bytes)
+/// under a summary record's header.
+fn get<'r>(
+    rec: &'r LayerRecord,
+    data: &[u8],
+    spec: &'static FieldSpec,
+) -> Option<Cow<'r, FieldValue>> {
+    if rec.is_summary() {
+        layers_stack::header_field(rec, data, spec).map(Cow::Owned)
+    } else {
+        field(rec, spec.name).map(Cow::Borrowed)
+    }
+}
 
 impl Line<'_> {
     fn str(&mut self, s: &str) -> &mut Self {
-        self.0.push_str(s);
+        self.text.push_str(s);
         self
     }
 
     fn num(&mut self, n: u64) -> &mut Self {
-        self.0.push_str(itoa::Buffer::new().format(n));
+        self.text.push_str(itoa::Buffer::new().format(n));
         self
     }
 
     fn value(&mut self, v: &FieldValue) -> &mut Self {
-        v.write_text(self.0);
+        v.write_text(self.text);
         self
     }
 
-    /// Field `name` of `rec` as text (nothing if it is absent).
-    fn field(&mut self, rec: &LayerRecord, name: &str) -> &mut Self {
-        if let Some(v) = field(rec, name) {
-            v.write_text(self.0);
+    /// Field `spec` of `rec`, if it has it.
+    fn get<'r>(
+        &self,
+        rec: &'r LayerRecord,
+        spec: &'static FieldSpec,
+    ) -> Option<Cow<'r, FieldValue>> {
+        get(rec, self.data, spec)
+    }
+
+    /// Field `spec` of `rec` as text (nothing if it is absent).
+    fn field(&mut self, rec: &LayerRecord, spec: &'static FieldSpec) -> &mut Self {
+        if let Some(v) = self.get(rec, spec) {
+            v.write_text(self.text);
         }
         self
     }
 
-    /// An address and, for a transport layer, its port: `a.b.c.d:p` or `[v6]:p`.
-    fn endpoint(&mut self, ip: &LayerRecord, side: &str, l4: Option<&LayerRecord>) -> &mut Self {
-        let port = l4.map(|_| {
-            if side == "source" {
-                "source_port"
-            } else {
-                "destination_port"
-            }
-        });
-        let v6 = ip.protocol == ProtocolId::Ipv6 && port.is_some();
-        if v6 {
+    /// An address (`side` 0: source, 1: destination) and, for a transport layer, its
+    /// port: `a.b.c.d:p` or `[v6]:p`.
+    fn endpoint(&mut self, ip: &LayerRecord, side: usize, l4: Option<&LayerRecord>) -> &mut Self {
+        let v6 = ip.protocol == ProtocolId::Ipv6;
+        let ends = if v6 {
+            specs::IPV6_ENDS
+        } else {
+            specs::IPV4_ENDS
+        };
+        let bracket = v6 && l4.is_some();
+        if bracket {
             self.str("[");
         }
-        match field(ip, side) {
-            Some(v) => self.value(v),
+        match ends.get(side).and_then(|&s| self.get(ip, s)) {
+            Some(v) => self.value(&v),
             // A header cut before the address: say so rather than print nothing.
             None => self.str("?"),
         };
-        if let (Some(t), Some(port)) = (l4, port) {
-            self.str(if v6 { "]:" } else { ":" }).field(t, port);
+        if let Some(t) = l4 {
+            let ports = if t.protocol == ProtocolId::Tcp {
+                specs::TCP_PORTS
+            } else {
+                specs::UDP_PORTS
+            };
+            self.str(if bracket { "]:" } else { ":" });
+            if let Some(&port) = ports.get(side) {
+                self.field(t, port);
+            }
         }
         self
     }
 }
 
-/// One line per frame, tcpdump-like: number, time, addresses, what it is, length.
-pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame) -> io::Result<()> {
+/// One line per frame, tcpdump-like: number, time, addresses, what it is, length; `data`
+/// is the frame's bytes.
+pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame, data: &[u8]) -> io::Result<()> {
     let mut text = String::with_capacity(LINE_ROOM);
-    write_line(&mut text, ui, frame);
+    write_line(&mut text, ui, frame, data, &mut Dissection::default());
     out.write_all(text.as_bytes())
 }
 
 /// Room for a line with a whole payload preview in it.
 const LINE_ROOM: usize = 384;
 
-/// [`oneline`]'s line, appended to `text`.
-fn write_line(text: &mut String, ui: &Ui, frame: &Frame) {
+/// [`oneline`]'s line, appended to `text`. The frame's records come from the full walk or
+/// the summary walk (the line reads its dozen fields from `data` then, and dissects the
+/// application data again in full into `scratch`); the line is the same.
+fn write_line(text: &mut String, ui: &Ui, frame: &Frame, data: &[u8], scratch: &mut Dissection) {
     let own = || frame.layers.iter().filter(|l| !l.quoted);
     let find = |id: ProtocolId| own().find(|l| l.protocol == id);
-    let mut line = Line(text);
+    let mut line = Line { text, data };
     line.num(frame.frame).str(" ");
     match frame.time {
-        Some(t) => push_time_of_day(line.0, t),
-        None => line.0.push('-'),
+        Some(t) => push_time_of_day(line.text, t),
+        None => line.text.push('-'),
     }
     line.str(" ");
     let ip = find(ProtocolId::Ipv4).or_else(|| find(ProtocolId::Ipv6));
     let l4 = find(ProtocolId::Tcp).or_else(|| find(ProtocolId::Udp));
     if let Some(arp) = find(ProtocolId::Arp) {
-        match field(arp, "operation").and_then(FieldValue::as_u64) {
+        let op = line.get(arp, specs::ARP_OPERATION);
+        match op.as_deref().and_then(FieldValue::as_u64) {
             Some(2) => line
                 .str("ARP ")
-                .field(arp, "sender_ip")
+                .field(arp, specs::ARP_SENDER_IP)
                 .str(Msg::OnelineIsAt.get(ui.lang))
-                .field(arp, "sender_mac"),
+                .field(arp, specs::ARP_SENDER_MAC),
             _ => line
                 .str(Msg::OnelineWhoHas.get(ui.lang))
-                .field(arp, "target_ip")
+                .field(arp, specs::ARP_TARGET_IP)
                 .str(Msg::OnelineTell.get(ui.lang))
-                .field(arp, "sender_ip"),
+                .field(arp, specs::ARP_SENDER_IP),
         };
     } else if let Some(ip) = ip {
-        line.endpoint(ip, "source", l4)
-            .str(" > ")
-            .endpoint(ip, "destination", l4);
+        line.endpoint(ip, 0, l4).str(" > ").endpoint(ip, 1, l4);
         if let Some(t) = l4 {
             if t.protocol == ProtocolId::Tcp {
                 line.str(" TCP");
-                if field(t, "flags").is_some() {
-                    line.str(" [").field(t, "flags").str("]");
+                if let Some(flags) = line.get(t, specs::TCP_FLAGS) {
+                    line.str(" [").value(&flags).str("]");
                 }
                 // A header cut short shows what it holds.
-                for (label, name) in [
-                    (Msg::AbbrSeq, "sequence"),
-                    (Msg::AbbrAck, "acknowledgment"),
-                    (Msg::AbbrWin, "window"),
-                    (Msg::AbbrLen, "payload_length"),
+                for (label, spec) in [
+                    (Msg::AbbrSeq, specs::TCP_SEQ),
+                    (Msg::AbbrAck, specs::TCP_ACK),
+                    (Msg::AbbrWin, specs::TCP_WINDOW),
                 ] {
-                    if field(t, name).is_some() {
-                        line.str(" ")
-                            .str(label.get(ui.lang))
-                            .str("=")
-                            .field(t, name);
+                    if let Some(v) = line.get(t, spec) {
+                        line.str(" ").str(label.get(ui.lang)).str("=").value(&v);
                     }
                 }
+                let payload = if t.is_summary() {
+                    t.payload_length.map(|n| Cow::Owned(FieldValue::Uint(n)))
+                } else {
+                    field(t, "payload_length").map(Cow::Borrowed)
+                };
+                if let Some(v) = payload {
+                    line.str(" ")
+                        .str(Msg::AbbrLen.get(ui.lang))
+                        .str("=")
+                        .value(&v);
+                }
             } else {
-                let len = field(t, "length")
+                let len = line
+                    .get(t, specs::UDP_LENGTH)
+                    .as_deref()
                     .and_then(FieldValue::as_u64)
                     .unwrap_or(8)
                     .saturating_sub(8);
@@ -158,7 +242,9 @@ fn write_line(text: &mut String, ui: &Ui, frame: &Frame) {
                     .num(len);
             }
         } else if let Some(icmp) = find(ProtocolId::Icmp).or_else(|| find(ProtocolId::Icmpv6)) {
-            let kind = field(icmp, "type")
+            let kind = line
+                .get(icmp, specs::ICMP_TYPE)
+                .as_deref()
                 .and_then(FieldValue::as_u64)
                 .unwrap_or(255) as u8;
             let name = match icmp.protocol {
@@ -171,24 +257,34 @@ fn write_line(text: &mut String, ui: &Ui, frame: &Frame) {
                 .str(" ")
                 .str(name)
                 .str(" (")
-                .field(icmp, "type")
+                .field(icmp, specs::ICMP_TYPE)
                 .str("/")
-                .field(icmp, "code")
+                .field(icmp, specs::ICMP_CODE)
                 .str(")");
         } else if let Some(frag) = find(ProtocolId::IpFragment) {
-            line.str(Msg::OnelineFragment.get(ui.lang))
-                .field(frag, "fragment_offset")
-                .str(" ")
-                .str(Msg::AbbrLen.get(ui.lang))
-                .str("=")
-                .field(frag, "length");
+            // Its fields come from the IP header before it: the summary walk hands such a
+            // frame to the full walk (`Oneline::needs_full`).
+            let named = |name| field(frag, name);
+            line.str(Msg::OnelineFragment.get(ui.lang));
+            if let Some(v) = named("fragment_offset") {
+                line.value(v);
+            }
+            line.str(" ").str(Msg::AbbrLen.get(ui.lang)).str("=");
+            if let Some(v) = named("length") {
+                line.value(v);
+            }
         }
         if let Some(app) = own()
             .next_back()
             .filter(|l| l.layer() == OsiLayer::Application)
         {
             line.str(" · ");
-            app_summary(&mut line, app, ui.lang);
+            if app.is_summary() {
+                let full = dissect_app(app, l4, frame, data, scratch);
+                app_summary(&mut line, full.unwrap_or(app), ui.lang);
+            } else {
+                app_summary(&mut line, app, ui.lang);
+            }
         }
     } else if let Some(top) = own().next_back() {
         line.str(top.protocol.name());
@@ -210,14 +306,51 @@ fn write_line(text: &mut String, ui: &Ui, frame: &Frame) {
     line.str("\n");
 }
 
+/// The application layer of a summary walk, dissected again in full into `scratch` (its
+/// ports from the transport record `l4`): what the line shows of it needs its first line,
+/// DNS message or text preview, which the summary walk does not build.
+fn dissect_app<'s>(
+    app: &LayerRecord,
+    l4: Option<&LayerRecord>,
+    frame: &Frame,
+    data: &[u8],
+    scratch: &'s mut Dissection,
+) -> Option<&'s LayerRecord> {
+    let t = l4?;
+    let tcp = t.protocol == ProtocolId::Tcp;
+    let [source, destination] = if tcp {
+        specs::TCP_PORTS
+    } else {
+        specs::UDP_PORTS
+    };
+    let port = |s| {
+        get(t, data, s)
+            .as_deref()
+            .and_then(FieldValue::as_u64)
+            .and_then(|p| u16::try_from(p).ok())
+    };
+    let ports = (port(source)?, port(destination)?);
+    let (off, end) = (app.span.start, app.span.end);
+    let mut c = Cursor::new(data, scratch, false, frame.original_length);
+    layers_application::payload(&mut c, off, end, end.saturating_sub(off), ports, tcp);
+    scratch.layers.last()
+}
+
 fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
     line.str(app.protocol.name()).str(" ");
-    if field(app, "method").is_some() {
-        line.field(app, "method").str(" ").field(app, "uri");
+    let named = |name| field(app, name);
+    if let Some(method) = named("method") {
+        line.value(method).str(" ");
+        if let Some(uri) = named("uri") {
+            line.value(uri);
+        }
         return;
     }
-    if field(app, "status").is_some() {
-        line.field(app, "status").str(" ").field(app, "reason");
+    if let Some(status) = named("status") {
+        line.value(status).str(" ");
+        if let Some(reason) = named("reason") {
+            line.value(reason);
+        }
         return;
     }
     if let Some(FieldValue::List(qs)) = field(app, "questions") {
@@ -226,9 +359,10 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
         } else {
             Msg::OnelineDnsQuery.get(lang)
         };
-        line.str(kind)
-            .str(Msg::OnelineDnsId.get(lang))
-            .field(app, "id");
+        line.str(kind).str(Msg::OnelineDnsId.get(lang));
+        if let Some(id) = named("id") {
+            line.value(id);
+        }
         if let Some(q) = qs.first() {
             for key in ["name", "type"] {
                 line.str(" ");
@@ -247,16 +381,29 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
         }
         return;
     }
-    line.str("\"").field(app, "text").str("\"");
+    line.str("\"");
+    if let Some(text) = named("text") {
+        line.value(text);
+    }
+    line.str("\"");
 }
 
-/// `--oneline`, its line built in a buffer kept from frame to frame.
-pub struct Oneline(pub Ui, pub String);
+/// `--oneline`, its line built in a buffer kept from frame to frame, from the summary walk.
+pub struct Oneline {
+    ui: Ui,
+    line: String,
+    /// Where a frame's application data is dissected again in full.
+    scratch: Dissection,
+}
 
 impl Oneline {
     /// The printer, its buffer with room for a long line.
     pub fn new(ui: Ui) -> Oneline {
-        Oneline(ui, String::with_capacity(LINE_ROOM))
+        Oneline {
+            ui,
+            line: String::with_capacity(LINE_ROOM),
+            scratch: Dissection::default(),
+        }
     }
 }
 
@@ -265,10 +412,107 @@ impl Printer for Oneline {
         1
     }
 
-    fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, _: &[u8], _: LinkType) -> io::Result<()> {
-        self.1.clear();
-        write_line(&mut self.1, &self.0, f);
-        out.extend_from_slice(self.1.as_bytes());
+    /// The line reads a dozen fields: from the frame's bytes, not from thirty fields built
+    /// with their spans, previews and option lists.
+    fn full(&self) -> bool {
+        false
+    }
+
+    /// A fragment's offset and length come from the IP header before it, which the
+    /// summary walk does not keep: such a frame is walked in full.
+    fn needs_full(&self, summary: &[LayerRecord]) -> bool {
+        summary.iter().any(|l| l.protocol == ProtocolId::IpFragment)
+    }
+
+    fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, data: &[u8], _: LinkType) -> io::Result<()> {
+        self.line.clear();
+        write_line(&mut self.line, &self.ui, f, data, &mut self.scratch);
+        out.extend_from_slice(self.line.as_bytes());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use layers_capture::{open, FrameInfo};
+    use layers_osi::Lang;
+
+    use crate::decode::{View, Worker};
+    use crate::Ui;
+
+    /// The lines of one frame from the summary walk and from the full walk, in a language.
+    fn both_lines(info: &FrameInfo, data: &[u8], lang: Lang) -> (String, String) {
+        let ui = Ui {
+            lang,
+            color: false,
+            width: None,
+        };
+        let mut lines = [Vec::new(), Vec::new()];
+        let workers = [
+            Worker::new(ui, View::Oneline),
+            Worker::new(ui, View::Oneline).keeping_fields(),
+        ];
+        for (mut w, out) in workers.into_iter().zip(&mut lines) {
+            w.frame(info, data, out).unwrap();
+        }
+        let [summary, full] = lines.map(|l| String::from_utf8(l).unwrap());
+        (summary, full)
+    }
+
+    /// `--oneline` reads its fields on demand after the summary walk (and walks a fragment
+    /// in full): its line is the full walk's, on every frame of every fixture capture, every
+    /// cut of it (as a snap length cuts) and every byte flipped two ways, in both languages.
+    #[test]
+    fn the_summary_walks_line_is_the_full_walks() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("pcap" | "pcapng")
+                )
+            })
+            .collect();
+        paths.sort();
+        let (mut lines, mut fragments) = (0, 0);
+        for path in paths {
+            let Ok(mut frames) = open(std::fs::File::open(&path).unwrap(), None) else {
+                continue;
+            };
+            let mut data = Vec::new();
+            while let Some(Ok(info)) = frames.next_into(&mut data) {
+                let at = format!("{} frame {}", path.display(), info.number);
+                let mut check = |what: &str, info: &FrameInfo, bytes: &[u8]| {
+                    for lang in [Lang::En, Lang::Zh] {
+                        let (summary, full) = both_lines(info, bytes, lang);
+                        assert_eq!(summary, full, "{at} {what}");
+                        lines += 1;
+                        fragments += usize::from(full.contains(" fragment offset="));
+                    }
+                };
+                check("whole", &info, &data);
+                for cut in 0..data.len() {
+                    let cut_info = FrameInfo {
+                        original_length: info.original_length.max(data.len()),
+                        ..info
+                    };
+                    check(&format!("cut at {cut}"), &cut_info, &data[..cut]);
+                }
+                for i in 0..data.len() {
+                    for xor in [0x01, 0xff] {
+                        let mut flipped = data.clone();
+                        flipped[i] ^= xor;
+                        check(&format!("byte {i} ^ {xor:#04x}"), &info, &flipped);
+                    }
+                }
+                data.clear();
+            }
+        }
+        assert!(lines > 50_000, "{lines} lines compared");
+        assert!(fragments > 0, "no fragment among the fixtures' frames");
     }
 }

@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use layers_osi::LinkType;
+use layers_osi::{LayerRecord, LinkType};
 use layers_stack::{Frame, Stats};
 
 /// One view's printer.
@@ -32,9 +32,16 @@ pub trait Printer: Send {
         Ok(())
     }
 
-    /// Whether the view needs every field (the full walk), or only what `--stats` counts.
+    /// Whether the view needs every field (the full walk), or starts from the summary
+    /// walk (what `--stats` counts, and what `--oneline` reads its fields under).
     fn full(&self) -> bool {
         true
+    }
+
+    /// For a view that starts from the summary walk: whether this frame (its summary
+    /// records) needs the full walk after all.
+    fn needs_full(&self, _summary: &[LayerRecord]) -> bool {
+        false
     }
 
     /// Whether the view only counts (`--stats`): its frames go into the worker's
