@@ -207,14 +207,16 @@ fn preview_and_utf8(payload: &[u8]) -> (String, bool) {
             }
         }
         Err(_) => {
-            for b in payload.iter().take(PREVIEW_CHARS + 1) {
-                let c = if b.is_ascii_graphic() || *b == b' ' {
-                    *b as char
+            // A byte a character, each printable ASCII or a dot.
+            let shown = payload.iter().take(PREVIEW_CHARS).map(|b| {
+                if b.is_ascii_graphic() || *b == b' ' {
+                    char::from(*b)
                 } else {
                     '.'
-                };
-                push(c.encode_utf8(&mut [0; 4]), &mut out);
-            }
+                }
+            });
+            out.extend(shown);
+            count = payload.len().min(PREVIEW_CHARS + 1);
         }
     }
     if count > PREVIEW_CHARS {
@@ -242,6 +244,69 @@ mod tests {
         let r = recognise(&[0x00, b'h', b'i', 0xff], 1, 2);
         assert_eq!(r.text, ".hi.");
         assert!(!r.utf8);
+    }
+
+    /// The preview as it was written a character at a time, to hold the faster one to.
+    fn preview_by_char(payload: &[u8]) -> String {
+        let mut out = String::new();
+        let mut count = 0usize;
+        let mut push = |s: &str, out: &mut String| {
+            count += 1;
+            if count <= PREVIEW_CHARS {
+                out.push_str(s);
+            }
+        };
+        match std::str::from_utf8(payload) {
+            Ok(text) => {
+                for c in text.chars().take(PREVIEW_CHARS + 1) {
+                    match c {
+                        '\r' => push("\\r", &mut out),
+                        '\n' => push("\\n", &mut out),
+                        '\t' => push("\\t", &mut out),
+                        c if c.is_control() => push(".", &mut out),
+                        c => push(c.encode_utf8(&mut [0; 4]), &mut out),
+                    }
+                }
+            }
+            Err(_) => {
+                for b in payload.iter().take(PREVIEW_CHARS + 1) {
+                    let c = if b.is_ascii_graphic() || *b == b' ' {
+                        *b as char
+                    } else {
+                        '.'
+                    };
+                    push(c.encode_utf8(&mut [0; 4]), &mut out);
+                }
+            }
+        }
+        if count > PREVIEW_CHARS {
+            out.push('…');
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The preview is the one written a character at a time, around the cut at
+        /// [`PREVIEW_CHARS`] too, for text and for bytes.
+        #[test]
+        fn the_preview_is_the_preview_by_characters(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[ -~]{0,130}",
+                    "[\\r\\n\\t\\x00-\\x1f\\x7f\\u{80}-\\u{9f}]{1,3}",
+                    "[你好é€😀\\u{202e}]{1,4}",
+                ],
+                0..6,
+            ),
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(preview(text.as_bytes()), preview_by_char(text.as_bytes()));
+            proptest::prop_assert_eq!(preview(&bytes), preview_by_char(&bytes));
+            let mut mixed = text.into_bytes();
+            mixed.extend_from_slice(&bytes);
+            proptest::prop_assert_eq!(preview(&mixed), preview_by_char(&mixed));
+        }
     }
 
     #[test]
