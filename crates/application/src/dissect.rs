@@ -217,6 +217,60 @@ mod tests {
         );
     }
 
+    /// `gist` finds what `payload`'s record holds for a one-line view: the request or
+    /// status line, else the DNS message, else the preview; and never one the record lacks.
+    #[test]
+    fn the_gist_is_what_the_record_holds() {
+        let mut over_tcp = vec![0, 29];
+        over_tcp.extend_from_slice(&QUERY);
+        let cases: [(&[u8], (u16, u16), bool); 9] = [
+            (b"GET /a?b HTTP/1.1\r\nHost: x\r\n\r\n", (50000, 80), true),
+            (b"HTTP/1.0 404 Not Found\r\n\r\n", (8080, 50000), true),
+            (b"HTTP/1.1 abc\r\n", (80, 50000), true),
+            (b"EHLO layers.test\r\n", (50000, 25), true),
+            (&QUERY, (44610, 53), false),
+            (&over_tcp, (44610, 53), true),
+            (&QUERY[..7], (44610, 53), false),
+            (b"\x00\x01hi\xff", (51000, 9999), false),
+            ("你好\x1b[2J".as_bytes(), (51000, 9999), true),
+        ];
+        for (data, ports, tcp) in cases {
+            let frame = at_42(data);
+            let mut out = Dissection::default();
+            let mut c = Cursor::new(&frame, &mut out, false, frame.len());
+            payload(&mut c, 42, frame.len(), data.len(), ports, tcp);
+            let rec = &out.layers[0];
+            let has = |name| rec.field(name).map(|f| f.value.clone());
+            let text = |s: &str| Some(Value::Text(s.to_string()));
+            let what = String::from_utf8_lossy(data);
+            match crate::gist(rec.protocol, data, tcp) {
+                crate::Gist::Request { method, uri } => {
+                    assert_eq!(has("method"), text(&method), "{what}");
+                    assert_eq!(has("uri"), text(&uri), "{what}");
+                }
+                crate::Gist::Response { status, reason } => {
+                    assert_eq!(has("method"), None, "{what}");
+                    assert_eq!(has("status"), Some(Value::Uint(status.into())), "{what}");
+                    assert_eq!(has("reason"), text(&reason), "{what}");
+                }
+                crate::Gist::Dns(msg) => {
+                    assert_eq!(has("status"), None, "{what}");
+                    assert_eq!(has("id"), Some(Value::Uint(msg.id.into())), "{what}");
+                    let Some(Value::List(qs)) = has("questions") else {
+                        panic!("{what}: no questions")
+                    };
+                    assert_eq!(qs.len(), msg.questions.len(), "{what}");
+                }
+                crate::Gist::Text(preview) => {
+                    for name in ["method", "status", "questions"] {
+                        assert_eq!(has(name), None, "{what}: {name}");
+                    }
+                    assert_eq!(has("text"), text(&preview), "{what}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn data_cut_short_says_how_much_was_promised() {
         let d = walk(&at_42(b"hello"), 20, (51000, 9999), false);

@@ -99,6 +99,60 @@ pub fn recognise(payload: &[u8], source_port: u16, destination_port: u16) -> Rec
     }
 }
 
+/// What a one-line view shows of a payload: the part of the record [`payload`] builds that
+/// it reads, found without building the record (spans, headers, every field).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gist {
+    /// An HTTP request line's method and target.
+    Request {
+        /// The method.
+        method: String,
+        /// The request target.
+        uri: String,
+    },
+    /// An HTTP status line's code and reason.
+    Response {
+        /// The status code.
+        status: u16,
+        /// The reason phrase.
+        reason: String,
+    },
+    /// A DNS message.
+    Dns(dns::Dns),
+    /// Anything else: its preview.
+    Text(String),
+}
+
+/// The gist of `data`, a payload [`recognise_protocol`] called `protocol`, carried over TCP
+/// or not: as [`payload`]'s record holds it, a request or status line first, else a DNS
+/// message, else the preview.
+pub fn gist(protocol: ProtocolId, data: &[u8], over_tcp: bool) -> Gist {
+    let lined = matches!(
+        protocol,
+        ProtocolId::Http | ProtocolId::Smtp | ProtocolId::Pop3 | ProtocolId::Ftp
+    );
+    match lined
+        .then(|| first_line(data))
+        .flatten()
+        .as_deref()
+        .and_then(http_line)
+    {
+        Some(HttpLine::Request { method, uri, .. }) => return Gist::Request { method, uri },
+        Some(HttpLine::Response { status, reason, .. }) => {
+            return Gist::Response { status, reason }
+        }
+        None => {}
+    }
+    if protocol == ProtocolId::Dns {
+        // Over TCP a DNS message is preceded by its 2-byte length (RFC 1035 4.2.2).
+        let skip = if over_tcp { 2 } else { 0 };
+        if let Ok(msg) = dns::parse(data.get(skip..).unwrap_or_default()) {
+            return Gist::Dns(msg);
+        }
+    }
+    Gist::Text(preview(data))
+}
+
 /// An HTTP/1.x request or status line, split into its parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HttpLine {

@@ -3,10 +3,8 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use layers_osi::{
-    Cursor, Dissection, FieldSpec, FieldValue, LayerRecord, LinkType, OsiLayer, ProtocolId,
-    StopKind,
-};
+use layers_application::Gist;
+use layers_osi::{FieldSpec, FieldValue, LayerRecord, LinkType, OsiLayer, ProtocolId, StopKind};
 use layers_stack::Frame;
 use owo_colors::Style;
 
@@ -105,6 +103,12 @@ impl Line<'_> {
         self
     }
 
+    /// Text found in the frame, escaped as a text field is.
+    fn text(&mut self, s: &str) -> &mut Self {
+        layers_osi::write_escaped(self.text, s);
+        self
+    }
+
     fn value(&mut self, v: &FieldValue) -> &mut Self {
         v.write_text(self.text);
         self
@@ -164,7 +168,7 @@ impl Line<'_> {
 /// is the frame's bytes.
 pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame, data: &[u8]) -> io::Result<()> {
     let mut text = String::with_capacity(LINE_ROOM);
-    write_line(&mut text, ui, frame, data, &mut Dissection::default());
+    write_line(&mut text, ui, frame, data);
     out.write_all(text.as_bytes())
 }
 
@@ -172,9 +176,9 @@ pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame, data: &[u8]) -> io::
 const LINE_ROOM: usize = 384;
 
 /// [`oneline`]'s line, appended to `text`. The frame's records come from the full walk or
-/// the summary walk (the line reads its dozen fields from `data` then, and dissects the
-/// application data again in full into `scratch`); the line is the same.
-fn write_line(text: &mut String, ui: &Ui, frame: &Frame, data: &[u8], scratch: &mut Dissection) {
+/// the summary walk (the line then reads its dozen fields, and the gist of the application
+/// data, from the frame's bytes `data`); the line is the same.
+fn write_line(text: &mut String, ui: &Ui, frame: &Frame, data: &[u8]) {
     let own = || frame.layers.iter().filter(|l| !l.quoted);
     let find = |id: ProtocolId| own().find(|l| l.protocol == id);
     let mut line = Line { text, data };
@@ -280,8 +284,10 @@ fn write_line(text: &mut String, ui: &Ui, frame: &Frame, data: &[u8], scratch: &
         {
             line.str(" · ");
             if app.is_summary() {
-                let full = dissect_app(app, l4, frame, data, scratch);
-                app_summary(&mut line, full.unwrap_or(app), ui.lang);
+                let over_tcp = l4.is_some_and(|t| t.protocol == ProtocolId::Tcp);
+                let bytes = data.get(app.span.start..app.span.end).unwrap_or_default();
+                let gist = layers_application::gist(app.protocol, bytes, over_tcp);
+                gist_summary(&mut line, app.protocol, &gist, ui.lang);
             } else {
                 app_summary(&mut line, app, ui.lang);
             }
@@ -306,34 +312,40 @@ fn write_line(text: &mut String, ui: &Ui, frame: &Frame, data: &[u8], scratch: &
     line.str("\n");
 }
 
-/// The application layer of a summary walk, dissected again in full into `scratch` (its
-/// ports from the transport record `l4`): what the line shows of it needs its first line,
-/// DNS message or text preview, which the summary walk does not build.
-fn dissect_app<'s>(
-    app: &LayerRecord,
-    l4: Option<&LayerRecord>,
-    frame: &Frame,
-    data: &[u8],
-    scratch: &'s mut Dissection,
-) -> Option<&'s LayerRecord> {
-    let t = l4?;
-    let tcp = t.protocol == ProtocolId::Tcp;
-    let [source, destination] = if tcp {
-        specs::TCP_PORTS
-    } else {
-        specs::UDP_PORTS
-    };
-    let port = |s| {
-        get(t, data, s)
-            .as_deref()
-            .and_then(FieldValue::as_u64)
-            .and_then(|p| u16::try_from(p).ok())
-    };
-    let ports = (port(source)?, port(destination)?);
-    let (off, end) = (app.span.start, app.span.end);
-    let mut c = Cursor::new(data, scratch, false, frame.original_length);
-    layers_application::payload(&mut c, off, end, end.saturating_sub(off), ports, tcp);
-    scratch.layers.last()
+/// What the line shows of the application data of a summary walk: `gist` says what
+/// [`app_summary`] reads from a full walk's record (the tests hold them to one line).
+fn gist_summary(line: &mut Line, protocol: ProtocolId, gist: &Gist, lang: layers_osi::Lang) {
+    line.str(protocol.name()).str(" ");
+    match gist {
+        Gist::Request { method, uri } => {
+            line.text(method).str(" ").text(uri);
+        }
+        Gist::Response { status, reason } => {
+            line.num(u64::from(*status)).str(" ").text(reason);
+        }
+        Gist::Dns(msg) => {
+            let kind = if msg.is_response() {
+                Msg::OnelineDnsResponse
+            } else {
+                Msg::OnelineDnsQuery
+            };
+            line.str(kind.get(lang))
+                .str(Msg::OnelineDnsId.get(lang))
+                .num(u64::from(msg.id));
+            if let Some(q) = msg.questions.first() {
+                line.str(" ")
+                    .text(&q.name)
+                    .str(" ")
+                    .text(&layers_application::dns::type_name(q.qtype));
+            }
+            for (i, a) in msg.answers.iter().enumerate() {
+                line.str(if i == 0 { " -> " } else { "," }).text(&a.data);
+            }
+        }
+        Gist::Text(text) => {
+            line.str("\"").text(text).str("\"");
+        }
+    }
 }
 
 fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
@@ -392,8 +404,6 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
 pub struct Oneline {
     ui: Ui,
     line: String,
-    /// Where a frame's application data is dissected again in full.
-    scratch: Dissection,
 }
 
 impl Oneline {
@@ -402,7 +412,6 @@ impl Oneline {
         Oneline {
             ui,
             line: String::with_capacity(LINE_ROOM),
-            scratch: Dissection::default(),
         }
     }
 }
@@ -426,7 +435,7 @@ impl Printer for Oneline {
 
     fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, data: &[u8], _: LinkType) -> io::Result<()> {
         self.line.clear();
-        write_line(&mut self.line, &self.ui, f, data, &mut self.scratch);
+        write_line(&mut self.line, &self.ui, f, data);
         out.extend_from_slice(self.line.as_bytes());
         Ok(())
     }
