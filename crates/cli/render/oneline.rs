@@ -123,10 +123,20 @@ impl Line<'_> {
         get(rec, self.data, spec)
     }
 
+    /// A value read by [`Line::get`], as text; one read from the frame is let go without
+    /// the enum's drop glue (it owns nothing).
+    fn shown(&mut self, v: Cow<'_, FieldValue>) -> &mut Self {
+        v.write_text(self.text);
+        if let Cow::Owned(v) = v {
+            v.discard();
+        }
+        self
+    }
+
     /// Field `spec` of `rec` as text (nothing if it is absent).
     fn field(&mut self, rec: &LayerRecord, spec: &'static FieldSpec) -> &mut Self {
         if let Some(v) = self.get(rec, spec) {
-            v.write_text(self.text);
+            self.shown(v);
         }
         self
     }
@@ -145,7 +155,7 @@ impl Line<'_> {
             self.str("[");
         }
         match ends.get(side).and_then(|&s| self.get(ip, s)) {
-            Some(v) => self.value(&v),
+            Some(v) => self.shown(v),
             // A header cut before the address: say so rather than print nothing.
             None => self.str("?"),
         };
@@ -210,7 +220,7 @@ fn write_line(text: &mut String, ui: &Ui, frame: &Frame, data: &[u8]) {
             if t.protocol == ProtocolId::Tcp {
                 line.str(" TCP");
                 if let Some(flags) = line.get(t, specs::TCP_FLAGS) {
-                    line.str(" [").value(&flags).str("]");
+                    line.str(" [").shown(flags).str("]");
                 }
                 // A header cut short shows what it holds.
                 for (label, spec) in [
@@ -219,7 +229,7 @@ fn write_line(text: &mut String, ui: &Ui, frame: &Frame, data: &[u8]) {
                     (Msg::AbbrWin, specs::TCP_WINDOW),
                 ] {
                     if let Some(v) = line.get(t, spec) {
-                        line.str(" ").str(label.get(ui.lang)).str("=").value(&v);
+                        line.str(" ").str(label.get(ui.lang)).str("=").shown(v);
                     }
                 }
                 let payload = if t.is_summary() {
@@ -231,7 +241,7 @@ fn write_line(text: &mut String, ui: &Ui, frame: &Frame, data: &[u8]) {
                     line.str(" ")
                         .str(Msg::AbbrLen.get(ui.lang))
                         .str("=")
-                        .value(&v);
+                        .shown(v);
                 }
             } else {
                 let len = line

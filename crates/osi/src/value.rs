@@ -253,12 +253,19 @@ pub fn write_escaped(out: &mut String, s: &str) {
 /// Writes `a` in dotted decimal (what `Ipv4Addr`'s `Display` writes, without its padding
 /// machinery: this runs for every address of every line of `--oneline`).
 pub fn write_ipv4(out: &mut impl Ascii, a: [u8; 4]) {
-    let mut buf = itoa::Buffer::new();
-    for (i, octet) in a.iter().enumerate() {
+    for (i, octet) in a.into_iter().enumerate() {
         if i > 0 {
             out.ascii(b'.');
         }
-        out.ascii_str(buf.format(*octet));
+        // Each digit a byte of its own: no formatter, no copy of a formatted number (a
+        // stack buffer appended at once measured slower).
+        if octet >= 100 {
+            out.ascii(b'0' | (octet / 100));
+        }
+        if octet >= 10 {
+            out.ascii(b'0' | (octet / 10 % 10));
+        }
+        out.ascii(b'0' | (octet % 10));
     }
 }
 
@@ -509,6 +516,14 @@ mod tests {
             "02:00:c0:a8:0b:ff"
         );
         assert_eq!(FieldValue::Ipv4([192, 168, 0, 10]).text(), "192.168.0.10");
+        for n in 0..=255u8 {
+            let a = [n, 255 - n, n / 3, n.wrapping_mul(7)];
+            let want = std::net::Ipv4Addr::from(a).to_string();
+            assert_eq!(FieldValue::Ipv4(a).text(), want);
+            let mut json = Vec::new();
+            FieldValue::Ipv4(a).write_json(&mut json);
+            assert_eq!(json, format!("\"{want}\"").into_bytes());
+        }
     }
 
     const FLAGS: &[&str] = &["FIN", "SYN", "RST", "PSH", "ACK"];
