@@ -78,20 +78,6 @@ mod specs {
     pub const ICMP_CODE: &FieldSpec = spec!(layers_ipv4::ICMP_FIELDS, "code");
 }
 
-/// Field `spec` of `rec`: the full walk's field, or read from `data` (the frame's bytes)
-/// under a summary record's header.
-fn get<'r>(
-    rec: &'r LayerRecord,
-    data: &[u8],
-    spec: &'static FieldSpec,
-) -> Option<Cow<'r, FieldValue>> {
-    if rec.is_summary() {
-        layers_stack::header_field(rec, data, spec).map(Cow::Owned)
-    } else {
-        field(rec, spec.name).map(Cow::Borrowed)
-    }
-}
-
 impl Line<'_> {
     fn str(&mut self, s: &str) -> &mut Self {
         self.text.push_str(s);
@@ -114,13 +100,27 @@ impl Line<'_> {
         self
     }
 
-    /// Field `spec` of `rec`, if it has it.
+    /// Field `spec` of `rec`, if it has it: the full walk's field, or read from the frame's
+    /// bytes under a summary record's header.
     fn get<'r>(
         &self,
         rec: &'r LayerRecord,
         spec: &'static FieldSpec,
     ) -> Option<Cow<'r, FieldValue>> {
-        get(rec, self.data, spec)
+        if rec.is_summary() {
+            layers_stack::header_field(rec, self.data, spec).map(Cow::Owned)
+        } else {
+            field(rec, spec.name).map(Cow::Borrowed)
+        }
+    }
+
+    /// Field `name` of a full walk's record as text (nothing if it is absent): the fields
+    /// no table places (a fragment's, the application data's).
+    fn named(&mut self, rec: &LayerRecord, name: &str) -> &mut Self {
+        if let Some(v) = field(rec, name) {
+            v.write_text(self.text);
+        }
+        self
     }
 
     /// A value read by [`Line::get`], as text; one read from the frame is let go without
@@ -278,15 +278,12 @@ fn write_line(text: &mut String, ui: &Ui, frame: &Frame, data: &[u8]) {
         } else if let Some(frag) = find(ProtocolId::IpFragment) {
             // Its fields come from the IP header before it: the summary walk hands such a
             // frame to the full walk (`Oneline::needs_full`).
-            let named = |name| field(frag, name);
-            line.str(Msg::OnelineFragment.get(ui.lang));
-            if let Some(v) = named("fragment_offset") {
-                line.value(v);
-            }
-            line.str(" ").str(Msg::AbbrLen.get(ui.lang)).str("=");
-            if let Some(v) = named("length") {
-                line.value(v);
-            }
+            line.str(Msg::OnelineFragment.get(ui.lang))
+                .named(frag, "fragment_offset")
+                .str(" ")
+                .str(Msg::AbbrLen.get(ui.lang))
+                .str("=")
+                .named(frag, "length");
         }
         if let Some(app) = own()
             .next_back()
@@ -360,19 +357,12 @@ fn gist_summary(line: &mut Line, protocol: ProtocolId, gist: &Gist, lang: layers
 
 fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
     line.str(app.protocol.name()).str(" ");
-    let named = |name| field(app, name);
-    if let Some(method) = named("method") {
-        line.value(method).str(" ");
-        if let Some(uri) = named("uri") {
-            line.value(uri);
-        }
+    if field(app, "method").is_some() {
+        line.named(app, "method").str(" ").named(app, "uri");
         return;
     }
-    if let Some(status) = named("status") {
-        line.value(status).str(" ");
-        if let Some(reason) = named("reason") {
-            line.value(reason);
-        }
+    if field(app, "status").is_some() {
+        line.named(app, "status").str(" ").named(app, "reason");
         return;
     }
     if let Some(FieldValue::List(qs)) = field(app, "questions") {
@@ -381,10 +371,9 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
         } else {
             Msg::OnelineDnsQuery.get(lang)
         };
-        line.str(kind).str(Msg::OnelineDnsId.get(lang));
-        if let Some(id) = named("id") {
-            line.value(id);
-        }
+        line.str(kind)
+            .str(Msg::OnelineDnsId.get(lang))
+            .named(app, "id");
         if let Some(q) = qs.first() {
             for key in ["name", "type"] {
                 line.str(" ");
@@ -403,11 +392,7 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
         }
         return;
     }
-    line.str("\"");
-    if let Some(text) = named("text") {
-        line.value(text);
-    }
-    line.str("\"");
+    line.str("\"").named(app, "text").str("\"");
 }
 
 /// `--oneline`, its line built in a buffer kept from frame to frame, from the summary walk.
