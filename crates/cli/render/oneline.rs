@@ -126,7 +126,14 @@ impl Line<'_> {
     /// A value read by [`Line::get`], as text; one read from the frame is let go without
     /// the enum's drop glue (it owns nothing).
     fn shown(&mut self, v: Cow<'_, FieldValue>) -> &mut Self {
-        v.write_text(self.text);
+        // Ports, lengths and addresses, most of a line, without the general writer's match.
+        match &*v {
+            FieldValue::Uint(n) => {
+                self.num(*n);
+            }
+            FieldValue::Ipv4(a) => layers_osi::write_ipv4(self.text, *a),
+            other => other.write_text(self.text),
+        }
         if let Cow::Owned(v) = v {
             v.discard();
         }

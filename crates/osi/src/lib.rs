@@ -58,7 +58,7 @@ pub use knowledge::{
     device, protocol, Device, Model, ModelLayer, OsiLayer, Protocol, ProtocolId, DEVICES, PROTOCOLS,
 };
 pub use labels::{field_label, has_zh_label, zh_field_name};
-pub use value::{is_terminal_control, write_escaped, FieldValue};
+pub use value::{is_terminal_control, write_escaped, write_ipv4, FieldValue};
 pub use walk::{
     dissect_with, owner_of, owners, present_fields, truncated, Cursor, Dissection, MAX_LAYERS,
 };
