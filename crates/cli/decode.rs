@@ -85,7 +85,7 @@ impl View {
         match self {
             View::Tree => Box::new(printer::Tree(ui)),
             View::Oneline => Box::new(printer::Oneline::new(ui)),
-            View::Json => Box::new(printer::Json),
+            View::Json => Box::<printer::Json>::default(),
             View::Hex => Box::new(printer::Hex(ui)),
             View::Diagram => Box::new(printer::Diagram(ui)),
             View::Stats => Box::new(printer::StatsTable(ui)),

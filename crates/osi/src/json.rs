@@ -266,15 +266,89 @@ fn write_head(p: ProtocolId) -> Vec<u8> {
     out
 }
 
+/// The `"spans"` object last written for each protocol, field by field, to copy from: a
+/// record's fields mostly sit where the last record of its protocol had them (a fixed
+/// header at the same offset), so the text of the fields the two share from the first on
+/// is copied rather than written again. Writing every span again was a fifth of `--json`.
+/// One a writer (a thread); what it writes is what [`LayerRecord::write_json`] writes.
+#[derive(Debug, Default)]
+pub struct SpansCache {
+    by_protocol: Vec<CachedSpans>,
+}
+
+#[derive(Debug, Default)]
+struct CachedSpans {
+    /// Each field's name and span, in order.
+    keys: Vec<(&'static str, Span)>,
+    /// Where each field's text ends in `text`.
+    ends: Vec<usize>,
+    /// `{"name":[a,b],...` without the closing brace.
+    text: Vec<u8>,
+}
+
+impl CachedSpans {
+    /// Writes the spans object of `fields`, from the cache as far as it agrees.
+    fn write(&mut self, out: &mut Vec<u8>, fields: &[Field]) {
+        let same = fields
+            .iter()
+            .zip(&self.keys)
+            .take_while(|(f, (name, at))| {
+                f.span == *at && (std::ptr::eq(f.name, *name) || f.name == *name)
+            })
+            .count();
+        let kept = same
+            .checked_sub(1)
+            .and_then(|last| self.ends.get(last).copied())
+            .unwrap_or(0);
+        self.keys.truncate(same);
+        self.ends.truncate(same);
+        self.text.truncate(kept);
+        if self.text.is_empty() {
+            self.text.push(b'{');
+        }
+        for f in fields.get(same..).unwrap_or_default() {
+            if !self.keys.is_empty() {
+                self.text.push(b',');
+            }
+            name(&mut self.text, f.name);
+            span(&mut self.text, f.span);
+            self.keys.push((f.name, f.span));
+            self.ends.push(self.text.len());
+        }
+        out.extend_from_slice(&self.text);
+        out.push(b'}');
+    }
+}
+
 impl LayerRecord {
     /// Writes the record as the JSON contract has it (what its `Serialize` gives).
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_json_from(out, None);
+    }
+
+    /// Writes the record as [`LayerRecord::write_json`] does, its spans copied from
+    /// `cache` where they are where the last record of its protocol had them.
+    pub fn write_json_cached(&self, out: &mut Vec<u8>, cache: &mut SpansCache) {
+        self.write_json_from(out, Some(cache));
+    }
+
+    fn write_json_from(&self, out: &mut Vec<u8>, cache: Option<&mut SpansCache>) {
         out.extend_from_slice(head(self.protocol));
         span(out, self.span);
         out.extend_from_slice(b",\"fields\":");
         fields(out, &self.fields, false);
         out.extend_from_slice(b",\"spans\":");
-        fields(out, &self.fields, true);
+        let slot = cache.and_then(|c| {
+            if c.by_protocol.is_empty() {
+                c.by_protocol
+                    .resize_with(ProtocolId::ALL.len(), CachedSpans::default);
+            }
+            c.by_protocol.get_mut(self.protocol as usize)
+        });
+        match slot {
+            Some(cached) => cached.write(out, &self.fields),
+            None => fields(out, &self.fields, true),
+        }
         if self.quoted {
             out.extend_from_slice(b",\"quoted\":true");
         }
@@ -355,6 +429,48 @@ mod tests {
                     String::from_utf8(serde(&rec)).unwrap()
                 );
             }
+        }
+    }
+
+    /// Records whose fields change name, span or number at every place, written in turn
+    /// through one cache, give what each gives alone.
+    #[test]
+    fn spans_copied_from_the_cache_are_the_spans_written() {
+        let names = ["a", "b", "c", "d", "e"];
+        let mut records = Vec::new();
+        for n in 0..=names.len() {
+            for shift in [0, 1, 7] {
+                for rename in [None, Some(0), Some(2), Some(4)] {
+                    let mut rec =
+                        LayerRecord::new(ProtocolId::Ipv4, Span::new(14, 34), Span::new(14, 34));
+                    for (i, name) in names.iter().take(n).enumerate() {
+                        let name = if rename == Some(i) { "renamed" } else { name };
+                        let at = 14 + i * 2 + if i >= 2 { shift } else { 0 };
+                        rec.push_at(name, Span::new(at, at + 2), i as u32);
+                    }
+                    records.push(rec);
+                }
+            }
+        }
+        // Another protocol between them, and each order, so the cache meets every change.
+        let other = LayerRecord::new(ProtocolId::Tcp, Span::new(34, 54), Span::new(34, 54));
+        let mut cache = SpansCache::default();
+        for round in 0..2 {
+            for (i, rec) in records.iter().enumerate() {
+                let rec = if round == 1 && i % 3 == 0 {
+                    &other
+                } else {
+                    rec
+                };
+                let (mut plain, mut cached) = (Vec::new(), Vec::new());
+                rec.write_json(&mut plain);
+                rec.write_json_cached(&mut cached, &mut cache);
+                assert_eq!(
+                    String::from_utf8(cached).unwrap(),
+                    String::from_utf8(plain).unwrap()
+                );
+            }
+            records.reverse();
         }
     }
 

@@ -1,5 +1,6 @@
 //! The frame model: what `decode --json` and `encode --json` print, one object per frame.
 
+use layers_osi::json::SpansCache;
 use layers_osi::{LayerRecord, Stop};
 use serde::Serialize;
 
@@ -28,6 +29,16 @@ impl Frame {
     /// Writes the frame as one line of JSON (without the newline): what `Serialize` gives
     /// through serde_json, written straight into `out`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_json_from(out, None);
+    }
+
+    /// Writes the frame as [`Frame::write_json`] does, each record's spans copied from
+    /// `cache` as far as they are where the last record of its protocol had them.
+    pub fn write_json_cached(&self, out: &mut Vec<u8>, cache: &mut SpansCache) {
+        self.write_json_from(out, Some(cache));
+    }
+
+    fn write_json_from(&self, out: &mut Vec<u8>, mut cache: Option<&mut SpansCache>) {
         use layers_osi::json::push_u64;
         out.extend_from_slice(b"{\"frame\":");
         push_u64(out, self.frame);
@@ -48,7 +59,10 @@ impl Frame {
             if i > 0 {
                 out.push(b',');
             }
-            l.write_json(out);
+            match cache.as_deref_mut() {
+                Some(c) => l.write_json_cached(out, c),
+                None => l.write_json(out),
+            }
         }
         out.extend_from_slice(b"],\"errors\":[");
         for (i, e) in self.errors.iter().enumerate() {
