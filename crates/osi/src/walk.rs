@@ -57,7 +57,9 @@ impl Dissection {
         for rec in layers.drain(..) {
             let mut fields = rec.fields;
             if fields.capacity() > 0 && spare.0.len() < SPARE_LISTS {
-                fields.clear();
+                // Most values own no memory: let go without the enum's drop glue, which
+                // was a twelfth of `--json`.
+                fields.drain(..).for_each(|f| f.value.discard());
                 spare.0.push(fields);
             }
         }
