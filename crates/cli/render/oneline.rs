@@ -16,31 +16,32 @@ use crate::Ui;
 
 /// The time of day of `t` (seconds since the epoch), `HH:MM:SS.ffffff` UTC, written into
 /// `out`: what `--oneline` shows first on every line.
-fn push_time_of_day(out: &mut String, t: f64) {
+fn push_time_of_day(out: &mut Vec<u8>, t: f64) {
     let micros = (t * 1e6).round() as i64;
     let secs = micros.div_euclid(1_000_000).rem_euclid(86_400);
     let frac = micros.rem_euclid(1_000_000);
-    let two = |out: &mut String, n: i64| {
-        out.push(char::from(b'0' + (n / 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
+    let two = |out: &mut Vec<u8>, n: i64| {
+        out.push(b'0' + (n / 10) as u8);
+        out.push(b'0' + (n % 10) as u8);
     };
     two(out, secs / 3600);
-    out.push(':');
+    out.push(b':');
     two(out, secs % 3600 / 60);
-    out.push(':');
+    out.push(b':');
     two(out, secs % 60);
-    out.push('.');
+    out.push(b'.');
     let mut buf = itoa::Buffer::new();
     let digits = buf.format(frac);
-    out.push_str(&"000000"[digits.len()..]);
-    out.push_str(digits);
+    out.extend_from_slice(&b"000000"[digits.len()..]);
+    out.extend_from_slice(digits.as_bytes());
 }
 
-/// A line being written: text pieces, numbers and field values appended in place; the
+/// A line being written: text pieces, numbers and field values appended in place, as
+/// UTF-8 bytes straight into the output (a `String` checked every character's width); the
 /// values come from the full walk's records, or, for the summary walk's, from the frame's
 /// bytes `data` under each record's header.
 struct Line<'a> {
-    text: &'a mut String,
+    text: &'a mut Vec<u8>,
     data: &'a [u8],
 }
 
@@ -80,12 +81,12 @@ mod specs {
 
 impl Line<'_> {
     fn str(&mut self, s: &str) -> &mut Self {
-        self.text.push_str(s);
+        self.text.extend_from_slice(s.as_bytes());
         self
     }
 
     fn num(&mut self, n: u64) -> &mut Self {
-        self.text.push_str(itoa::Buffer::new().format(n));
+        layers_osi::json::push_u64(self.text, n);
         self
     }
 
@@ -184,9 +185,9 @@ impl Line<'_> {
 /// One line per frame, tcpdump-like: number, time, addresses, what it is, length; `data`
 /// is the frame's bytes.
 pub fn oneline(out: &mut dyn Write, ui: &Ui, frame: &Frame, data: &[u8]) -> io::Result<()> {
-    let mut text = String::with_capacity(LINE_ROOM);
+    let mut text = Vec::with_capacity(LINE_ROOM);
     write_line(&mut text, ui, frame, data);
-    out.write_all(text.as_bytes())
+    out.write_all(&text)
 }
 
 /// Room for a line with a whole payload preview in it.
@@ -195,14 +196,14 @@ const LINE_ROOM: usize = 384;
 /// [`oneline`]'s line, appended to `text`. The frame's records come from the full walk or
 /// the summary walk (the line then reads its dozen fields, and the gist of the application
 /// data, from the frame's bytes `data`); the line is the same.
-fn write_line(text: &mut String, ui: &Ui, frame: &Frame, data: &[u8]) {
+fn write_line(text: &mut Vec<u8>, ui: &Ui, frame: &Frame, data: &[u8]) {
     let own = || frame.layers.iter().filter(|l| !l.quoted);
     let find = |id: ProtocolId| own().find(|l| l.protocol == id);
     let mut line = Line { text, data };
     line.num(frame.frame).str(" ");
     match frame.time {
         Some(t) => push_time_of_day(line.text, t),
-        None => line.text.push('-'),
+        None => line.text.push(b'-'),
     }
     line.str(" ");
     let ip = find(ProtocolId::Ipv4).or_else(|| find(ProtocolId::Ipv6));
@@ -402,19 +403,15 @@ fn app_summary(line: &mut Line, app: &LayerRecord, lang: layers_osi::Lang) {
     line.str("\"").named(app, "text").str("\"");
 }
 
-/// `--oneline`, its line built in a buffer kept from frame to frame, from the summary walk.
+/// `--oneline`, its line written straight into the output, from the summary walk.
 pub struct Oneline {
     ui: Ui,
-    line: String,
 }
 
 impl Oneline {
-    /// The printer, its buffer with room for a long line.
+    /// The printer.
     pub fn new(ui: Ui) -> Oneline {
-        Oneline {
-            ui,
-            line: String::with_capacity(LINE_ROOM),
-        }
+        Oneline { ui }
     }
 }
 
@@ -436,9 +433,7 @@ impl Printer for Oneline {
     }
 
     fn frame(&mut self, out: &mut Vec<u8>, f: &Frame, data: &[u8], _: LinkType) -> io::Result<()> {
-        self.line.clear();
-        write_line(&mut self.line, &self.ui, f, data);
-        out.extend_from_slice(self.line.as_bytes());
+        write_line(out, &self.ui, f, data);
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 //! Serialised, each value is exactly what DESIGN.md's JSON contract says: addresses and hex
 //! fields as strings, counts as numbers, flags as an array of names, options as objects.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -130,13 +130,13 @@ impl FieldValue {
 
     /// Writes the value's short text form into `out`: a string without quotes, a list
     /// joined by commas, an option as `kind=value`, nothing as `-`.
-    pub fn write_text(&self, out: &mut String) {
+    pub fn write_text(&self, out: &mut impl Ascii) {
         match self {
-            FieldValue::Null => out.push('-'),
+            FieldValue::Null => out.ascii(b'-'),
             FieldValue::List(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.ascii(b',');
                     }
                     item.write_text(out);
                 }
@@ -144,27 +144,27 @@ impl FieldValue {
             FieldValue::Flags { bits, names } => {
                 for (i, name) in set_names(*bits, names).enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.ascii(b',');
                     }
-                    out.push_str(name);
+                    out.ascii_str(name);
                 }
             }
             FieldValue::Object(_) | FieldValue::Map(_) => {
                 match (self.get("kind"), self.get("value")) {
                     (Some(k), Some(v)) => {
                         k.write_text(out);
-                        out.push('=');
+                        out.ascii(b'=');
                         v.write_text(out);
                     }
                     (Some(k), None) => k.write_text(out),
-                    _ => out.push_str(&self.to_json().to_string()),
+                    _ => out.ascii_str(&self.to_json().to_string()),
                 }
             }
-            FieldValue::Name(s) => out.push_str(s),
+            FieldValue::Name(s) => out.ascii_str(s),
             FieldValue::Text(s) => write_escaped(out, s),
             other => {
                 if !other.write_ascii(out) {
-                    let _ = write!(out, "{}", Scalar(other));
+                    out.ascii_str(&Scalar(other).to_string());
                 }
             }
         }
@@ -215,7 +215,7 @@ pub fn is_terminal_control(c: char) -> bool {
 /// Writes text found in a frame so a terminal shows it and nothing else: each control
 /// character as `\xNN` (or `\u{NNNN}` above 0xff), as tcpdump and tshark escape them;
 /// printable Unicode, Chinese included, as it is. (JSON keeps the exact string.)
-pub fn write_escaped(out: &mut String, s: &str) {
+pub fn write_escaped(out: &mut impl Ascii, s: &str) {
     // The fast path (this runs for every preview of --oneline): no byte that starts a
     // control. C1 controls are encoded C2 80-9F, U+061C D8 9C, the others E2 80/81 xx.
     let b = s.as_bytes();
@@ -237,16 +237,29 @@ pub fn write_escaped(out: &mut String, s: &str) {
         found | (x < 0x20) | (x == 0x7f) | (x == 0xc2) | (x == 0xd8) | (x == 0xe2)
     });
     if !maybe || !(0..b.len()).any(suspect) {
-        out.push_str(s);
+        out.ascii_str(s);
         return;
     }
     for c in s.chars() {
+        let code = u64::from(u32::from(c));
         if !is_terminal_control(c) {
-            out.push(c);
-        } else if u32::from(c) <= 0xff {
-            let _ = write!(out, "\\x{:02x}", u32::from(c));
+            out.ascii_str(c.encode_utf8(&mut [0; 4]));
+        } else if code <= 0xff {
+            out.ascii_str("\\x");
+            push_hex_byte(out, code as u8);
         } else {
-            let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+            // At least four digits, as `{:04x}` writes them.
+            out.ascii_str("\\u{");
+            let digits = 64u32
+                .saturating_sub(code.leading_zeros())
+                .div_ceil(4)
+                .max(4);
+            for i in (0..digits).rev() {
+                out.ascii(hex_digit(
+                    code.checked_shr(i.saturating_mul(4)).unwrap_or(0),
+                ));
+            }
+            out.ascii(b'}');
         }
     }
 }
@@ -321,12 +334,12 @@ pub fn write_ipv6(out: &mut impl Ascii, a: [u8; 16]) {
     }
 }
 
-/// Where the ASCII text forms (numbers, addresses, hex) are written: the text views'
-/// `String` and the JSON writer's bytes alike, so neither formats through a temporary.
+/// Where text forms are written: the text views' `String`, and the bytes of JSON and of
+/// `--oneline`'s lines alike, so none formats through a temporary.
 pub trait Ascii {
     /// Appends one ASCII byte.
     fn ascii(&mut self, b: u8);
-    /// Appends ASCII text.
+    /// Appends text (UTF-8; ASCII for the number, address and hex forms).
     fn ascii_str(&mut self, s: &str);
 }
 
