@@ -250,15 +250,7 @@ pub fn write_escaped(out: &mut impl Ascii, s: &str) {
         } else {
             // At least four digits, as `{:04x}` writes them.
             out.ascii_str("\\u{");
-            let digits = 64u32
-                .saturating_sub(code.leading_zeros())
-                .div_ceil(4)
-                .max(4);
-            for i in (0..digits).rev() {
-                out.ascii(hex_digit(
-                    code.checked_shr(i.saturating_mul(4)).unwrap_or(0),
-                ));
-            }
+            push_hex_digits(out, code, 4);
             out.ascii(b'}');
         }
     }
@@ -315,7 +307,7 @@ pub fn write_ipv6(out: &mut impl Ascii, a: [u8; 16]) {
             run.1 = 0;
         }
     }
-    let group = |out: &mut _, g: u16| push_hex_digits(out, u64::from(g));
+    let group = |out: &mut _, g: u16| push_hex_digits(out, u64::from(g), 1);
     let joined = |out: &mut _, gs: &[u16]| {
         for (i, g) in gs.iter().enumerate() {
             if i > 0 {
@@ -379,13 +371,13 @@ fn push_hex_byte(out: &mut impl Ascii, b: u8) {
     out.ascii(hex_digit(u64::from(b)));
 }
 
-/// `0x` and `value` in lowercase hex, zero-padded to at least `digits` digits (as
-/// `{:#0width$x}` without the formatting machinery).
-/// Writes `value` in lowercase hex without leading zeros (`0` for zero) and without `0x`.
-fn push_hex_digits(out: &mut impl Ascii, value: u64) {
+/// Writes `value` in lowercase hex without `0x`, zero-padded to at least `min` digits
+/// (`{:0min$x}` without the formatting machinery).
+fn push_hex_digits(out: &mut impl Ascii, value: u64, min: u32) {
     let width = 64u32
         .saturating_sub(value.leading_zeros())
         .div_ceil(4)
+        .max(min)
         .max(1);
     for i in (0..width).rev() {
         out.ascii(hex_digit(
@@ -394,17 +386,11 @@ fn push_hex_digits(out: &mut impl Ascii, value: u64) {
     }
 }
 
+/// `0x` and `value` in lowercase hex, zero-padded to at least `digits` digits (as
+/// `{:#0width$x}` without the formatting machinery).
 fn push_hex(out: &mut impl Ascii, value: u64, digits: u8) {
-    let needed = 64u32
-        .saturating_sub(value.leading_zeros())
-        .div_ceil(4)
-        .max(1);
-    let width = needed.max(u32::from(digits));
     out.ascii_str("0x");
-    for i in (0..width).rev() {
-        let nibble = value.checked_shr(i.saturating_mul(4)).unwrap_or(0);
-        out.ascii(hex_digit(nibble));
-    }
+    push_hex_digits(out, value, u32::from(digits));
 }
 
 /// The names of the bits set in `bits`, least significant first.
